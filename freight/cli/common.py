@@ -1,0 +1,30 @@
+"""Helpers shared by CLI commands: error reporting and JSON output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import typer
+
+from freight.errors import FreightError, InfeasibleError
+
+T = TypeVar("T")
+
+
+def run_cli(fn: Callable[[], T]) -> T:
+    """Run ``fn``; on a ``FreightError`` print its message to stderr and exit 2 (1 if infeasible)."""
+    try:
+        return fn()
+    except FreightError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        if isinstance(exc, InfeasibleError) and exc.binding:
+            typer.echo("binding: " + ", ".join(exc.binding), err=True)
+        raise typer.Exit(1 if isinstance(exc, InfeasibleError) else 2) from None
+
+
+def echo_json(payload: Any) -> None:
+    """Print ``payload`` as indented JSON (UTF-8, Chinese names kept readable)."""
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
