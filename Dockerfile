@@ -1,0 +1,31 @@
+# Kuytun Freight Optimizer service image.
+# Build: docker build -t kuytun-freight .
+# Run:   docker run -p 8000:8000 -v freight-data:/app/var kuytun-freight
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    FREIGHT_DATABASE_URL=sqlite:////app/var/freight.sqlite3
+
+WORKDIR /app
+
+# Install dependencies first for layer caching, then the project itself (editable, because
+# the network and demand data are read from the repository layout next to the package).
+COPY pyproject.toml README.md ./
+COPY freight ./freight
+COPY api ./api
+COPY networks ./networks
+COPY demand_data ./demand_data
+RUN pip install --upgrade pip && pip install -e . \
+    && useradd --create-home --uid 10001 freight \
+    && mkdir -p /app/var && chown -R freight:freight /app/var
+
+USER freight
+EXPOSE 8000
+VOLUME ["/app/var"]
+
+HEALTHCHECK --interval=30s --timeout=5s --start-period=40s --retries=3 \
+    CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/v1/health', timeout=4).status == 200 else 1)"
+
+CMD ["freight", "serve", "--host", "0.0.0.0", "--port", "8000"]
