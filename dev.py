@@ -46,8 +46,17 @@ def run() -> None:
     sh(BIN / "freight", "serve", "--host", "127.0.0.1", "--port", "8000")
 
 
+def ensure_chromium() -> None:
+    """The browser tests drive Debian's chromium (and need a CJK font for Chinese names)."""
+    if Path("/usr/bin/chromium").exists() or os.name == "nt" or os.geteuid() != 0:
+        return
+    sh("apt-get", "update", "-qq")
+    sh("apt-get", "install", "-y", "-qq", "chromium", "fonts-wqy-zenhei")
+
+
 def test() -> None:
     ensure_venv("dev")
+    ensure_chromium()
     sh(BIN / "ruff", "check", ".")
     sh(BIN / "ruff", "format", "--check", ".")
     sh(BIN / "mypy")

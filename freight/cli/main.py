@@ -21,6 +21,29 @@ app = typer.Typer(
 from freight.cli import network as _network  # noqa: E402
 
 app.add_typer(_network.app, name="network")
+from freight.cli import vrp as _vrp  # noqa: E402
+
+app.add_typer(_vrp.app, name="vrp")
+from freight.cli import fleet as _fleet  # noqa: E402
+
+app.add_typer(_fleet.app, name="fleet")
+
+from freight.cli import route as _route  # noqa: E402
+
+app.command("route")(_route.route)
+from freight.cli import assign as _assign  # noqa: E402
+
+app.command("assign")(_assign.assign_cmd)
+from freight.cli import serve as _serve  # noqa: E402
+
+app.add_typer(_serve.app, name="serve")
+from freight.cli import keys as _keys  # noqa: E402
+
+app.add_typer(_keys.app, name="keys")
+
+from freight.cli import convert as _convert  # noqa: E402
+
+app.add_typer(_convert.app, name="convert")
 
 
 def main() -> None:  # pragma: no cover - console entry point

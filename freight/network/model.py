@@ -95,6 +95,7 @@ class Node:
     role: str = ""  # freight role in the plan (free text)
     district: str = ""  # urban district or region
     source: str = ""  # key into SOURCES.md
+    region: str = "xinjiang"  # xinjiang | inland (China outside Xinjiang) | abroad
 
     def __post_init__(self) -> None:
         if not self.id or self.id != self.id.strip().lower() or " " in self.id:

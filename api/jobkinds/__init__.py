@@ -1,0 +1,1 @@
+"""Job runners shipped with the service (pure functions run in worker processes)."""

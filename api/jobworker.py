@@ -1,0 +1,107 @@
+"""Entry point of a job's worker process: ``python -m api.jobworker FD RUNNER``.
+
+A fresh interpreter per job (no fork of the threaded server, no re-import of its main
+module). The parameters arrive as JSON on stdin; messages go out as JSON lines on file
+descriptor FD: ``["progress", fraction, message]``, then exactly one of
+``["result", dict]`` or ``["error", problem-dict]``. The runner's own prints go to stdout
+and cannot corrupt that channel. Imports nothing heavy but the runner's module.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+import os
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+
+def resolve_runner(spec: str) -> Callable[..., dict[str, Any]]:
+    """``"package.module:function"`` -> the function (raises ValueError if not importable)."""
+    module_name, sep, func_name = spec.partition(":")
+    if not sep or not module_name or not func_name:
+        raise ValueError(f"runner {spec!r} must look like 'package.module:function'")
+    module = importlib.import_module(module_name)
+    func = getattr(module, func_name, None)
+    if not callable(func):
+        raise ValueError(f"runner {spec!r}: {func_name!r} is not a function of {module_name}")
+    return func
+
+
+def _problem_of(exc: BaseException) -> dict[str, Any]:
+    try:
+        from freight.errors import FreightError, InfeasibleError, NotFoundError, SolverError
+    except ImportError:  # pragma: no cover
+        FreightError = InfeasibleError = NotFoundError = SolverError = ()  # type: ignore
+    if isinstance(exc, FreightError):
+        status = (
+            500 if isinstance(exc, SolverError) else 404 if isinstance(exc, NotFoundError) else 422
+        )
+        out: dict[str, Any] = {
+            "code": exc.code,
+            "status": status,
+            "detail": exc.message,
+            "errors": [{"loc": i.loc, "msg": i.message} for i in exc.issues] or None,
+        }
+        if isinstance(exc, InfeasibleError):
+            out["binding"] = list(exc.binding)
+        return out
+    return {
+        "code": "internal-error",
+        "status": 500,
+        "detail": f"the solver stopped on an internal error ({type(exc).__name__})",
+    }
+
+
+class _Channel:
+    def __init__(self, fd: int) -> None:
+        self._out = os.fdopen(fd, "w", encoding="utf-8")
+
+    def send(self, msg: tuple[Any, ...]) -> None:
+        self._out.write(json.dumps(list(msg), allow_nan=False, default=str) + "\n")
+        self._out.flush()
+
+    def close(self) -> None:
+        self._out.close()
+
+
+def main(argv: list[str]) -> int:
+    fd, runner = int(argv[1]), argv[2]
+    params = json.loads(sys.stdin.read())
+    child_main(runner, params, _Channel(fd))
+    return 0
+
+
+def child_main(runner: str, params: dict[str, Any], conn: Any) -> None:
+    """Run ``runner(params, progress)`` and report through ``conn``; never raises."""
+    last = [0.0]
+
+    def progress(fraction: float, message: str = "") -> None:
+        now = time.monotonic()
+        if fraction >= 1.0 or now - last[0] >= 0.2:
+            last[0] = now
+            conn.send(("progress", max(0.0, min(1.0, float(fraction))), str(message)[:500]))
+
+    try:
+        func = resolve_runner(runner)
+        result = func(params, progress)
+        if not isinstance(result, dict):
+            raise TypeError(f"runner {runner} returned {type(result).__name__}, not dict")
+        result = json.loads(json.dumps(result, allow_nan=False, default=str))
+        conn.send(("result", result))
+    except BaseException as exc:  # report everything; the parent decides the job's fate
+        problem = _problem_of(exc)
+        if problem["status"] >= 500:
+            traceback.print_exc(file=sys.stderr)
+        with contextlib.suppress(Exception):  # the parent may be gone
+            conn.send(("error", problem))
+    finally:
+        conn.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,166 @@
+"""The FastAPI application: ``create_app()`` and the module-level ``app`` (uvicorn api.main:app).
+
+Startup (lifespan): connect, run Alembic migrations, store the network at first start,
+recover orphaned jobs and start the job dispatcher. Every module in ``api/routes/`` that
+defines ``router`` is included automatically (sorted by module name), so a capability adds
+its endpoints by adding one file there.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import pkgutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
+
+import api.routes
+from api.db import Database, run_migrations, startup_lock
+from api.errors import Problem, document_problems, install_error_handlers
+from api.jobs.dispatcher import Dispatcher
+from api.network_store import load_snapshot, seed_network
+from api.observability import Metrics, RequestMiddleware, configure_logging
+from api.settings import Settings, get_settings
+
+log = logging.getLogger("api")
+VERSION = "0.1.0"
+
+DESCRIPTION = """Kuytun Freight Optimizer API (奎屯多式联运货运优化).
+
+* Open: `GET /v1/health`, `GET /v1/network*`, `POST /v1/routes`, the docs — rate-limited per client.
+* Everything that starts a job or writes needs `Authorization: Bearer <key>` (roles operator,
+  planner, platform, admin). Long solves are jobs: `POST` answers 202 + `Location`; poll
+  `GET /v1/jobs/{id}`, fetch `/result`, cancel with `DELETE`. `Idempotency-Key` is honoured.
+* Every error is `application/problem+json` (RFC 9457) with a `request_id`.
+"""
+
+
+def _route_modules() -> list[str]:
+    names = [
+        m.name for m in pkgutil.iter_modules(api.routes.__path__) if not m.name.startswith("_")
+    ]
+    return [f"api.routes.{n}" for n in sorted(names)]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app for ``settings`` (default: from the environment)."""
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = Database(settings.database_url)
+        app.state.db = db
+        run_migrations(db)
+        if settings.seed_network:
+            try:
+                with startup_lock(db):
+                    seed_network(db)
+            except ImportError as exc:  # the network package is not there yet
+                log.error("network not stored: %s", exc)
+        app.state.network = load_snapshot(db)
+        dispatcher = Dispatcher(db, settings) if settings.run_jobs else None
+        app.state.dispatcher = dispatcher
+        if dispatcher is not None:
+            dispatcher.start()
+        log.info(
+            "service ready",
+            extra={"database": db.engine.dialect.name, "job_workers": settings.job_workers},
+        )
+        try:
+            yield
+        finally:
+            if dispatcher is not None:
+                dispatcher.stop()
+            db.dispose()
+
+    app = FastAPI(
+        title="Kuytun Freight Optimizer",
+        version=VERSION,
+        description=DESCRIPTION,
+        openapi_url="/v1/openapi.json",
+        docs_url="/v1/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.metrics = Metrics()
+    app.state.network = None
+    install_error_handlers(app)
+    for name in _route_modules():
+        module = importlib.import_module(name)
+        router = getattr(module, "router", None)
+        if router is not None:
+            app.include_router(router)
+    app.add_middleware(RequestMiddleware, metrics=app.state.metrics, rates=settings.rates)
+
+    def openapi() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
+        comps = schema.setdefault("components", {})
+        comps.setdefault("schemas", {})["Problem"] = Problem.model_json_schema(
+            ref_template="#/components/schemas/{model}"
+        )
+        comps["schemas"].update(comps["schemas"]["Problem"].pop("$defs", {}))
+        document_problems(schema)
+        _document_security(app, schema)
+        comps["securitySchemes"] = {
+            "bearer": {"type": "http", "scheme": "bearer", "description": "API key"}
+        }
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
+
+
+def _roles_of(dependant: Any) -> tuple[str, ...] | None:
+    for dep in dependant.dependencies:
+        roles = getattr(dep.call, "freight_roles", None)
+        if roles:
+            return tuple(roles)
+        found = _roles_of(dep)
+        if found:
+            return found
+    return None
+
+
+def _api_routes(routes: list[Any]) -> list[APIRoute]:
+    found: list[APIRoute] = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            found.append(route)
+        elif hasattr(route, "original_router"):  # FastAPI's included-router wrapper
+            found += _api_routes(route.original_router.routes)
+        elif hasattr(route, "routes"):
+            found += _api_routes(route.routes)
+    return found
+
+
+def _document_security(app: FastAPI, schema: dict[str, Any]) -> None:
+    """Mark operations that need a key: ``security`` plus ``x-roles`` (the admitted roles)."""
+    for route in _api_routes(app.routes):
+        roles = _roles_of(route.dependant)
+        if not roles:
+            continue
+        for method in route.methods or ():
+            op = schema.get("paths", {}).get(route.path_format, {}).get(method.lower())
+            if op is not None:
+                op["security"] = [{"bearer": []}]
+                op["x-roles"] = list(roles)
+                op["description"] = (
+                    op.get("description", "")
+                    + f"\n\nNeeds an API key with role: {', '.join(roles)} "
+                    "(admin and platform keys are admitted too, except to key administration)."
+                ).strip()
+
+
+app = create_app()

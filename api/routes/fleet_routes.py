@@ -1,0 +1,163 @@
+"""POST /v1/fleet/routes: route the EV distribution fleet (issue 4).
+
+Small problems (at most ``SYNC_MAX_STOPS`` stops and ``SYNC_MAX_TIME_S`` seconds) are solved
+in the request and answered 200 with the plan; larger ones become a ``fleet-route`` job
+(202 + ``Location``). ``mode`` forces either. The body is the issue-4 problem JSON plus
+solver options; ``freight.fleet.parse_problem`` validates it, so errors name JSON paths
+(``$.stops[3].window``) and come back as 422 problem+json.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Literal
+
+from fastapi import APIRouter, Body, Depends, Header, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.errors import problem_responses
+from api.jobs import register_job_kind, submit_job
+from api.security import Principal, require_role
+from freight.errors import InputError
+
+router = APIRouter(tags=["fleet"])
+
+SYNC_MAX_STOPS = 60
+SYNC_MAX_TIME_S = 10.0
+OPTION_FIELDS = {"time_limit_s", "seed", "method", "max_iterations", "mode"}
+
+EXAMPLE: dict[str, Any] = {
+    "speed_kmh": 30,
+    "depots": [
+        {"id": "hub_station_front", "lat": 44.433, "lon": 84.893, "open": "06:00", "close": "22:00"}
+    ],
+    "charging_sites": [
+        {"id": "cs_centre", "lat": 44.425, "lon": 84.905, "power_kw": 60, "count": 4}
+    ],
+    "vehicle_types": [
+        {
+            "id": "ev_van",
+            "depot": "hub_station_front",
+            "count": 2,
+            "capacity_kg": 1200,
+            "capacity_m3": 11,
+            "battery_kwh": 81,
+            "min_soc_kwh": 8,
+            "kwh_per_km": 0.3,
+            "kwh_per_km_per_tonne": 0.0,
+            "fixed_cost_cny": 180,
+            "cost_per_km_cny": 1.0,
+            "refrigerated": False,
+            "shift_start": "07:00",
+            "shift_end": "19:00",
+        }
+    ],
+    "stops": [
+        {
+            "id": "s1",
+            "lat": 44.44,
+            "lon": 84.92,
+            "demand_kg": 120,
+            "demand_m3": 0.8,
+            "service_min": 10,
+            "window": ["09:00", "12:00"],
+            "refrigerated": False,
+        }
+    ],
+    "time_limit_s": 2,
+}
+
+
+class FleetRouteRequest(BaseModel):
+    """The issue-4 fleet problem plus solver options (deep checks by ``parse_problem``)."""
+
+    # the issue welcomes extra optional fields: they are accepted and ignored
+    model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [EXAMPLE]})
+
+    road_factor: float | None = Field(None, description="default 1.3")
+    speed_kmh: float | None = Field(None, description="default 30")
+    depots: list[dict[str, Any]] = Field(max_length=100)
+    charging_sites: list[dict[str, Any]] = Field(default_factory=list, max_length=2000)
+    vehicle_types: list[dict[str, Any]] = Field(max_length=500)
+    stops: list[dict[str, Any]] = Field(max_length=20_000)
+    matrix: dict[str, Any] | None = Field(
+        None, description='{"ids": [...], "km": [[...]], "minutes": [[...]]}'
+    )
+    time_limit_s: float = Field(10.0, gt=0, le=600)
+    seed: int = Field(0, ge=0, le=2**31 - 1)
+    method: Literal["pyvrp", "ortools", "ortools-plain"] = "pyvrp"
+    max_iterations: int | None = Field(None, ge=1, le=10_000_000)
+    mode: Literal["auto", "sync", "job"] = "auto"
+
+
+def _solve(params: dict[str, Any]) -> dict[str, Any]:
+    from freight.fleet.problem import parse_problem
+    from freight.fleet.routing import Method, RouterParams, solve_fleet
+
+    problem = parse_problem({k: v for k, v in params.items() if k not in OPTION_FIELDS})
+    result = solve_fleet(
+        problem,
+        RouterParams(
+            time_limit_s=float(params.get("time_limit_s", 10.0)),
+            seed=int(params.get("seed", 0)),
+            method=Method(params.get("method", "pyvrp")),
+            max_iterations=params.get("max_iterations"),
+        ),
+    )
+    return result.to_dict()
+
+
+def run_job(params: dict[str, Any], progress: Callable[[float, str], None]) -> dict[str, Any]:
+    """Job runner of ``fleet-route`` (runs in a worker process)."""
+    progress(0.0, "routing")
+    out = _solve(params)
+    out["partial"] = False  # the plan is complete within its time limit; unserved are listed
+    progress(1.0, "done")
+    return out
+
+
+register_job_kind(
+    "fleet-route",
+    "api.routes.fleet_routes:run_job",
+    params_model=FleetRouteRequest,
+    default_time_limit_s=10.0,
+    max_time_limit_s=600.0,
+    roles=("operator", "planner"),
+    description="Daily EV fleet routing with charging stops (PyVRP search, exact charging "
+    "insertion, repair; every plan independently verified).",
+)
+
+
+@router.post(
+    "/v1/fleet/routes",
+    summary="Route the EV fleet (200 with the plan, or 202 with a job for large problems)",
+    responses={
+        200: {"description": "The plan: routes, charging visits, unserved stops with reasons"},
+        202: {
+            "description": "Job accepted; poll the Location",
+            "headers": {"Location": {"schema": {"type": "string"}}},
+        },
+        **problem_responses(400, 401, 403, 409, 422, 429, 500),
+    },
+)
+def fleet_routes(
+    request: Request,
+    body: FleetRouteRequest = Body(...),
+    principal: Principal = Depends(require_role("operator", "planner")),
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=256),
+) -> JSONResponse:
+    from freight.fleet.problem import parse_problem
+
+    # drop unset top-level options only (a nested null, e.g. a PHEV's battery, is data)
+    params = {k: v for k, v in body.model_dump().items() if v is not None}
+    problem = parse_problem({k: v for k, v in params.items() if k not in OPTION_FIELDS})
+    small = len(problem.stops) <= SYNC_MAX_STOPS and body.time_limit_s <= SYNC_MAX_TIME_S
+    if body.mode == "sync" and not small:
+        raise InputError(
+            f"mode 'sync' allows at most {SYNC_MAX_STOPS} stops and {SYNC_MAX_TIME_S:g} s; "
+            "use mode 'job' or 'auto'"
+        )
+    if body.mode == "sync" or (body.mode == "auto" and small):
+        return JSONResponse(_solve(params))
+    return submit_job(request, "fleet-route", body, principal, idempotency_key)

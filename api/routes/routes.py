@@ -1,0 +1,146 @@
+"""POST /v1/routes: Pareto-optimal rail–road routes for one consignment (issue 3)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from typing import Any, Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.errors import problem_responses
+from freight.errors import SolverError
+from freight.routing import RoutingIndex, find_routes
+from freight.routing.io import request_from_dict
+
+router = APIRouter(tags=["routes"], responses=problem_responses(404, 422, 429, 500))
+
+_lock = threading.Lock()
+_index: RoutingIndex | None = None
+
+
+def routing_index() -> RoutingIndex:
+    """The routing index of the default network, built once per process."""
+    global _index
+    with _lock:
+        if _index is None:
+            try:
+                from freight.network.loader import default_network
+            except ImportError as exc:  # the network package is not there yet
+                raise SolverError(f"the network is not available: {exc}") from None
+            _index = RoutingIndex(default_network())
+        return _index
+
+
+EXAMPLE = {
+    "origin": "bonded_center",
+    "destination": "alashankou",
+    "cargo": {"commodity": "cotton", "form": "container", "quantity": 40, "unit": "teu"},
+    "ready_at": "2025-03-03T08:00:00",
+    "objective": "cost",
+    "alternatives": 3,
+}
+
+
+class CargoIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    commodity: str = Field(min_length=1, max_length=64, examples=["cotton"])
+    form: Literal["container", "bulk", "general", "hazmat", "reefer"]
+    quantity: float = Field(description="tonnes or TEU; > 0", examples=[40])
+    unit: Literal["t", "teu"] = "t"
+
+
+class AvoidIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    modes: list[
+        Literal["road", "rail", "siding", "road_expressway", "road_national", "road_urban"]
+    ] = Field(default_factory=list, max_length=6)
+    nodes: list[str] = Field(default_factory=list, max_length=100)
+
+
+class RouteQueryIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE]})
+
+    origin: str = Field(min_length=1, max_length=128)
+    destination: str = Field(min_length=1, max_length=128)
+    cargo: CargoIn
+    ready_at: datetime | None = Field(None, description="ISO 8601; default: now")
+    due_by: datetime | None = None
+    objective: Literal["cost", "time", "co2"] = "cost"
+    alternatives: int = Field(3, ge=1, le=10)
+    avoid: AvoidIn | None = None
+    max_transfers: int | None = Field(None, ge=0, le=6)
+
+
+class TotalOut(BaseModel):
+    cost_cny: float
+    hours: float
+    co2_kg: float
+    distance_km: float
+
+
+class LegOut(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    mode: str
+    from_: str = Field(alias="from")
+    to: str
+    links: list[str]
+    service: str | None
+    depart: str
+    arrive: str
+    distance_km: float
+    cost_cny: float
+    co2_kg: float
+
+
+class TransferOut(BaseModel):
+    terminal: str
+    kind: str
+    start: str
+    hours: float
+    cost_cny: float
+    co2_kg: float
+
+
+class AlternativeOut(BaseModel):
+    rank: int
+    total: TotalOut
+    arrive: str
+    modes: list[str]
+    legs: list[LegOut]
+    transfers: list[TransferOut]
+
+
+class RouteAnswer(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    origin: str
+    destination: str
+    objective: str
+    cargo: dict[str, Any]
+    ready_at: str
+    alternatives: list[AlternativeOut]
+    pareto_size: int
+    rules_applied: list[str]
+    pruned: dict[str, int]
+    notes: list[str]
+    due_by: dict[str, Any] | None = None
+    wall_s: float
+
+
+@router.post(
+    "/v1/routes",
+    response_model=RouteAnswer,
+    response_model_by_alias=True,
+    response_model_exclude_none=False,
+    summary="Pareto-optimal rail–road routes (cost, hours, CO2) for one consignment",
+)
+def routes(body: RouteQueryIn) -> dict[str, Any]:
+    """Rules that a query breaks give 422 naming the field; unknown ids 404."""
+    payload = body.model_dump(mode="json")
+    req = request_from_dict(payload)
+    return find_routes(routing_index(), req).to_dict()

@@ -1,0 +1,564 @@
+"""Assign a year's shipments to rail–road routes under link, terminal and train capacities.
+
+Method (column set + LP):
+
+1. Aggregate shipments into groups (origin, destination, form, commodity, month): costs
+   are linear in tonnes, so a group behaves like its shipments summed.
+2. Candidate routes per (origin, destination, form, commodity) come from the router
+   (``freight.routing``): the Pareto alternatives under the cost, time and CO2 objectives,
+   plus a rail route that avoids the terminals of the cheapest one (so a full station has
+   a fallback). Each route's resource use per tonne: trucks on road links (1/payload),
+   train-loads on rail links and sidings, tonnes (and TEU) through terminals where it is
+   loaded to/from rail, tonnes (and TEU) on each train service.
+3. Monthly capacities: links ``capacity_per_day x days``, terminals ``capacity_t_per_day
+   x days`` (TEU for containers), services ``capacity x runs in the month``.
+4. ``freight.assign.lp.solve_lp`` (GLOP) serves as much as capacity allows at least cost;
+   the uncapacitated all-cheapest-path assignment is computed alongside for comparison.
+"""
+
+from __future__ import annotations
+
+import calendar
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from freight.assign.lp import Candidate, Group, LpResult, solve_lp
+from freight.errors import FieldIssue, InputError, NotFoundError
+from freight.network.model import CargoForm, Network, RailService
+from freight.routing import Cargo, Objective, RouteRequest, RoutingIndex, Unit, find_routes
+from freight.routing.model import HAZMAT_COMMODITIES, REEFER_COMMODITIES, Alternative
+
+BOTTLENECK_RATIO = 0.98
+
+
+class ShipmentLike(Protocol):
+    id: str
+    origin: str
+    destination: str
+    commodity: str
+    form: Any  # CargoForm or its string value
+    tonnes: float
+    ready_date: Any  # date or datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AssignOptions:
+    """Scenario knobs: CO2 price, closed links/stations/services, solver limit."""
+
+    co2_price_cny_per_t: float = 0.0  # CNY per tonne of CO2
+    closed: frozenset[str] = frozenset()
+    new_services: tuple[RailService, ...] = ()
+    time_limit_s: float = 30.0
+    max_routes_per_od: int = 6
+
+    def __post_init__(self) -> None:
+        if self.co2_price_cny_per_t < 0:
+            raise InputError("co2 price must be >= 0", issues=[FieldIssue("co2_price", "< 0")])
+        if self.time_limit_s <= 0:
+            raise InputError("time limit must be > 0", issues=[FieldIssue("time_limit_s", "<= 0")])
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    id: str
+    kind: str  # link | terminal | service
+    period: str
+    load: float
+    capacity: float
+    unit: str
+
+    @property
+    def ratio(self) -> float:
+        return self.load / self.capacity if self.capacity > 0 else float("inf")
+
+
+@dataclass(frozen=True)
+class AssignResult:
+    """The assignment and the uncapacitated comparison (``to_dict`` = issue 3 JSON)."""
+
+    year: int | None
+    shipments: int
+    groups: int
+    tonnes_total: float
+    tonnes_assigned: float
+    rail_tonnes: float
+    rail_tkm: float
+    tkm: float
+    objective_cny: float
+    co2_kg: float
+    utilization: tuple[Usage, ...]  # peak period per resource
+    bottlenecks: tuple[dict[str, Any], ...]
+    unassigned: tuple[dict[str, Any], ...]
+    uncapacitated: dict[str, Any]
+    lp_status: str
+    candidates: int
+    wall_s: float
+    timings: dict[str, float]
+    options: AssignOptions
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def tonnes_unassigned(self) -> float:
+        return self.tonnes_total - self.tonnes_assigned
+
+    def to_dict(self) -> dict[str, Any]:
+        assigned = self.tonnes_assigned
+        return {
+            "year": self.year,
+            "shipments": self.shipments,
+            "groups": self.groups,
+            "tonnes_total": round(self.tonnes_total, 3),
+            "tonnes_assigned": round(assigned, 3),
+            "tonnes_unassigned": round(self.tonnes_unassigned, 3),
+            "rail_share": round(self.rail_tonnes / assigned, 4) if assigned else 0.0,
+            "rail_tkm_share": round(self.rail_tkm / self.tkm, 4) if self.tkm else 0.0,
+            "objective_cny": round(self.objective_cny, 2),
+            "co2_kg": round(self.co2_kg, 1),
+            "utilization": [
+                {
+                    "id": u.id,
+                    "kind": u.kind,
+                    "period": u.period,
+                    "load": round(u.load, 3),
+                    "capacity": round(u.capacity, 3),
+                    "unit": u.unit,
+                    "ratio": round(u.ratio, 4),
+                }
+                for u in self.utilization
+            ],
+            "bottlenecks": list(self.bottlenecks),
+            "unassigned": list(self.unassigned),
+            "uncapacitated": self.uncapacitated,
+            "capacity_cost_cny": round(
+                self.objective_cny - self.uncapacitated["objective_cny_same_tonnes"], 2
+            ),
+            "scenario": {
+                "co2_price_cny_per_t": self.options.co2_price_cny_per_t,
+                "closed": sorted(self.options.closed),
+                "new_services": [svc.id for svc in self.options.new_services],
+            },
+            "method": "path LP (OR-Tools GLOP) over router candidates, monthly capacities",
+            "lp_status": self.lp_status,
+            "candidates": self.candidates,
+            "notes": list(self.notes),
+            "timings_s": {k: round(v, 3) for k, v in self.timings.items()},
+            "wall_s": round(self.wall_s, 3),
+        }
+
+
+def _period(d: Any) -> tuple[str, int]:
+    if isinstance(d, datetime):
+        d = d.date()
+    if not isinstance(d, date):
+        d = date.fromisoformat(str(d)[:10])
+    return f"{d.year:04d}-{d.month:02d}", d.year
+
+
+def _days(period: str) -> tuple[int, list[int]]:
+    y, m = int(period[:4]), int(period[5:7])
+    n = calendar.monthrange(y, m)[1]
+    return n, [date(y, m, d).weekday() for d in range(1, n + 1)]
+
+
+def apply_closures(
+    network: Network, closed: Iterable[str], new_services: Iterable[RailService] = ()
+) -> tuple[Network, frozenset[str]]:
+    """Add new services; drop closed links and services; closed stations become avoided."""
+    links = dict(network.links)
+    services = dict(network.services)
+    for svc in new_services:
+        for stop in svc.route:
+            if stop not in network.nodes:
+                raise NotFoundError(
+                    f"new service {svc.id}: unknown station {stop!r}",
+                    issues=[FieldIssue(f"new_services.{svc.id}.route", f"unknown id {stop!r}")],
+                )
+        if svc.id in services:
+            raise InputError(
+                f"new service id {svc.id!r} already exists",
+                issues=[FieldIssue(f"new_services.{svc.id}.id", "duplicate id")],
+            )
+        services[svc.id] = svc
+    avoid: set[str] = set()
+    for cid in closed:
+        if cid in network.nodes:
+            avoid.add(cid)
+        elif cid in links:
+            del links[cid]
+        elif cid in services:
+            del services[cid]
+        else:
+            raise NotFoundError(
+                f"closed id {cid!r} is no node, link or service",
+                issues=[FieldIssue("closed", f"unknown id {cid!r}")],
+            )
+    return replace(network, links=links, services=services), frozenset(avoid)
+
+
+def _signature(alt: Alternative) -> str:
+    return ";".join(f"{leg.mode}:{leg.service or ''}:{','.join(leg.links)}" for leg in alt.legs)
+
+
+def _candidate(
+    net: Network,
+    alt: Alternative,
+    tonnes: float,
+    teu_per_t: float,
+    form: CargoForm,
+    co2_price: float,
+) -> Candidate:
+    costs = net.costs
+    uses: dict[str, float] = defaultdict(float)
+    rail_tkm = 0.0
+    tkm = 0.0
+    container = form is CargoForm.CONTAINER
+    for leg in alt.legs:
+        tkm += leg.distance_km
+        if leg.mode == "road":
+            for lid in leg.links:
+                uses[f"link:{lid}"] += 1.0 / costs.road_truck_payload_t
+        else:
+            rail_tkm += leg.distance_km
+            for lid in leg.links:
+                uses[f"link:{lid}"] += 1.0 / costs.train_payload_t
+        if leg.service:
+            uses[f"service:{leg.service}"] += 1.0
+            if container:
+                uses[f"service_teu:{leg.service}"] += teu_per_t
+    handled = [t.terminal for t in alt.transfers]
+    if alt.legs and alt.legs[0].mode != "road":
+        handled.append(alt.legs[0].from_id)
+    if alt.legs and alt.legs[-1].mode != "road":
+        handled.append(alt.legs[-1].to_id)
+    for n in handled:
+        if container:
+            uses[f"terminal_teu:{n}"] += teu_per_t
+        else:
+            uses[f"terminal:{n}"] += 1.0
+    return Candidate(
+        key=_signature(alt),
+        cost_cny_per_t=alt.cost_cny / tonnes + co2_price * alt.co2_kg / tonnes / 1000.0,
+        co2_kg_per_t=alt.co2_kg / tonnes,
+        uses=tuple(sorted(uses.items())),
+        rail=rail_tkm > 0,
+        rail_tkm_per_t=rail_tkm,
+        tkm_per_t=tkm,
+    )
+
+
+def candidate_routes(
+    index: RoutingIndex,
+    origin: str,
+    destination: str,
+    commodity: str,
+    form: CargoForm,
+    *,
+    avoid: frozenset[str] = frozenset(),
+    co2_price: float = 0.0,
+    max_routes: int = 6,
+    year: int = 2025,
+) -> tuple[list[Candidate], str | None]:
+    """Candidate routes of one OD/form/commodity, or ([], reason) when none exists."""
+    net = index.network
+    teu_t = net.costs.teu_to_t(commodity)
+    tonnes = net.costs.road_truck_payload_t
+    ready = datetime(year, 1, 6, 8, 0)  # a Monday morning; capacity is handled monthly
+    found: dict[str, Candidate] = {}
+    reason: str | None = None
+    avoid = avoid - {origin, destination}
+
+    def ask(objective: Objective, extra_avoid: frozenset[str] = frozenset()) -> list[Alternative]:
+        nonlocal reason
+        try:
+            req = RouteRequest(
+                origin, destination, Cargo(commodity, form, tonnes, Unit.T), ready,
+                objective=objective, alternatives=max_routes, avoid_nodes=avoid | extra_avoid,
+            )  # fmt: skip
+            return list(find_routes(index, req).alternatives)
+        except InputError as exc:
+            reason = exc.message
+            return []
+
+    alts = ask(Objective.COST) + ask(Objective.TIME) + ask(Objective.CO2)
+    rail_alts = [a for a in alts if any(leg.mode == "rail" for leg in a.legs)]
+    if rail_alts:
+        best = min(rail_alts, key=lambda a: a.cost_cny)
+        hubs = frozenset(t.terminal for t in best.transfers)
+        if hubs:
+            alts += ask(Objective.COST, hubs)
+    for alt in alts:
+        c = _candidate(net, alt, tonnes, 1.0 / teu_t, form, co2_price)
+        if c.key not in found:
+            found[c.key] = c
+    cands = sorted(found.values(), key=lambda c: c.cost_cny_per_t)[: max(max_routes, 1)]
+    return cands, (None if cands else reason or "no route")
+
+
+def _capacities(
+    net: Network, resources: set[str], periods: set[str]
+) -> dict[tuple[str, str], float]:
+    cap: dict[tuple[str, str], float] = {}
+    for p in periods:
+        ndays, weekdays = _days(p)
+        for r in resources:
+            kind, _, rid = r.partition(":")
+            value = 0.0
+            if kind == "link":
+                value = net.links[rid].capacity_per_day * ndays
+            elif kind == "terminal":
+                value = net.nodes[rid].handling.capacity_t_per_day * ndays
+            elif kind == "terminal_teu":
+                value = net.nodes[rid].handling.capacity_teu_per_day * ndays
+            elif kind in ("service", "service_teu"):
+                svc = net.services[rid]
+                runs = sum(1 for w in weekdays if w in svc.weekdays)
+                value = (svc.capacity_t if kind == "service" else svc.capacity_teu) * runs
+            if value > 0:
+                cap[(r, p)] = value
+    return cap
+
+
+_UNITS = {
+    "link": "vehicles",
+    "terminal": "t",
+    "terminal_teu": "TEU",
+    "service": "t",
+    "service_teu": "TEU",
+}
+
+
+def assign(
+    network: Network | RoutingIndex,
+    shipments: Sequence[ShipmentLike],
+    options: AssignOptions | None = None,
+    *,
+    year: int | None = None,
+) -> AssignResult:
+    """Assign ``shipments`` to capacitated routes; see the module docstring for the method."""
+    t0 = time.perf_counter()
+    options = options or AssignOptions()
+    base = network.network if isinstance(network, RoutingIndex) else network
+    net, avoid = apply_closures(base, options.closed, options.new_services)
+    if options.closed or options.new_services or not isinstance(network, RoutingIndex):
+        index = RoutingIndex(net)
+    else:
+        index = network
+
+    # 1. aggregate
+    agg: dict[tuple[str, str, CargoForm, str, str], list[float]] = {}
+    tonnes_total = 0.0
+    for k, s in enumerate(shipments):
+        try:
+            form = CargoForm(str(s.form))
+        except ValueError:
+            raise InputError(
+                f"shipment {s.id}: unknown form {s.form!r}",
+                issues=[FieldIssue(f"shipments[{k}].form", "unknown form")],
+            ) from None
+        if not s.tonnes > 0:
+            raise InputError(
+                f"shipment {s.id}: tonnes must be > 0",
+                issues=[FieldIssue(f"shipments[{k}].tonnes", f"{s.tonnes}")],
+            )
+        for end in (s.origin, s.destination):
+            if end not in net.nodes:
+                raise NotFoundError(f"shipment {s.id}: unknown node {end!r}")
+        period, y = _period(s.ready_date)
+        year = year or y
+        key = (s.origin, s.destination, form, s.commodity, period)
+        acc = agg.setdefault(key, [0.0, 0.0])
+        acc[0] += s.tonnes
+        acc[1] += 1
+        tonnes_total += s.tonnes
+    t_agg = time.perf_counter()
+
+    # 2. candidates per OD/form/commodity
+    # routes depend on the commodity only through its rules and its tonnes per TEU
+    cand_cache: dict[tuple[Any, ...], tuple[list[Candidate], str | None]] = {}
+    groups: list[Group] = []
+    group_key: dict[str, tuple[str, str, CargoForm, str, str]] = {}
+    group_ck: dict[str, tuple[Any, ...]] = {}
+    per_teu = net.costs.teu_to_t
+    hazmat_like = HAZMAT_COMMODITIES | REEFER_COMMODITIES
+    for key, (tonnes, count) in sorted(agg.items()):
+        od = key[:4]
+        ck = (od[0], od[1], od[2], per_teu(od[3]), od[3] if od[3] in hazmat_like else "")
+        if ck not in cand_cache:
+            cand_cache[ck] = candidate_routes(
+                index, od[0], od[1], od[3], od[2], avoid=avoid,
+                co2_price=options.co2_price_cny_per_t, max_routes=options.max_routes_per_od,
+                year=year or 2025,
+            )  # fmt: skip
+        gid = f"{key[0]}>{key[1]}|{key[2]}|{key[3]}|{key[4]}"
+        groups.append(Group(gid, key[4], tonnes, tuple(cand_cache[ck][0]), int(count)))
+        group_key[gid] = key
+        group_ck[gid] = ck
+    t_cand = time.perf_counter()
+
+    # 3. capacities, 4. LP
+    resources = {r for g in groups for c in g.candidates for r, _ in c.uses}
+    periods = {g.period for g in groups}
+    capacity = _capacities(net, resources, periods)
+    lp = solve_lp(groups, capacity, time_limit_s=options.time_limit_s)
+    t_lp = time.perf_counter()
+
+    # uncapacitated all-cheapest-path assignment
+    un_loads: dict[tuple[str, str], float] = defaultdict(float)
+    un_cost = 0.0
+    un_rail = 0.0
+    un_assigned = 0.0
+    cheapest: dict[str, Candidate] = {}
+    for g in groups:
+        if not g.candidates:
+            continue
+        c = min(g.candidates, key=lambda c: c.cost_cny_per_t)
+        cheapest[g.id] = c
+        un_cost += c.cost_cny_per_t * g.tonnes
+        un_assigned += g.tonnes
+        un_rail += g.tonnes if c.rail else 0.0
+        for r, coef in c.uses:
+            un_loads[(r, g.period)] += coef * g.tonnes
+    over = sorted(
+        (
+            (load / capacity[k], k)
+            for k, load in un_loads.items()
+            if k in capacity and load > capacity[k] * (1 + 1e-9)
+        ),
+        reverse=True,
+    )
+    # the same tonnes as the capacitated answer, on their cheapest routes
+    same_cost = 0.0
+    for g in groups:
+        served = g.tonnes - lp.unassigned.get(g.id, 0.0)
+        if g.id in cheapest:
+            same_cost += cheapest[g.id].cost_cny_per_t * served
+    uncap = {
+        "objective_cny": round(un_cost, 2),
+        "objective_cny_same_tonnes": same_cost,
+        "tonnes_assigned": round(un_assigned, 3),
+        "rail_share": round(un_rail / un_assigned, 4) if un_assigned else 0.0,
+        "overloaded": [
+            {
+                "id": k[0].partition(":")[2],
+                "kind": _kind(k[0]),
+                "period": k[1],
+                "unit": _UNITS[k[0].partition(":")[0]],
+                "load": round(un_loads[k], 3),
+                "capacity": round(capacity[k], 3),
+                "ratio": round(r, 4),
+            }
+            for r, k in over[:20]
+        ],  # fmt: skip
+        "overloaded_count": len(over),
+    }
+    uncap["objective_cny_same_tonnes"] = round(same_cost, 2)
+
+    # results
+    by_group = {g.id: g for g in groups}
+    rail_t = rail_tkm = tkm = co2 = 0.0
+    for (gid, ckey), v in lp.flows.items():
+        c = next(c for c in by_group[gid].candidates if c.key == ckey)
+        rail_t += v if c.rail else 0.0
+        rail_tkm += v * c.rail_tkm_per_t
+        tkm += v * c.tkm_per_t
+        co2 += v * c.co2_kg_per_t
+    peak: dict[str, Usage] = {}
+    for (r, p), load in lp.loads.items():
+        cap = capacity.get((r, p))
+        if cap is None:
+            continue
+        kind, _, rid = r.partition(":")
+        u = Usage(
+            rid if kind == "link" else r.partition(":")[2], _kind(r), p, load, cap, _UNITS[kind]
+        )
+        if r not in peak or u.ratio > peak[r].ratio:
+            peak[r] = u
+    util = tuple(sorted(peak.values(), key=lambda u: (-u.ratio, u.kind, u.id)))
+    bottlenecks = []
+    for (r, p), dual in sorted(lp.duals.items(), key=lambda kv: -abs(kv[1])):
+        load = lp.loads.get((r, p), 0.0)
+        bottlenecks.append(
+            {"id": r.partition(":")[2], "kind": _kind(r), "period": p,
+             "unit": _UNITS[r.partition(":")[0]], "load": round(load, 3),
+             "capacity": round(capacity[(r, p)], 3),
+             "ratio": round(load / capacity[(r, p)], 4),
+             "shadow_price_cny_per_unit": round(abs(dual), 3)}
+        )  # fmt: skip
+    seen_b = {(b["id"], b["kind"], b["period"]) for b in bottlenecks}
+    for u in util:
+        if u.ratio >= BOTTLENECK_RATIO and (u.id, u.kind, u.period) not in seen_b:
+            bottlenecks.append(
+                {"id": u.id, "kind": u.kind, "period": u.period, "unit": u.unit,
+                 "load": round(u.load, 3), "capacity": round(u.capacity, 3),
+                 "ratio": round(u.ratio, 4), "shadow_price_cny_per_unit": 0.0}
+            )  # fmt: skip
+    saturated = {
+        (r, p)
+        for (r, p), load in lp.loads.items()
+        if (r, p) in capacity and load >= capacity[(r, p)] * (1 - 1e-6)
+    }
+    unassigned = []
+    for gid, tons in sorted(lp.unassigned.items(), key=lambda kv: -kv[1]):
+        g = by_group[gid]
+        o, d, form, com, p = group_key[gid]
+        if not g.candidates:
+            why = f"no route: {cand_cache[group_ck[gid]][1]}"
+        else:
+            full = sorted({r for c in g.candidates for r, _ in c.uses if (r, p) in saturated})
+            why = "capacity: every candidate route passes a saturated resource: " + ", ".join(full)
+        unassigned.append(
+            {"origin": o, "destination": d, "form": str(form), "commodity": com, "period": p,
+             "shipments": g.shipments, "tonnes": round(tons, 3), "reason": why}
+        )  # fmt: skip
+    t_end = time.perf_counter()
+    notes = list(index.notes)
+    notes.append(
+        "flows are tonnes in a linear relaxation: a group's tonnes may split across routes"
+    )
+    return AssignResult(
+        year=year,
+        shipments=len(shipments),
+        groups=len(groups),
+        tonnes_total=tonnes_total,
+        tonnes_assigned=tonnes_total - sum(lp.unassigned.values()),
+        rail_tonnes=rail_t,
+        rail_tkm=rail_tkm,
+        tkm=tkm,
+        objective_cny=lp.objective_cny,
+        co2_kg=co2,
+        utilization=util,
+        bottlenecks=tuple(bottlenecks),
+        unassigned=tuple(unassigned),
+        uncapacitated=uncap,
+        lp_status=lp.status,
+        candidates=sum(len(c[0]) for c in cand_cache.values()),
+        wall_s=t_end - t0,
+        timings={
+            "aggregate": t_agg - t0,
+            "candidates": t_cand - t_agg,
+            "lp": t_lp - t_cand,
+            "report": t_end - t_lp,
+        },
+        options=options,
+        notes=tuple(notes),
+    )
+
+
+def _kind(resource: str) -> str:
+    kind = resource.partition(":")[0]
+    return {"terminal_teu": "terminal", "service_teu": "service"}.get(kind, kind)
+
+
+__all__ = [
+    "AssignOptions",
+    "AssignResult",
+    "LpResult",
+    "Usage",
+    "apply_closures",
+    "assign",
+    "candidate_routes",
+]

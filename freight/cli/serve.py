@@ -1,0 +1,33 @@
+"""``freight serve``: run the FastAPI service with uvicorn (migrations run at startup)."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(help="Run the HTTP service.")
+
+
+@app.callback(invoke_without_command=True)
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Interface to bind."),
+    port: int = typer.Option(8000, min=1, max=65535, help="TCP port."),
+    workers: int = typer.Option(1, min=1, max=64, help="Uvicorn worker processes."),
+    log_level: str = typer.Option("warning", help="uvicorn's own log level."),
+) -> None:
+    """Start the service (GET /v1/health answers 200 when it is ready)."""
+    import uvicorn
+
+    from freight.cli.common import run_cli
+
+    def go() -> None:
+        uvicorn.run(
+            "api.main:app",
+            host=host,
+            port=port,
+            workers=workers,
+            log_level=log_level,
+            access_log=False,  # the service writes its own JSON access log
+            proxy_headers=True,
+        )
+
+    run_cli(go)

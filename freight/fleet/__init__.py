@@ -1,0 +1,55 @@
+"""Kuytun electric distribution fleet routing (EV-VRPTW with charging stops).
+
+``parse_problem`` reads the issue-4 JSON; ``solve_fleet`` routes it (OR-Tools warm start,
+PyVRP search, exact charging insertion on fixed routes, repair); ``verify_plan``
+independently checks any plan against the reference semantics; ``schedule_route`` is the
+exact charging DP for one fixed route (what fleet sizing builds on).
+"""
+
+from freight.fleet.charging import ChargerBook, schedule_route
+from freight.fleet.problem import (
+    ChargingSite,
+    Depot,
+    FleetProblem,
+    Stop,
+    TravelMatrix,
+    VehicleType,
+    parse_problem,
+    problem_to_dict,
+)
+from freight.fleet.result import (
+    ChargeVisit,
+    FleetResult,
+    FleetStatus,
+    RoutePlan,
+    StopVisit,
+    Unserved,
+    result_from_dict,
+)
+from freight.fleet.routing import Method, RouterParams, solve_fleet
+from freight.fleet.verify import check_plan, verify_plan
+
+__all__ = [
+    "ChargeVisit",
+    "ChargerBook",
+    "ChargingSite",
+    "Depot",
+    "FleetProblem",
+    "FleetResult",
+    "FleetStatus",
+    "Method",
+    "RoutePlan",
+    "RouterParams",
+    "Stop",
+    "StopVisit",
+    "TravelMatrix",
+    "Unserved",
+    "VehicleType",
+    "check_plan",
+    "parse_problem",
+    "problem_to_dict",
+    "result_from_dict",
+    "schedule_route",
+    "solve_fleet",
+    "verify_plan",
+]

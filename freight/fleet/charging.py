@@ -1,0 +1,307 @@
+"""Charging insertion on a fixed route: a label-setting DP over the stop sequence.
+
+Given a vehicle type and the order of its stops, decide after which stop (or before the
+first) to detour to which charging site and for how many whole minutes, so that the route
+meets every window, the shift end and ``min_soc_kwh`` with the least extra km.
+
+Labels at a position are (departure time, SoC, km so far); a label is dropped when another
+is no later, has no less charge and no more km (Pareto dominance). Between two consecutive
+route points at most one charging visit is taken. The charge amounts tried are the
+breakpoints of the linear program a fixed detour pattern defines: just enough to reach each
+later route point at ``min_soc_kwh`` without another charge, the minutes absorbed by waiting
+for the next window, the most minutes the next window still allows, and a full battery
+(each rounded to whole minutes in the safe direction). ``ChargerBook`` holds plug
+reservations of routes already planned, so a vehicle queues for a free plug and the plug
+count of a site is never exceeded (routes are scheduled one after another: exact for the
+order chosen, conservative overall).
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import insort
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from freight.fleet.problem import FleetProblem, VehicleType
+from freight.fleet.result import ChargeVisit, RoutePlan, StopVisit, Visit
+
+EPS = 1e-9
+#: Labels kept per route position (lowest km first); the DP is exact below this cap.
+MAX_LABELS = 64
+
+
+@dataclass
+class ChargerBook:
+    """Plug reservations per charging site: ``(start_min, end_min)`` intervals."""
+
+    counts: dict[int, int]
+    busy: dict[int, list[tuple[float, float]]] = field(default_factory=dict)
+
+    @classmethod
+    def for_problem(cls, problem: FleetProblem) -> ChargerBook:
+        first = problem.first_site_index
+        return cls({first + k: s.count for k, s in enumerate(problem.charging_sites)})
+
+    def _in_use(self, site: int, t0: float, t1: float) -> int:
+        """Peak number of reservations overlapping ``[t0, t1)``."""
+        iv = [(a, b) for a, b in self.busy.get(site, ()) if a < t1 - EPS and b > t0 + EPS]
+        if not iv:
+            return 0
+        events = sorted([(max(a, t0), 1) for a, _ in iv] + [(b, -1) for _, b in iv])
+        peak = cur = 0
+        for _, d in sorted(events, key=lambda e: (e[0], e[1])):
+            cur += d
+            peak = max(peak, cur)
+        return peak
+
+    def earliest_start(self, site: int, arrive_min: float, charge_min: float) -> float:
+        """Earliest time >= arrival at which a plug is free for ``charge_min`` minutes."""
+        cap = self.counts[site]
+        if charge_min <= 0 or not self.busy.get(site):
+            return arrive_min
+        candidates = sorted({arrive_min} | {b for _, b in self.busy[site] if b > arrive_min + EPS})
+        for t in candidates:
+            if self._in_use(site, t, t + charge_min) < cap:
+                return t
+        return candidates[-1]  # pragma: no cover - the last release always frees a plug
+
+    def reserve(self, plan: RoutePlan, problem: FleetProblem) -> None:
+        for v in plan.charge_visits:
+            if v.charge_min > 0:
+                site = problem.index_of(v.site_id)
+                insort(self.busy.setdefault(site, []), (v.start_min, v.start_min + v.charge_min))
+
+    def release(self, plan: RoutePlan, problem: FleetProblem) -> None:
+        for v in plan.charge_visits:
+            if v.charge_min > 0:
+                site = problem.index_of(v.site_id)
+                self.busy[site].remove((v.start_min, v.start_min + v.charge_min))
+
+
+@dataclass(slots=True)
+class _Label:
+    t: float  # departure time from this route point
+    soc: float
+    km: float
+    prev: _Label | None
+    # how this point was reached: optional charging (site, arrive, start, minutes, soc after)
+    charge: tuple[int, float, float, float, float] | None
+    arrive: float  # arrival at this route point
+    start: float  # service start at this route point
+
+
+def _pareto(labels: list[_Label]) -> list[_Label]:
+    labels.sort(key=lambda x: (x.km, x.t, -x.soc))
+    kept: list[_Label] = []
+    for lab in labels:
+        if any(
+            k.km <= lab.km + EPS and k.t <= lab.t + EPS and k.soc >= lab.soc - EPS for k in kept
+        ):
+            continue
+        kept.append(lab)
+        if len(kept) >= MAX_LABELS:
+            break
+    return kept
+
+
+def earliest_departure(problem: FleetProblem, vt: VehicleType) -> float:
+    return max(vt.shift_start_min, problem.depot(vt.depot).open_min)
+
+
+def latest_return(problem: FleetProblem, vt: VehicleType) -> float:
+    return min(vt.shift_end_min, problem.depot(vt.depot).close_min)
+
+
+def schedule_route(
+    problem: FleetProblem,
+    vt: VehicleType,
+    stops: Sequence[int],
+    book: ChargerBook | None = None,
+    *,
+    allow_charging: bool = True,
+) -> RoutePlan | None:
+    """Cheapest feasible schedule of ``stops`` (stop positions in ``problem.stops``) on ``vt``.
+
+    Returns ``None`` when no schedule meets windows, shift, capacity, refrigeration and
+    energy (with charging visits if allowed). ``book`` is read, not changed: call
+    ``book.reserve(plan, problem)`` to commit the plan's plug reservations.
+    """
+    if not stops:
+        return None
+    if allow_charging and vt.battery_kwh is not None and problem.charging_sites:
+        # a plan without detours is the cheapest there is: try it first
+        plain = schedule_route(problem, vt, stops, None, allow_charging=False)
+        if plain is not None:
+            return plain
+    ss = [problem.stops[i] for i in stops]
+    if sum(x.demand_kg for x in ss) > vt.capacity_kg + 1e-9:
+        return None
+    if sum(x.demand_m3 for x in ss) > vt.capacity_m3 + 1e-9:
+        return None
+    if not vt.refrigerated and any(x.refrigerated for x in ss):
+        return None
+    first_stop = problem.first_stop_index
+    depot = problem.index_of(vt.depot)
+    pts = [depot] + [first_stop + i for i in stops] + [depot]
+    n = len(pts) - 1
+    total_kg = sum(x.demand_kg for x in ss)
+    load = [total_kg]
+    for st in ss:
+        load.append(load[-1] - st.demand_kg)  # load[k] = on board when leaving point k
+    opens = [0.0] + [x.window_open_min for x in ss] + [-math.inf]
+    closes = [math.inf] + [x.window_close_min for x in ss] + [latest_return(problem, vt)]
+    service = [0.0] + [x.service_min for x in ss] + [0.0]
+    battery = vt.battery_kwh if vt.battery_kwh is not None else math.inf
+    min_soc = vt.min_soc_kwh if vt.battery_kwh is not None else -math.inf
+    per_t = vt.kwh_per_km_per_tonne / 1000.0
+
+    def energy(i: int, j: int, kg: float) -> float:
+        return problem.km(i, j) * (vt.kwh_per_km + per_t * kg)
+
+    def arrive_at(k: int, arr: float) -> tuple[float, float] | None:
+        st = max(arr, opens[k])
+        if st > closes[k] + EPS:
+            return None
+        return st, st + service[k]
+
+    # tail energy: need[k] = energy from point k to the end without charging
+    need = [0.0] * (n + 1)
+    for k in range(n - 1, -1, -1):
+        need[k] = need[k + 1] + energy(pts[k], pts[k + 1], load[k])
+    sites = (
+        list(range(problem.first_site_index, first_stop))
+        if allow_charging and vt.battery_kwh is not None
+        else []
+    )
+    t0 = earliest_departure(problem, vt)
+    layer = [_Label(t0, battery, 0.0, None, None, t0, t0)]
+    for k in range(n):
+        h, j = pts[k], pts[k + 1]
+        km_hj, t_hj = problem.km(h, j), problem.minutes(h, j)
+        e_hj = km_hj * (vt.kwh_per_km + per_t * load[k])
+        nxt: list[_Label] = []
+        for lab in layer:
+            soc = lab.soc - e_hj
+            if soc >= min_soc - 1e-9:
+                arr = lab.t + t_hj
+                r = arrive_at(k + 1, arr)
+                if r is not None:
+                    nxt.append(_Label(r[1], soc, lab.km + km_hj, lab, None, arr, r[0]))
+            for s in sites:
+                e_hs = energy(h, s, load[k])
+                soc_s = lab.soc - e_hs
+                if soc_s < min_soc - 1e-9:
+                    continue
+                km_sj, t_sj = problem.km(s, j), problem.minutes(s, j)
+                e_sj = km_sj * (vt.kwh_per_km + per_t * load[k])
+                arr_s = lab.t + problem.minutes(h, s)
+                power = problem.charging_sites[s - problem.first_site_index].power_kw
+                rate = power / 60.0
+                # breakpoints of the charge amount (whole minutes)
+                cands: set[int] = set()
+                room = battery - soc_s
+                cands.add(math.ceil(room / rate - 1e-9))
+                for q in range(k + 1, n + 1):
+                    want = min_soc + e_sj + (need[k + 1] - need[q]) - soc_s
+                    if want > room + 1e-9:
+                        break
+                    if want > 0:
+                        cands.add(math.ceil(want / rate - 1e-9))
+                slack_wait = opens[k + 1] - (arr_s + t_sj)
+                if slack_wait >= 1:
+                    cands.add(math.floor(slack_wait))
+                slack_close = closes[k + 1] - (arr_s + t_sj)
+                if slack_close < 0:
+                    continue
+                cands.add(math.floor(slack_close + 1e-9))
+                km_via = lab.km + problem.km(h, s) + km_sj
+                for m in sorted(cands):
+                    if m <= 0:
+                        continue
+                    m = min(m, math.ceil(room / rate - 1e-9))
+                    c = book.earliest_start(s, arr_s, m) if book is not None else arr_s
+                    soc_c = min(battery, soc_s + rate * m)
+                    soc_j = soc_c - e_sj
+                    if soc_j < min_soc - 1e-9:
+                        continue
+                    arr = c + m + t_sj
+                    r = arrive_at(k + 1, arr)
+                    if r is None:
+                        continue
+                    nxt.append(_Label(r[1], soc_j, km_via, lab, (s, arr_s, c, m, soc_c), arr, r[0]))
+        layer = _pareto(nxt)
+        if not layer:
+            return None
+    best = min(layer, key=lambda x: (x.km, x.t))
+    return _build_plan(problem, vt, pts, load, best)
+
+
+def _build_plan(
+    problem: FleetProblem, vt: VehicleType, pts: list[int], load: list[float], last: _Label
+) -> RoutePlan:
+    chain: list[_Label] = []
+    lab: _Label | None = last
+    while lab is not None:
+        chain.append(lab)
+        lab = lab.prev
+    chain.reverse()  # chain[k] = label at route point k
+    first_site = problem.first_site_index
+    first_stop = problem.first_stop_index
+    electric = vt.battery_kwh is not None
+    visits: list[Visit] = []
+    for k in range(1, len(chain)):
+        lab = chain[k]
+        if lab.charge is not None:
+            s, arr_s, c, m, soc_c = lab.charge
+            site = problem.charging_sites[s - first_site]
+            visits.append(ChargeVisit(site.id, arr_s, c, float(m), c + m, soc_c))
+        if k < len(chain) - 1:
+            stop = problem.stops[pts[k] - first_stop]
+            visits.append(
+                StopVisit(
+                    stop.id, lab.arrive, lab.start, lab.t, lab.soc if electric else None, load[k]
+                )
+            )
+    start = chain[0].t
+    end = chain[-1].arrive
+    # leave later instead of waiting at the first stop (same schedule from then on)
+    if visits and isinstance(visits[0], StopVisit):
+        v0 = visits[0]
+        wait = v0.start_min - v0.arrive_min
+        if wait > 0:
+            start += wait
+            visits[0] = StopVisit(
+                v0.stop_id, v0.start_min, v0.start_min, v0.depart_min, v0.soc_kwh, v0.load_kg
+            )
+    km = energy = 0.0
+    here = pts[0]
+    kg = load[0]
+    per_t = vt.kwh_per_km_per_tonne / 1000.0
+    route_pts: list[int] = []
+    for v in visits:
+        if isinstance(v, StopVisit):
+            route_pts.append(problem.index_of(v.stop_id))
+        else:
+            route_pts.append(problem.index_of(v.site_id))
+    route_pts.append(pts[0])
+    kgs = []
+    for v in visits:
+        kgs.append(kg)
+        if isinstance(v, StopVisit):
+            kg = v.load_kg
+    kgs.append(kg)
+    for to, on_board in zip(route_pts, kgs, strict=True):
+        d = problem.km(here, to)
+        km += d
+        energy += d * (vt.kwh_per_km + per_t * on_board)
+        here = to
+    return RoutePlan(
+        vt.id,
+        start,
+        end,
+        tuple(visits),
+        km,
+        energy,
+        vt.fixed_cost_cny + vt.cost_per_km_cny * km,
+    )

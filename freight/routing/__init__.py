@@ -1,0 +1,28 @@
+"""Time-dependent multimodal rail–road routing (issue 3)."""
+
+from freight.routing.index import CapacityLedger, RoutingIndex
+from freight.routing.model import (
+    Alternative,
+    Cargo,
+    Leg,
+    Objective,
+    RouteRequest,
+    RouteResult,
+    Transfer,
+    Unit,
+)
+from freight.routing.search import find_routes
+
+__all__ = [
+    "Alternative",
+    "CapacityLedger",
+    "Cargo",
+    "Leg",
+    "Objective",
+    "RouteRequest",
+    "RouteResult",
+    "RoutingIndex",
+    "Transfer",
+    "Unit",
+    "find_routes",
+]

@@ -1,0 +1,554 @@
+"""Time-dependent multi-criteria label-setting over the rail–road state graph.
+
+States are ``(node, where)`` with ``where`` one of: on a truck (``ROAD``), in a rail yard
+ready to board (``YARD``), on wagons just off a train (``WAGON``). Moves:
+
+* road link (truck): waits out daily entry bans, then drives;
+* siding link (shunting): wagons move between a siding and its station, no timetable;
+* train ride: board the next run of a service calling here whose departure is not before
+  now and that still has capacity for the cargo (``CapacityLedger``), alight at any later
+  stop;
+* transfer at a terminal (road->rail, rail->road, rail->rail): handling hours and cost,
+  only where the rules allow the form to be loaded to/from rail.
+
+Labels carry (cost, time, CO2[, transfers]); a label is dropped when another label at the
+same state, or an already found arrival, is at least as good in every criterion. Costs,
+times and CO2 only grow along a path and arriving earlier never hurts (waiting is free),
+so the surviving arrivals are exactly the Pareto-optimal routes.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from freight.errors import FieldIssue, InputError, NotFoundError
+from freight.network.model import CargoForm, Network
+from freight.routing.index import CapacityLedger, FormView, RoutingIndex
+from freight.routing.model import (
+    Alternative,
+    Leg,
+    Objective,
+    RouteRequest,
+    RouteResult,
+    Transfer,
+    Unit,
+)
+
+ROAD, YARD, WAGON, FINAL = 0, 1, 2, 3
+DAY_MIN = 1440.0
+#: Look this many days ahead for a train run with spare capacity.
+RUN_HORIZON_DAYS = 14
+_EPS = 1e-9
+
+
+class _Label:
+    __slots__ = ("cost", "t", "co2", "ntr", "node", "where", "parent", "move", "dead")
+
+    def __init__(
+        self,
+        cost: float,
+        t: float,
+        co2: float,
+        ntr: int,
+        node: str,
+        where: int,
+        parent: _Label | None,
+        move: tuple | None,
+    ) -> None:
+        self.cost = cost
+        self.t = t
+        self.co2 = co2
+        self.ntr = ntr
+        self.node = node
+        self.where = where
+        self.parent = parent
+        self.move = move
+        self.dead = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Rates:
+    """Per-query costs: CNY and kg CO2 per km of the whole consignment, and fixed parts."""
+
+    road_cny_km: float
+    road_fixed: float
+    road_co2_km: float
+    rail_cny_km: float
+    rail_fixed: float
+    rail_co2_km: float
+    tonnes: float
+    teu: float
+
+
+def _quantities(network: Network, req: RouteRequest) -> tuple[float, float]:
+    c = req.cargo
+    per_teu = network.costs.teu_to_t(c.commodity)
+    if c.unit is Unit.TEU:
+        return c.quantity * per_teu, c.quantity
+    return c.quantity, c.quantity / per_teu
+
+
+def _rates(network: Network, view: FormView, req: RouteRequest) -> _Rates:
+    tonnes, teu = _quantities(network, req)
+    vals: dict[str, tuple[float, float, float]] = {}
+    for fam, ok in (("road", view.road_ok), ("rail", view.rail_ok)):
+        if not ok:
+            vals[fam] = (math.inf, math.inf, math.inf)
+            continue
+        mc = network.costs.mode_cost(fam, view.form)
+        if view.form is CargoForm.CONTAINER:
+            vals[fam] = (
+                mc.cost_cny_per_teu_km * teu,
+                mc.fixed_cny_per_teu * teu,
+                mc.co2_g_per_tkm * tonnes / 1000.0,
+            )
+        else:
+            vals[fam] = (
+                mc.cost_cny_per_tkm * tonnes,
+                mc.fixed_cny_per_t * tonnes,
+                mc.co2_g_per_tkm * tonnes / 1000.0,
+            )
+    return _Rates(*vals["road"], *vals["rail"], tonnes, teu)
+
+
+def _ban_wait(t: float, bans: tuple[tuple[int, int], ...]) -> float:
+    """Minutes a truck at time ``t`` must wait before it may enter (daily bans)."""
+    wait = 0.0
+    for _ in range(4):  # bans may chain; four rounds are plenty for daily windows
+        m = (t + wait) % DAY_MIN
+        moved = False
+        for s, e in bans:
+            inside = (s <= m < e) if s <= e else (m >= s or m < e)
+            if inside:
+                wait += (e - m) % DAY_MIN
+                moved = True
+        if not moved:
+            break
+    return wait
+
+
+class _Bags:
+    """Non-dominated labels per state."""
+
+    def __init__(self, use_ntr: bool) -> None:
+        self.bags: dict[tuple[str, int], list[_Label]] = defaultdict(list)
+        self.use_ntr = use_ntr
+
+    def dominated(self, lab: _Label, bag: list[_Label]) -> bool:
+        for o in bag:
+            if (
+                o.cost <= lab.cost + 1e-6
+                and o.t <= lab.t + 1e-6
+                and o.co2 <= lab.co2 + 1e-6
+                and (not self.use_ntr or o.ntr <= lab.ntr)
+            ):
+                return True
+        return False
+
+    def insert(self, lab: _Label) -> bool:
+        bag = self.bags[(lab.node, lab.where)]
+        if self.dominated(lab, bag):
+            return False
+        keep = []
+        for o in bag:
+            if (
+                lab.cost <= o.cost + 1e-6
+                and lab.t <= o.t + 1e-6
+                and lab.co2 <= o.co2 + 1e-6
+                and (not self.use_ntr or lab.ntr <= o.ntr)
+            ):
+                o.dead = True
+            else:
+                keep.append(o)
+        keep.append(lab)
+        self.bags[(lab.node, lab.where)] = keep
+        return True
+
+
+def _check_request(network: Network, req: RouteRequest) -> None:
+    issues: list[FieldIssue] = []
+    for loc, nid in (("$.origin", req.origin), ("$.destination", req.destination)):
+        if nid not in network.nodes:
+            raise NotFoundError(
+                f"unknown node id {nid!r} at {loc}", issues=[FieldIssue(loc, "unknown id")]
+            )
+        if not network.nodes[nid].accepts_freight:
+            issues.append(
+                FieldIssue(loc, f"rule no-freight-at-passenger-station: {nid} takes no freight")
+            )
+    for nid in sorted(req.avoid_nodes):
+        if nid not in network.nodes:
+            raise NotFoundError(
+                f"unknown node id {nid!r} in $.avoid.nodes",
+                issues=[FieldIssue("$.avoid.nodes", f"unknown id {nid!r}")],
+            )
+    if issues:
+        raise InputError("route query breaks a rule", issues=issues)
+
+
+def find_routes(
+    network: Network | RoutingIndex,
+    req: RouteRequest,
+    ledger: CapacityLedger | None = None,
+) -> RouteResult:
+    """Pareto-optimal rail–road routes for ``req``, ranked by ``req.objective``.
+
+    Pass a prebuilt ``RoutingIndex`` for repeated queries; pass a ``CapacityLedger`` so that
+    trains already booked are skipped.
+
+    Raises
+    ------
+    NotFoundError
+        origin, destination or an avoided node is not in the network.
+    InputError
+        the query breaks a rule, or the rules leave no route at all (names the rules).
+    """
+    t_start = time.perf_counter()
+    index = network if isinstance(network, RoutingIndex) else RoutingIndex(network)
+    net = index.network
+    _check_request(net, req)
+    ledger = ledger or CapacityLedger()
+    view = index.view(req.cargo.form)
+    rates = _rates(net, view, req)
+    pruned: dict[str, int] = dict(view.pruned)
+    nodes = net.nodes
+
+    avoid_n = req.avoid_nodes
+    am = req.avoid_modes
+    no_road = "road" in am or not view.road_ok
+    no_rail = "rail" in am or not view.rail_ok
+    no_siding = no_rail or "siding" in am
+    road_modes_off = {m for m in am if m.startswith("road_")}
+    max_tr = req.max_transfers
+    xfer_co2 = net.costs.transfer_co2_kg_per_t * rates.tonnes
+    is_container = req.cargo.form is CargoForm.CONTAINER
+
+    # time origin: Monday 00:00 of the ready week, so weekday = (t // 1440) % 7
+    ready = req.ready_at
+    anchor = datetime.combine(
+        ready.date() - timedelta(days=ready.weekday()), datetime.min.time(), tzinfo=ready.tzinfo
+    )
+    t0 = (ready - anchor).total_seconds() / 60.0
+    anchor_date = anchor.date()
+
+    obj = req.objective
+
+    def key(lab: _Label) -> tuple[float, float, float]:
+        if obj is Objective.TIME:
+            return (lab.t, lab.cost, lab.co2)
+        if obj is Objective.CO2:
+            return (lab.co2, lab.cost, lab.t)
+        return (lab.cost, lab.t, lab.co2)
+
+    bags = _Bags(use_ntr=max_tr is not None)
+    finals: list[_Label] = []
+    heap: list[tuple[tuple[float, float, float], int, _Label]] = []
+    counter = 0
+    dest = req.destination
+    dest_loadable = dest in view.loadable
+
+    # lower bounds to the destination (per unit of quantity): prune hopeless labels early
+    lb = index.bounds(req.cargo.form, dest)
+    unit_q = rates.teu if is_container else rates.tonnes
+    co2_q = rates.tonnes / 1000.0
+
+    def dominated_by_final(lab: _Label) -> bool:
+        b = lb.get(lab.node)
+        if b is None:
+            return True  # the destination cannot be reached from here at all
+        if not finals:
+            return False
+        c = lab.cost + b[0] * unit_q + 1e-6
+        tt = lab.t + b[1] + 1e-6
+        g = lab.co2 + b[2] * co2_q + 1e-6
+        for o in finals:
+            if o.cost <= c and o.t <= tt and o.co2 <= g and (max_tr is None or o.ntr <= lab.ntr):
+                return True
+        return False
+
+    def push(lab: _Label) -> None:
+        nonlocal counter
+        if max_tr is not None and lab.ntr > max_tr:
+            pruned["max_transfers"] = pruned.get("max_transfers", 0) + 1
+            return
+        if dominated_by_final(lab):
+            return
+        if lab.node == dest and lab.where != FINAL and (lab.where == ROAD or dest_loadable):
+            fin = _Label(lab.cost, lab.t, lab.co2, lab.ntr, dest, FINAL, lab, None)
+            fin_ok = bags.insert(fin)
+            if fin_ok:
+                finals[:] = [f for f in finals if not f.dead] + [fin]
+            return
+        if bags.insert(lab):
+            counter += 1
+            heapq.heappush(heap, (key(lab), counter, lab))
+
+    origin = req.origin
+    if not no_road:
+        push(_Label(rates.road_fixed, t0, 0.0, 0, origin, ROAD, None, ("start", "road")))
+    if not no_rail:
+        if origin in view.loadable:
+            push(_Label(0.0, t0, 0.0, 0, origin, YARD, None, ("start", "rail")))
+        else:
+            why = index.rail_rule_violation(nodes[origin], req.cargo.form)
+            if why and nodes[origin].rail_access:
+                pruned[why + ":origin"] = pruned.get(why + ":origin", 0) + 1
+
+    settled = 0
+    while heap:
+        _, _, lab = heapq.heappop(heap)
+        if lab.dead or dominated_by_final(lab):
+            continue
+        settled += 1
+        u, t = lab.node, lab.t
+        where = lab.where
+        if where == ROAD:
+            for arc in view.road.get(u, ()):
+                if arc.to in avoid_n or arc.mode in road_modes_off:
+                    continue
+                wait = _ban_wait(t, arc.bans) if arc.bans else 0.0
+                if wait > 0:
+                    pruned["time_ban_waits"] = pruned.get("time_ban_waits", 0) + 1
+                arr = t + wait + arc.minutes
+                push(
+                    _Label(
+                        lab.cost + rates.road_cny_km * arc.km,
+                        arr,
+                        lab.co2 + rates.road_co2_km * arc.km,
+                        lab.ntr,
+                        arc.to,
+                        ROAD,
+                        lab,
+                        ("road", arc.link_id, u, arc.to, t, arr, arc.km, wait),
+                    )
+                )
+            if not no_rail and u in view.loadable and u != origin:
+                h = nodes[u].handling
+                c = (
+                    h.cost_cny_per_teu * rates.teu
+                    if is_container
+                    else h.cost_cny_per_t * rates.tonnes
+                )
+                push(
+                    _Label(
+                        lab.cost + c,
+                        t + h.hours * 60.0,
+                        lab.co2 + xfer_co2,
+                        lab.ntr + 1,
+                        u,
+                        YARD,
+                        lab,
+                        ("xfer", "road->rail", u, t, h.hours, c, xfer_co2),
+                    )
+                )
+            continue
+        # rail states: shunting along sidings keeps the state
+        if not no_siding:
+            for sarc in view.shunt.get(u, ()):
+                if sarc.to in avoid_n:
+                    continue
+                arr = t + sarc.minutes
+                push(
+                    _Label(
+                        lab.cost + rates.rail_cny_km * sarc.km,
+                        arr,
+                        lab.co2 + rates.rail_co2_km * sarc.km,
+                        lab.ntr,
+                        sarc.to,
+                        where,
+                        lab,
+                        ("shunt", sarc.link_id, u, sarc.to, t, arr, sarc.km),
+                    )
+                )
+        if where == WAGON:
+            if u in view.loadable:
+                h = nodes[u].handling
+                c = (
+                    h.cost_cny_per_teu * rates.teu
+                    if is_container
+                    else h.cost_cny_per_t * rates.tonnes
+                )
+                tt = t + h.hours * 60.0
+                if not no_road:
+                    push(
+                        _Label(
+                            lab.cost + c + rates.road_fixed,
+                            tt,
+                            lab.co2 + xfer_co2,
+                            lab.ntr + 1,
+                            u,
+                            ROAD,
+                            lab,
+                            ("xfer", "rail->road", u, t, h.hours, c, xfer_co2),
+                        )
+                    )
+                push(
+                    _Label(
+                        lab.cost + c,
+                        tt,
+                        lab.co2 + xfer_co2,
+                        lab.ntr + 1,
+                        u,
+                        YARD,
+                        lab,
+                        ("xfer", "rail->rail", u, t, h.hours, c, xfer_co2),
+                    )
+                )
+            continue
+        # YARD: board the next run with capacity of each service calling here
+        for b in view.boardings.get(u, ()):
+            svc = b.service
+            dep_at_i = svc.depart_min + b.off_i_min
+            d = math.ceil((t - dep_at_i) / DAY_MIN - _EPS)
+            found = None
+            for day in range(d, d + RUN_HORIZON_DAYS):
+                if day % 7 not in svc.weekdays:
+                    continue
+                run_date = anchor_date + timedelta(days=day)
+                rem_t, rem_teu = ledger.remaining(svc, run_date)
+                if rates.tonnes > rem_t + _EPS or (is_container and rates.teu > rem_teu + _EPS):
+                    pruned["train_full"] = pruned.get("train_full", 0) + 1
+                    continue
+                found = (day, run_date)
+                break
+            if found is None:
+                continue
+            day, run_date = found
+            dep = day * DAY_MIN + dep_at_i
+            for hop in b.hops:
+                if hop.to in avoid_n:
+                    continue
+                arr = dep + hop.off_min
+                push(
+                    _Label(
+                        lab.cost + rates.rail_fixed + rates.rail_cny_km * hop.km,
+                        arr,
+                        lab.co2 + rates.rail_co2_km * hop.km,
+                        lab.ntr,
+                        hop.to,
+                        WAGON,
+                        lab,
+                        ("ride", svc.id, u, hop.to, dep, arr, hop.km, hop.links, run_date),
+                    )
+                )
+
+    finals = [f for f in finals if not f.dead]
+    if not finals:
+        cut = ", ".join(sorted(k for k in pruned if k not in ("time_ban_waits",))) or "none"
+        raise InputError(
+            f"no route from {origin} to {dest} for {req.cargo.form} cargo; rules that cut "
+            f"options: {cut}",
+            issues=[FieldIssue("$.cargo.form", f"rules applied: {', '.join(view.rules)}")],
+        )
+
+    def to_dt(m: float) -> datetime:
+        return anchor + timedelta(minutes=m)
+
+    finals.sort(key=key)
+    alts = [_rebuild(f, rank, rates, to_dt, t0) for rank, f in enumerate(finals, start=1)]
+    earliest = min(f.t for f in finals)
+    met: bool | None = None
+    notes = list(index.notes)
+    if req.due_by is not None:
+        due_min = (req.due_by - anchor).total_seconds() / 60.0
+        on_time = [a for a, f in zip(alts, finals, strict=True) if f.t <= due_min + _EPS]
+        met = bool(on_time)
+        if on_time:
+            late = len(alts) - len(on_time)
+            if late:
+                notes.append(f"{late} Pareto route(s) arriving after due_by were left out")
+            alts = on_time
+        else:
+            notes.append(
+                f"due_by {req.due_by.isoformat()} cannot be met; earliest arrival "
+                f"{to_dt(earliest).isoformat()}"
+            )
+    alts = [
+        Alternative(
+            rank, a.cost_cny, a.hours, a.co2_kg, a.distance_km, a.arrive, a.legs, a.transfers
+        )
+        for rank, a in enumerate(alts[: req.alternatives], start=1)
+    ]
+    return RouteResult(
+        request=req,
+        tonnes=rates.tonnes,
+        teu=rates.teu,
+        alternatives=tuple(alts),
+        pareto_size=len(finals),
+        rules_applied=view.rules,
+        pruned=pruned,
+        labels_settled=settled,
+        wall_s=time.perf_counter() - t_start,
+        due_by_met=met,
+        earliest_arrival=to_dt(earliest),
+        notes=tuple(notes),
+    )
+
+
+def _rebuild(
+    fin: _Label, rank: int, rates: _Rates, to_dt: Callable[[float], datetime], t0: float
+) -> Alternative:
+    """Turn a label chain into legs and transfers (consecutive road links form one leg)."""
+    moves: list[tuple] = []
+    lab: _Label | None = fin.parent
+    while lab is not None:
+        if lab.move is not None and lab.move[0] != "start":
+            moves.append(lab.move)
+        lab = lab.parent
+    moves.reverse()
+    legs: list[Leg] = []
+    transfers: list[Transfer] = []
+    road_fixed_due = True  # first road leg of the route (and after each rail->road) pays it
+    i = 0
+    while i < len(moves):
+        m = moves[i]
+        kind = m[0]
+        if kind in ("road", "shunt"):
+            j = i
+            links: list[str] = []
+            km = 0.0
+            wait = 0.0
+            while j < len(moves) and moves[j][0] == kind:
+                links.append(moves[j][1])
+                km += moves[j][6]
+                if kind == "road":
+                    wait += moves[j][7]
+                j += 1
+            last = moves[j - 1]
+            if kind == "road":
+                cost = rates.road_cny_km * km + (rates.road_fixed if road_fixed_due else 0.0)
+                road_fixed_due = False
+                co2 = rates.road_co2_km * km
+                mode = "road"
+            else:
+                cost, co2, mode = rates.rail_cny_km * km, rates.rail_co2_km * km, "siding"
+            legs.append(
+                Leg(mode, m[2], last[3], tuple(links), None, to_dt(m[4]), to_dt(last[5]),
+                    km, cost, co2, wait / 60.0)
+            )  # fmt: skip
+            i = j
+            continue
+        if kind == "ride":
+            _, sid, a, b, dep, arr, km, links_t, _run = m
+            legs.append(
+                Leg("rail", a, b, links_t, sid, to_dt(dep), to_dt(arr), km,
+                    rates.rail_fixed + rates.rail_cny_km * km, rates.rail_co2_km * km)
+            )  # fmt: skip
+        else:  # xfer
+            _, xk, node, start, hours, cost, co2 = m
+            transfers.append(Transfer(node, xk, to_dt(start), hours, cost, co2))
+            if xk == "rail->road":
+                road_fixed_due = True
+        i += 1
+    cost = sum(leg.cost_cny for leg in legs) + sum(t.cost_cny for t in transfers)
+    co2 = sum(leg.co2_kg for leg in legs) + sum(t.co2_kg for t in transfers)
+    dist = sum(leg.distance_km for leg in legs)
+    return Alternative(
+        rank, cost, (fin.t - t0) / 60.0, co2, dist, to_dt(fin.t), tuple(legs), tuple(transfers)
+    )

@@ -1,0 +1,120 @@
+"""Independent feasibility check of a returned route (used by tests and benchmarks).
+
+Re-derives from the network, not from the search: link chains connect, road links allow
+the form, rail legs ride a real run of a service calling at both ends in order on one of
+its weekdays, transfers happen at terminals that may handle the form, times never go
+backwards, and totals are the sums of legs plus transfers.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from freight.network.model import CargoForm, Network
+from freight.routing.index import (
+    HAZMAT_STATION_ID,
+    RoutingIndex,
+    is_city_node,
+)
+from freight.routing.model import Alternative, RouteRequest
+
+
+def check_alternative(network: Network, req: RouteRequest, alt: Alternative) -> list[str]:
+    """Problems found in ``alt`` (empty list = feasible)."""
+    errs: list[str] = []
+    form = req.cargo.form
+    legs = alt.legs
+    if not legs:
+        return ["no legs"]
+    if legs[0].from_id != req.origin:
+        errs.append(f"first leg starts at {legs[0].from_id}, not the origin")
+    if legs[-1].to_id != req.destination:
+        errs.append(f"last leg ends at {legs[-1].to_id}, not the destination")
+    if legs[0].depart < req.ready_at:
+        errs.append("departs before the cargo is ready")
+    idx = RoutingIndex(network)
+    for a, b in zip(legs, legs[1:], strict=False):
+        if a.to_id != b.from_id:
+            errs.append(f"gap between legs {a.to_id} -> {b.from_id}")
+        if b.depart < a.arrive:
+            errs.append(f"leg at {b.from_id} departs before the previous one arrives")
+    for leg in legs:
+        if leg.arrive < leg.depart:
+            errs.append(f"leg {leg.from_id}->{leg.to_id} arrives before it departs")
+        if leg.mode in ("road", "siding"):
+            at = leg.from_id
+            for lid in leg.links:
+                lk = network.links.get(lid)
+                if lk is None:
+                    errs.append(f"unknown link {lid}")
+                    continue
+                if leg.mode == "road" and not lk.mode.is_road:
+                    errs.append(f"road leg uses {lk.mode} link {lid}")
+                if leg.mode == "siding" and lk.mode.value != "siding":
+                    errs.append(f"siding leg uses {lk.mode} link {lid}")
+                if at == lk.source:
+                    at = lk.target
+                elif at == lk.target and not lk.oneway:
+                    at = lk.source
+                else:
+                    errs.append(f"link {lid} does not continue from {at}")
+                    break
+                if leg.mode == "road" and form is CargoForm.HAZMAT and not lk.hazmat:
+                    s, t = network.nodes[lk.source], network.nodes[lk.target]
+                    if lk.mode.value == "road_urban" or (is_city_node(s) and is_city_node(t)):
+                        errs.append(f"hazmat on unmarked city road link {lid}")
+            if at != leg.to_id:
+                errs.append(f"{leg.mode} leg links end at {at}, not {leg.to_id}")
+        elif leg.mode == "rail":
+            svc = network.services.get(leg.service or "")
+            if svc is None:
+                errs.append(f"rail leg without a known service ({leg.service})")
+                continue
+            if form not in svc.forms:
+                errs.append(f"service {svc.id} does not carry {form}")
+            try:
+                i = svc.route.index(leg.from_id)
+                j = svc.route.index(leg.to_id, i + 1)
+            except ValueError:
+                errs.append(f"service {svc.id} does not call at {leg.from_id} then {leg.to_id}")
+                continue
+            run_start = leg.depart - timedelta(hours=svc.offsets_h[i])
+            if run_start.weekday() not in svc.weekdays:
+                errs.append(f"service {svc.id} does not run on {run_start:%A}")
+            if run_start.hour * 60 + run_start.minute != svc.depart_min:
+                errs.append(f"service {svc.id} does not depart at {run_start:%H:%M}")
+            ride = leg.arrive - leg.depart
+            want = timedelta(hours=svc.offsets_h[j] - svc.offsets_h[i])
+            if abs((ride - want).total_seconds()) > 1:
+                errs.append(f"service {svc.id} ride {ride} differs from timetable {want}")
+        else:
+            errs.append(f"unknown leg mode {leg.mode}")
+    # loading to/from rail: at transfers, and at the ends when the route starts/ends on rail
+    handled = [t.terminal for t in alt.transfers]
+    if legs[0].mode != "road":
+        handled.append(legs[0].from_id)
+    if legs[-1].mode != "road":
+        handled.append(legs[-1].to_id)
+    for nid in handled:
+        why = idx.rail_rule_violation(network.nodes[nid], form)
+        if why is not None:
+            errs.append(f"rail loading at {nid} breaks {why}")
+        if (
+            form is CargoForm.HAZMAT
+            and is_city_node(network.nodes[nid])
+            and nid != HAZMAT_STATION_ID
+        ):
+            errs.append(f"hazmat loaded to/from rail at {nid}")
+    cost = sum(leg.cost_cny for leg in legs) + sum(t.cost_cny for t in alt.transfers)
+    if abs(cost - alt.cost_cny) > 1e-6 * max(1.0, cost):
+        errs.append(f"total cost {alt.cost_cny} is not the sum {cost}")
+    if abs((alt.arrive - req.ready_at).total_seconds() / 3600 - alt.hours) > 1e-6:
+        errs.append("hours do not match ready_at -> arrival")
+    if alt.arrive != legs[-1].arrive:
+        errs.append("arrival differs from the last leg's arrival")
+    if any(leg.mode == "road" for leg in legs) and req.avoid_modes & {"road"}:
+        errs.append("road used although avoided")
+    for leg in legs:
+        if leg.to_id in req.avoid_nodes:
+            errs.append(f"avoided node {leg.to_id} used")
+    return errs

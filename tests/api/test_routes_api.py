@@ -1,0 +1,78 @@
+"""POST /v1/routes on a small hand-made network (index swapped in), then on Kuytun."""
+
+from __future__ import annotations
+
+import pytest
+
+import api.routes.routes as routes_mod
+from freight.routing import RoutingIndex
+from tests.freight.routing.helpers import corridor
+
+BODY = {
+    "origin": "p",
+    "destination": "d",
+    "cargo": {"commodity": "steel", "form": "general", "quantity": 100, "unit": "t"},
+    "ready_at": "2025-03-03T08:00:00",
+}
+
+
+@pytest.fixture()
+def small(monkeypatch: pytest.MonkeyPatch, client):
+    monkeypatch.setattr(routes_mod, "_index", RoutingIndex(corridor()))
+    return client
+
+
+def test_route_answer_shape(small) -> None:
+    r = small.post("/v1/routes", json=BODY)
+    assert r.status_code == 200, r.text
+    out = r.json()
+    first = out["alternatives"][0]
+    assert first["rank"] == 1 and first["total"]["cost_cny"] == 14500.0
+    leg = first["legs"][0]
+    assert set(leg) >= {"mode", "from", "to", "links", "service", "depart", "arrive",
+                        "distance_km", "cost_cny", "co2_kg"}  # fmt: skip
+    assert first["transfers"][0]["terminal"] == "a"
+    assert out["rules_applied"] and "pruned" in out
+
+
+def test_due_by_unmet_is_plain(small) -> None:
+    r = small.post("/v1/routes", json={**BODY, "due_by": "2025-03-03T09:00:00"})
+    assert r.status_code == 200
+    assert r.json()["due_by"]["met"] is False
+    assert r.json()["due_by"]["earliest_arrival"] == "2025-03-03T16:40:00"
+
+
+@pytest.mark.parametrize(
+    ("patch", "status", "where"),
+    [
+        ({"origin": "ghost"}, 404, "ghost"),
+        ({"cargo": {**BODY["cargo"], "quantity": -3}}, 422, "quantity"),
+        ({"cargo": {**BODY["cargo"], "quantity": 1e9}}, 422, "absurd"),
+        ({"cargo": {**BODY["cargo"], "commodity": "tdi"}}, 422, "dangerous-goods"),
+        ({"cargo": {**BODY["cargo"], "form": "plasma"}}, 422, "form"),
+        ({"avoid": {"modes": ["road"]}}, 422, "no route"),
+    ],
+)
+def test_bad_queries_are_problem_json(small, patch, status, where) -> None:
+    r = small.post("/v1/routes", json={**BODY, **patch})
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert where in r.text
+
+
+def test_kuytun_example_over_http(client) -> None:
+    body = {
+        "origin": "bonded_center",
+        "destination": "alashankou",
+        "cargo": {"commodity": "cotton", "form": "container", "quantity": 40, "unit": "teu"},
+        "ready_at": "2025-03-03T08:00:00",
+        "objective": "time",
+        "alternatives": 3,
+    }
+    r = client.post("/v1/routes", json=body)
+    assert r.status_code == 200, r.text
+    alts = r.json()["alternatives"]
+    hours = [a["total"]["hours"] for a in alts]
+    assert hours == sorted(hours) and len(alts) >= 2
+    north = client.post("/v1/routes", json={**body, "origin": "kuytun_north"})
+    assert north.status_code == 422 and "no-freight" in north.text

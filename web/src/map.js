@@ -1,0 +1,420 @@
+// The network map: Leaflet with no tiles; an offline background derived from the network
+// (district outlines = buffered hulls of each district's nodes), links styled by mode,
+// dangerous-goods corridors and truck-ban streets marked, and a legend.
+
+import L from "leaflet";
+import { KIND_LABELS, esc, placeNameHtml } from "./places.js";
+
+export const MODE_STYLE = {
+  rail: { color: "#1f3a93", weight: 3, label: "Rail" },
+  siding: { color: "#8e44ad", weight: 2, label: "Railway siding" },
+  road_expressway: { color: "#e67e22", weight: 4, label: "Expressway" },
+  road_national: { color: "#b7950b", weight: 3, label: "National road" },
+  road_urban: { color: "#7f8c8d", weight: 2, label: "Urban street" },
+};
+const ROAD_FALLBACK = { color: "#e67e22", weight: 3, label: "Road" };
+const OTHER = { color: "#34495e", weight: 3, label: "Other" };
+
+/** Style of a mode name, tolerant of coarse names such as "road" or "truck". */
+export function modeStyle(mode) {
+  const m = String(mode || "").toLowerCase();
+  if (MODE_STYLE[m]) return MODE_STYLE[m];
+  if (m.startsWith("road") || m === "truck") return ROAD_FALLBACK;
+  if (m.includes("rail") || m === "train") return MODE_STYLE.rail;
+  return OTHER;
+}
+
+const KIND_STYLE = {
+  freight_station: { color: "#1f3a93", radius: 7 },
+  hazmat_station: { color: "#c0392b", radius: 7 },
+  passenger_station: { color: "#95a5a6", radius: 6 },
+  siding: { color: "#8e44ad", radius: 4 },
+  transit_warehouse: { color: "#a0522d", radius: 5 },
+  logistics_hub: { color: "#16a085", radius: 7 },
+  bonded_center: { color: "#27ae60", radius: 8 },
+  industrial_park: { color: "#7d6608", radius: 7 },
+  airport: { color: "#2e86c1", radius: 6 },
+  city: { color: "#2c3e50", radius: 6 },
+  border_port: { color: "#d35400", radius: 8 },
+  rail_gateway: { color: "#1a5276", radius: 6 },
+  foreign_destination: { color: "#616a6b", radius: 6 },
+  junction: { color: "#bdc3c7", radius: 3 },
+};
+
+const CENTRE = [44.427, 84.904]; // Kuytun city centre (44°25′N 84°54′E)
+const LOCAL_KM = 15; // nodes within this distance of the centre form the "Kuytun" view and districts
+const FAR_KINDS = new Set(["rail_gateway", "foreign_destination"]);
+
+function kmBetween(a, b) {
+  const r = 6371;
+  const dLat = ((b[0] - a[0]) * Math.PI) / 180;
+  const dLon = ((b[1] - a[1]) * Math.PI) / 180;
+  const h =
+    Math.sin(dLat / 2) ** 2 +
+    Math.cos((a[0] * Math.PI) / 180) * Math.cos((b[0] * Math.PI) / 180) * Math.sin(dLon / 2) ** 2;
+  return 2 * r * Math.asin(Math.sqrt(h));
+}
+
+function hull(points) {
+  const p = [...points].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  if (p.length < 3) return p;
+  const cross = (o, a, b) => (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
+  const lower = [];
+  for (const q of p) {
+    while (lower.length >= 2 && cross(lower[lower.length - 2], lower[lower.length - 1], q) <= 0)
+      lower.pop();
+    lower.push(q);
+  }
+  const upper = [];
+  for (const q of [...p].reverse()) {
+    while (upper.length >= 2 && cross(upper[upper.length - 2], upper[upper.length - 1], q) <= 0)
+      upper.pop();
+    upper.push(q);
+  }
+  return lower.slice(0, -1).concat(upper.slice(0, -1));
+}
+
+/** Rounded outline around lat/lon points: hull of small circles (radius km) at each point. */
+function bufferedHull(latlons, radiusKm) {
+  const lat0 = latlons.reduce((s, p) => s + p[0], 0) / latlons.length;
+  const kx = 111.32 * Math.cos((lat0 * Math.PI) / 180);
+  const ky = 110.57;
+  const pts = [];
+  for (const [lat, lon] of latlons) {
+    for (let i = 0; i < 16; i += 1) {
+      const a = (i / 16) * 2 * Math.PI;
+      pts.push([lon * kx + radiusKm * Math.cos(a), lat * ky + radiusKm * Math.sin(a)]);
+    }
+  }
+  return hull(pts).map(([x, y]) => [y / ky, x / kx]);
+}
+
+const DISTRICT_FILLS = ["#d6eaf8", "#d5f5e3", "#fcf3cf", "#fadbd8", "#e8daef", "#d0ece7"];
+
+export class NetworkMap {
+  constructor(el) {
+    this.map = L.map(el, {
+      zoomSnap: 0.25,
+      attributionControl: true,
+      preferCanvas: false,
+      keyboard: true,
+    });
+    this.map.attributionControl.setPrefix("Leaflet · offline schematic background");
+    L.control.scale({ imperial: false }).addTo(this.map);
+    this.map.setView(CENTRE, 11);
+    this.background = L.layerGroup().addTo(this.map);
+    this.links = L.layerGroup().addTo(this.map);
+    this.overlays = L.layerGroup().addTo(this.map);
+    this.nodes = L.layerGroup().addTo(this.map);
+    this.routes = L.layerGroup().addTo(this.map);
+    this.nodesById = new Map();
+    this.linksById = new Map();
+    this.linkLayers = [];
+    this.localBounds = null;
+    this.allBounds = null;
+    this.onPick = null;
+  }
+
+  /** Draw a GeoJSON FeatureCollection from GET /v1/network. */
+  draw(fc) {
+    this.background.clearLayers();
+    this.links.clearLayers();
+    this.overlays.clearLayers();
+    this.nodes.clearLayers();
+    this.nodesById.clear();
+    this.linksById.clear();
+    this.linkLayers = [];
+    const features = (fc && fc.features) || [];
+    const points = features.filter((f) => f.geometry && f.geometry.type === "Point");
+    const lines = features.filter((f) => f.geometry && f.geometry.type === "LineString");
+    for (const f of points) {
+      const [lon, lat] = f.geometry.coordinates;
+      this.nodesById.set(f.properties.id, { ...f.properties, lat, lon });
+    }
+    this.drawBackground();
+    for (const f of lines) this.drawLink(f);
+    for (const p of this.nodesById.values()) this.drawNode(p);
+    const all = [...this.nodesById.values()].map((p) => [p.lat, p.lon]);
+    const local = [...this.nodesById.values()]
+      .filter((p) => kmBetween(CENTRE, [p.lat, p.lon]) <= LOCAL_KM)
+      .map((p) => [p.lat, p.lon]);
+    const region = [...this.nodesById.values()]
+      .filter((p) => !FAR_KINDS.has(p.kind))
+      .map((p) => [p.lat, p.lon]);
+    this.allBounds = all.length ? L.latLngBounds(all) : null;
+    this.regionBounds = region.length ? L.latLngBounds(region) : this.allBounds;
+    this.localBounds = local.length >= 2 ? L.latLngBounds(local).pad(0.05) : this.regionBounds;
+    this.show("local");
+    return { nodes: points.length, links: lines.length };
+  }
+
+  show(which) {
+    const b =
+      which === "all" ? this.allBounds : which === "region" ? this.regionBounds : this.localBounds;
+    if (b) this.map.fitBounds(b, { padding: [12, 12] });
+  }
+
+  drawBackground() {
+    // District outlines from the network's own nodes (schematic, not surveyed boundaries).
+    const byDistrict = new Map();
+    for (const p of this.nodesById.values()) {
+      if (!p.district || kmBetween(CENTRE, [p.lat, p.lon]) > LOCAL_KM) continue;
+      if (!byDistrict.has(p.district)) byDistrict.set(p.district, []);
+      byDistrict.get(p.district).push([p.lat, p.lon]);
+    }
+    let i = 0;
+    for (const [district, pts] of [...byDistrict.entries()].sort()) {
+      const ring = bufferedHull(pts, 1.2);
+      L.polygon(ring, {
+        color: "#aab7b8",
+        weight: 1,
+        fillColor: DISTRICT_FILLS[i % DISTRICT_FILLS.length],
+        fillOpacity: 0.55,
+        interactive: false,
+        className: "district",
+      })
+        .bindTooltip(esc(district), {
+          permanent: true,
+          direction: "center",
+          className: "district-label",
+        })
+        .addTo(this.background);
+      i += 1;
+    }
+    if (byDistrict.size === 0) {
+      const local = [...this.nodesById.values()]
+        .filter((p) => kmBetween(CENTRE, [p.lat, p.lon]) <= 12)
+        .map((p) => [p.lat, p.lon]);
+      if (local.length >= 3) {
+        L.polygon(bufferedHull(local, 1.5), {
+          color: "#aab7b8",
+          weight: 1,
+          fillColor: DISTRICT_FILLS[0],
+          fillOpacity: 0.55,
+          interactive: false,
+          className: "district",
+        }).addTo(this.background);
+      }
+    }
+  }
+
+  drawLink(f) {
+    const p = f.properties || {};
+    const latlngs = f.geometry.coordinates.map(([lon, lat]) => [lat, lon]);
+    this.linksById.set(p.id, { ...p, latlngs });
+    const st = modeStyle(p.mode);
+    if (p.hazmat) {
+      L.polyline(latlngs, {
+        color: "#e74c3c",
+        weight: st.weight + 7,
+        opacity: 0.35,
+        className: "net-hazmat",
+        interactive: false,
+      }).addTo(this.overlays);
+    }
+    const bans = Array.isArray(p.truck_bans) ? p.truck_bans : [];
+    const line = L.polyline(latlngs, {
+      color: st.color,
+      weight: st.weight,
+      opacity: 0.9,
+      dashArray: p.mode === "siding" ? "4 4" : null,
+      className: `net-link net-${p.mode}`,
+    });
+    const banText = bans.map(banLabel).join(", ");
+    line.bindTooltip(
+      `<strong>${esc(st.label)}</strong> ${esc(p.id)}` +
+        (p.corridor ? `<br>Corridor: ${esc(p.corridor)}` : "") +
+        (p.hazmat ? "<br>Dangerous-goods corridor" : "") +
+        (p.length_km ? `<br>${Number(p.length_km).toFixed(1)} km` : "") +
+        (banText ? `<br>Truck ban: ${esc(banText)}` : ""),
+      { sticky: true },
+    );
+    line.addTo(this.links);
+    this.linkLayers.push(line);
+    if (bans.length) {
+      L.polyline(latlngs, {
+        color: "#c2185b",
+        weight: 3,
+        dashArray: "1 7",
+        lineCap: "round",
+        className: "net-ban",
+        interactive: false,
+      }).addTo(this.overlays);
+    }
+  }
+
+  drawNode(p) {
+    const st = KIND_STYLE[p.kind] || { color: "#555", radius: 5 };
+    const m = L.circleMarker([p.lat, p.lon], {
+      radius: st.radius,
+      color: "#fff",
+      weight: 1.5,
+      fillColor: st.color,
+      fillOpacity: 0.95,
+      className: `net-node node-${p.kind}`,
+    });
+    const forms = Array.isArray(p.handling_forms)
+      ? p.handling_forms
+      : p.handling && Array.isArray(p.handling.forms)
+        ? p.handling.forms
+        : Array.isArray(p.forms)
+          ? p.forms
+          : [];
+    m.bindTooltip(
+      `<strong>${placeNameHtml(p)}</strong><br>${esc(KIND_LABELS[p.kind] || p.kind)}` +
+        (forms.length ? `<br>Handles: ${esc(forms.join(", "))}` : "") +
+        (p.accepts_freight === false ? "<br>No freight" : ""),
+    );
+    m.on("click", () => this.onPick && this.onPick(p.id));
+    m.addTo(this.nodes);
+  }
+
+  /** Re-bind node tooltips after the name mode changed. */
+  relabel() {
+    this.nodes.clearLayers();
+    for (const p of this.nodesById.values()) this.drawNode(p);
+  }
+
+  clearRoutes() {
+    this.routes.clearLayers();
+    for (const l of this.linkLayers) l.setStyle({ opacity: 0.9 });
+  }
+
+  /**
+   * Draw one route alternative: each leg's links in the leg's mode colour (a straight dashed
+   * line from node to node where the links are unknown). ``emphasis`` is the chosen one.
+   */
+  drawRoute(alt, { emphasis = true, fit = false } = {}) {
+    const bounds = [];
+    for (const l of this.linkLayers) l.setStyle({ opacity: 0.35 });
+    for (const leg of alt.legs || []) {
+      const st = modeStyle(leg.mode);
+      const parts = [];
+      for (const lid of leg.links || []) {
+        const id = typeof lid === "string" ? lid : lid && lid.id;
+        const link = this.linksById.get(id);
+        if (link) parts.push(link.latlngs);
+      }
+      let dashed = false;
+      if (!parts.length) {
+        const a = this.nodesById.get(leg.from);
+        const b = this.nodesById.get(leg.to);
+        if (a && b) {
+          parts.push([
+            [a.lat, a.lon],
+            [b.lat, b.lon],
+          ]);
+          dashed = true;
+        }
+      }
+      for (const latlngs of parts) {
+        bounds.push(...latlngs);
+        if (emphasis) {
+          L.polyline(latlngs, {
+            color: "#fff",
+            weight: st.weight + 8,
+            opacity: 0.9,
+            interactive: false,
+            className: "route-casing",
+          }).addTo(this.routes);
+        }
+        L.polyline(latlngs, {
+          color: st.color,
+          weight: emphasis ? st.weight + 4 : st.weight + 1,
+          opacity: emphasis ? 1 : 0.55,
+          dashArray: dashed ? "8 6" : null,
+          className: `route-leg route-leg-${String(leg.mode || "other").toLowerCase()}${
+            emphasis ? " route-chosen" : ""
+          }`,
+        })
+          .bindTooltip(
+            `Rank ${esc(alt.rank)} · ${esc(st.label)}: ${placeNameHtml(
+              this.nodesById.get(leg.from) || { id: leg.from },
+            )} → ${placeNameHtml(this.nodesById.get(leg.to) || { id: leg.to })}`,
+            { sticky: true },
+          )
+          .addTo(this.routes);
+      }
+    }
+    for (const t of alt.transfers || []) {
+      const id = typeof t === "string" ? t : t && (t.node || t.at || t.id);
+      const n = this.nodesById.get(id);
+      if (n && emphasis) {
+        L.circleMarker([n.lat, n.lon], {
+          radius: 9,
+          color: "#111",
+          weight: 3,
+          fill: false,
+          className: "route-transfer",
+        })
+          .bindTooltip(`Transfer at ${placeNameHtml(n)}`)
+          .addTo(this.routes);
+      }
+    }
+    if (fit && bounds.length) this.map.fitBounds(L.latLngBounds(bounds).pad(0.15));
+  }
+
+  addLegend() {
+    const legend = L.control({ position: "bottomright" });
+    legend.onAdd = () => {
+      const div = L.DomUtil.create("div", "legend");
+      div.setAttribute("role", "group");
+      div.setAttribute("aria-label", "Map legend");
+      const lines = Object.values(MODE_STYLE)
+        .map(
+          (s) =>
+            `<li><svg width="26" height="10" aria-hidden="true"><line x1="0" y1="5" x2="26" y2="5" stroke="${s.color}" stroke-width="${s.weight}"/></svg>${esc(s.label)}</li>`,
+        )
+        .join("");
+      const extra =
+        `<li><svg width="26" height="10" aria-hidden="true"><line x1="0" y1="5" x2="26" y2="5" stroke="#e74c3c" stroke-opacity="0.4" stroke-width="9"/></svg>Dangerous-goods corridor</li>` +
+        `<li><svg width="26" height="10" aria-hidden="true"><line x1="0" y1="5" x2="26" y2="5" stroke="#c2185b" stroke-width="3" stroke-dasharray="1 6" stroke-linecap="round"/></svg>Truck ban (hours)</li>` +
+        `<li><svg width="26" height="10" aria-hidden="true"><rect x="1" y="1" width="24" height="8" fill="#d6eaf8" stroke="#aab7b8"/></svg>District (schematic)</li>`;
+      const kinds = [
+        "freight_station",
+        "hazmat_station",
+        "logistics_hub",
+        "bonded_center",
+        "industrial_park",
+        "transit_warehouse",
+        "siding",
+        "border_port",
+        "city",
+      ]
+        .map(
+          (k) =>
+            `<li><svg width="26" height="12" aria-hidden="true"><circle cx="13" cy="6" r="5" fill="${KIND_STYLE[k].color}"/></svg>${esc(KIND_LABELS[k])}</li>`,
+        )
+        .join("");
+      div.innerHTML = `<details open><summary>Legend</summary><ul>${lines}${extra}${kinds}</ul>
+        <div class="views" role="group" aria-label="Map extent">
+        <button type="button" data-view="local">Kuytun</button>
+        <button type="button" data-view="region">Region</button>
+        <button type="button" data-view="all">Whole network</button></div></details>`;
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      div.querySelectorAll("button[data-view]").forEach((b) =>
+        b.addEventListener("click", () => this.show(b.dataset.view)),
+      );
+      return div;
+    };
+    legend.addTo(this.map);
+    if (window.matchMedia && window.matchMedia("(max-width: 760px)").matches) {
+      const d = document.querySelector(".legend details");
+      if (d) d.open = false;
+    }
+  }
+}
+
+function hhmm(min) {
+  const h = Math.floor(min / 60) % 24;
+  const m = min % 60;
+  return `${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}`;
+}
+
+export function banLabel(b) {
+  if (typeof b === "string") return b;
+  if (b && b.start_min !== undefined) return `${hhmm(b.start_min)}–${hhmm(b.end_min)}`;
+  if (b && b.start) return `${b.start}–${b.end}`;
+  return JSON.stringify(b);
+}

@@ -1,0 +1,294 @@
+// Plan views: every plan endpoint the service offers (found in its OpenAPI document), a
+// parameters editor pre-filled with the documented example, job progress, and the result
+// drawn as charts plus tables.
+
+import { ApiProblem, api, deref, hasApiKey } from "./api.js";
+import { barChart, fmt, progressHtml } from "./charts.js";
+import { problemHtml } from "./route.js";
+import { esc } from "./places.js";
+
+export const KNOWN_PLANS = [
+  {
+    path: "/v1/fleet/plans",
+    title: "Fleet plan: vehicles and chargers by year and site",
+  },
+  { path: "/v1/conversion-plans", title: "Conversion plan: bulk to container (散改集)" },
+  { path: "/v1/assignments", title: "Assignment: utilisation of lines and stations" },
+  { path: "/v1/fleet/routes", title: "Daily EV fleet routes" },
+  { path: "/v1/network/resilience", title: "Network resilience study" },
+];
+
+const LABEL_KEYS = [
+  "label", "name", "name_en", "id", "site", "node", "terminal", "station", "line", "link",
+  "link_id", "node_id", "corridor", "flow", "commodity", "vehicle_type", "season", "year",
+];
+
+function isRecordArray(v) {
+  return Array.isArray(v) && v.length > 0 && v.every((x) => x && typeof x === "object" && !Array.isArray(x));
+}
+
+/** Every array of records inside ``obj`` with its dotted path (depth-first, bounded). */
+export function recordArrays(obj, path = "result", out = [], depth = 0) {
+  if (depth > 4 || !obj || typeof obj !== "object") return out;
+  if (isRecordArray(obj)) {
+    out.push({ path, rows: obj });
+    return out;
+  }
+  if (Array.isArray(obj)) return out;
+  for (const [k, v] of Object.entries(obj)) recordArrays(v, `${path}.${k}`, out, depth + 1);
+  return out;
+}
+
+function labelOf(row) {
+  const parts = [];
+  if (row.year !== undefined && typeof row.year !== "object") parts.push(String(row.year));
+  for (const k of LABEL_KEYS) {
+    if (k === "year") continue;
+    const v = row[k];
+    if (typeof v === "string" || typeof v === "number") {
+      parts.push(String(v));
+      break;
+    }
+  }
+  if (row.season && !parts.includes(String(row.season))) parts.push(String(row.season));
+  return parts.join(" ") || "";
+}
+
+function numericKeys(rows) {
+  const keys = new Set();
+  for (const r of rows.slice(0, 50)) {
+    for (const [k, v] of Object.entries(r)) {
+      if (typeof v === "number" && Number.isFinite(v) && k !== "year" && k !== "rank") keys.add(k);
+    }
+  }
+  return [...keys];
+}
+
+function pickChartKeys(keys) {
+  const util = keys.filter((k) => /util/i.test(k));
+  if (util.length) return { keys: util.slice(0, 2), kind: "util" };
+  const ratio = keys.filter((k) => /per_charger|vehicles_per|ratio/i.test(k));
+  if (ratio.length) return { keys: ratio.slice(0, 2), kind: "ratio" };
+  const fleet = keys.filter((k) => /vehicle|charger|fleet|trucks?\b/i.test(k));
+  if (fleet.length) return { keys: fleet.slice(0, 3), kind: "plain" };
+  const season = keys.filter((k) => /winter|summer/i.test(k));
+  if (season.length) return { keys: season.slice(0, 3), kind: "plain" };
+  const load = keys.filter((k) => /load|teu|tonnes|_t$|flow|capacity/i.test(k));
+  if (load.length) return { keys: load.slice(0, 3), kind: "plain" };
+  return { keys: keys.slice(0, 3), kind: "plain" };
+}
+
+/** Charts and tables for a result object (any plan kind). */
+export function renderResult(result) {
+  if (!result || typeof result !== "object") return `<pre>${esc(JSON.stringify(result, null, 2))}</pre>`;
+  const scalars = Object.entries(result).filter(
+    ([, v]) => v === null || ["string", "number", "boolean"].includes(typeof v),
+  );
+  const summary = scalars.length
+    ? `<dl class="summary">${scalars
+        .map(([k, v]) => `<dt>${esc(k.replace(/_/g, " "))}</dt><dd>${esc(typeof v === "number" ? fmt(v, 2) : v)}</dd>`)
+        .join("")}</dl>`
+    : "";
+  const blocks = recordArrays(result).map(({ path, rows }) => {
+    const keys = numericKeys(rows);
+    let chart = "";
+    if (keys.length) {
+      const pick = pickChartKeys(keys);
+      const shown = rows.slice(0, 24);
+      const categories = shown.map((r, i) => labelOf(r) || String(i + 1));
+      const series = pick.keys.map((k) => ({ name: k.replace(/_/g, " "), values: shown.map((r) => r[k]) }));
+      let limit;
+      if (pick.kind === "util") {
+        const max = Math.max(...series.flatMap((s) => s.values).filter(Number.isFinite));
+        limit = max <= 2 ? { value: 1, label: "capacity (100%)" } : { value: 100, label: "capacity (100%)" };
+      } else if (pick.kind === "ratio") {
+        limit = { value: 4, label: "4 vehicles per charger limit" };
+      }
+      chart = barChart({
+        title: `${path.replace(/^result\.?/, "") || "result"}: ${series.map((s) => s.name).join(", ")}`,
+        categories,
+        series,
+        limit,
+      });
+    }
+    const cols = Object.keys(rows[0]).filter((k) => rows.slice(0, 20).some((r) => r[k] !== null && typeof r[k] !== "object"));
+    const body = rows
+      .slice(0, 100)
+      .map((r) => `<tr>${cols.map((c) => `<td${typeof r[c] === "number" ? ' class="num"' : ""}>${esc(typeof r[c] === "number" ? fmt(r[c], 2) : r[c])}</td>`).join("")}</tr>`)
+      .join("");
+    return `<section class="result-block"><h4>${esc(path)}</h4>${chart}
+<details><summary>Table (${rows.length} rows${rows.length > 100 ? ", first 100 shown" : ""})</summary>
+<div class="table-wrap"><table><thead><tr>${cols.map((c) => `<th scope="col">${esc(c.replace(/_/g, " "))}</th>`).join("")}</tr></thead><tbody>${body}</tbody></table></div></details></section>`;
+  });
+  return summary + blocks.join("") + `<details><summary>Raw JSON</summary><pre>${esc(JSON.stringify(result, null, 2).slice(0, 20000))}</pre></details>`;
+}
+
+function exampleFor(doc, op) {
+  const c = op.requestBody && op.requestBody.content && op.requestBody.content["application/json"];
+  if (!c) return {};
+  if (c.example) return c.example;
+  if (c.examples) {
+    const first = Object.values(c.examples)[0];
+    if (first && first.value) return first.value;
+  }
+  const schema = deref(doc, c.schema);
+  if (Array.isArray(schema.examples) && schema.examples.length) return schema.examples[0];
+  if (schema.example) return schema.example;
+  return {};
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Poll a job until it ends; ``onTick(job)`` after each poll. Returns the final job. */
+export async function followJob(id, onTick, signal) {
+  for (;;) {
+    const { data: job } = await api("GET", `/v1/jobs/${encodeURIComponent(id)}`, undefined, { signal });
+    onTick(job);
+    if (["succeeded", "failed", "cancelled"].includes(job.status)) return job;
+    await sleep(600);
+  }
+}
+
+export async function runAndShow(method, path, body, out) {
+  out.innerHTML = `<p role="status">Submitting…</p>`;
+  try {
+    const res = await api(method, path, body);
+    if (res.status === 202 && res.data && res.data.id) {
+      return await showJob(res.data.id, out);
+    }
+    out.innerHTML = renderResult(res.data);
+  } catch (err) {
+    out.innerHTML = `<div class="error" role="alert">${problemHtml(err instanceof ApiProblem ? err.problem : { title: String(err) })}</div>`;
+  }
+  return null;
+}
+
+export async function showJob(id, out) {
+  out.innerHTML = `<div class="job" aria-live="polite"><p>Job <code>${esc(id)}</code></p><div class="job-state"></div>
+<button type="button" class="cancel">Cancel job</button></div><div class="job-result"></div>`;
+  const state = out.querySelector(".job-state");
+  const cancel = out.querySelector(".cancel");
+  cancel.addEventListener("click", async () => {
+    try {
+      await api("DELETE", `/v1/jobs/${encodeURIComponent(id)}`);
+    } catch (err) {
+      state.insertAdjacentHTML("beforeend", `<div class="error" role="alert">${problemHtml(err.problem || {})}</div>`);
+    }
+  });
+  try {
+    const job = await followJob(id, (j) => {
+      state.innerHTML = progressHtml(j.progress, `${j.status}${j.message ? ` — ${j.message}` : ""}`);
+    });
+    cancel.remove();
+    const target = out.querySelector(".job-result");
+    if (job.status === "succeeded") {
+      const { data } = await api("GET", `/v1/jobs/${encodeURIComponent(id)}/result`);
+      target.innerHTML = `${data.partial ? '<p class="warn">Partial result: the time limit stopped the search early.</p>' : ""}${renderResult(data.result)}`;
+    } else if (job.error) {
+      target.innerHTML = `<div class="error" role="alert">${problemHtml(job.error)}</div>`;
+    } else {
+      target.innerHTML = `<p>Job ${esc(job.status)}.</p>`;
+    }
+    return job;
+  } catch (err) {
+    state.innerHTML = `<div class="error" role="alert">${problemHtml(err.problem || { title: String(err) })}</div>`;
+    return null;
+  }
+}
+
+export class PlansPanel {
+  constructor(el) {
+    this.el = el;
+    this.el.innerHTML = `<p>Loading the list of plan services…</p>`;
+  }
+
+  adoptSchema(doc) {
+    const found = [];
+    const seen = new Set();
+    const paths = (doc && doc.paths) || {};
+    for (const known of KNOWN_PLANS) {
+      const op = paths[known.path] && paths[known.path].post;
+      if (op) {
+        found.push({ ...known, op });
+        seen.add(known.path);
+      }
+    }
+    for (const [path, item] of Object.entries(paths)) {
+      const op = item.post;
+      if (!op || seen.has(path) || path === "/v1/jobs" || !(op.responses && op.responses["202"])) continue;
+      found.push({ path, title: op.summary || path, op });
+    }
+    if (!found.length) {
+      this.el.innerHTML = `<p>This service offers no plan endpoints yet.</p>`;
+      return;
+    }
+    this.el.innerHTML = `<p class="hint">Plans and jobs need an API key (planner role): enter it at the top.</p>` +
+      found
+        .map((f, i) => {
+          const example = JSON.stringify(exampleFor(doc, f.op), null, 2);
+          return `<section class="plan" aria-labelledby="plan-h-${i}">
+<h3 id="plan-h-${i}">${esc(f.title)}</h3>
+<p class="hint"><code>POST ${esc(f.path)}</code>${f.op.summary ? ` — ${esc(f.op.summary)}` : ""}</p>
+<details><summary>Parameters (JSON)</summary>
+<label for="plan-body-${i}" class="sr-only">Parameters of ${esc(f.title)} as JSON</label>
+<textarea id="plan-body-${i}" rows="10" spellcheck="false">${esc(example)}</textarea></details>
+<button type="button" class="primary run-plan" data-i="${i}" data-path="${esc(f.path)}">Run</button>
+<div class="plan-out" id="plan-out-${i}"></div></section>`;
+        })
+        .join("");
+    this.el.querySelectorAll("button.run-plan").forEach((b) =>
+      b.addEventListener("click", async () => {
+        const i = b.dataset.i;
+        const out = this.el.querySelector(`#plan-out-${i}`);
+        let body;
+        try {
+          body = JSON.parse(this.el.querySelector(`#plan-body-${i}`).value || "{}");
+        } catch (err) {
+          out.innerHTML = `<div class="error" role="alert">${problemHtml({ title: "The parameters are not valid JSON", detail: err.message })}</div>`;
+          return;
+        }
+        if (!hasApiKey()) {
+          out.innerHTML = `<p class="hint">No API key entered: the service will probably refuse (401).</p>`;
+        }
+        b.disabled = true;
+        try {
+          await runAndShow("POST", b.dataset.path, body, out);
+        } finally {
+          b.disabled = false;
+        }
+      }),
+    );
+  }
+}
+
+export class JobsPanel {
+  constructor(el) {
+    this.el = el;
+    this.el.innerHTML = `<button type="button" id="jobs-refresh">Refresh the job list</button>
+<div id="jobs-list" aria-live="polite"></div><div id="job-view"></div>`;
+    this.el.querySelector("#jobs-refresh").addEventListener("click", () => this.refresh());
+  }
+
+  async refresh() {
+    const list = this.el.querySelector("#jobs-list");
+    list.innerHTML = "<p>Loading…</p>";
+    try {
+      const { data } = await api("GET", "/v1/jobs?limit=20");
+      const items = Array.isArray(data) ? data : data.items || data.jobs || [];
+      if (!items.length) {
+        list.innerHTML = "<p>No jobs yet.</p>";
+        return;
+      }
+      list.innerHTML = `<div class="table-wrap"><table><caption>Recent jobs</caption><thead><tr><th scope="col">Job</th><th scope="col">Kind</th><th scope="col">Status</th><th scope="col">Progress</th><th scope="col"><span class="sr-only">Open</span></th></tr></thead><tbody>${items
+        .map(
+          (j) => `<tr><td><code>${esc(String(j.id).slice(0, 12))}</code></td><td>${esc(j.kind)}</td><td>${esc(j.status)}</td><td>${progressHtml(j.progress, "")}</td><td><button type="button" data-id="${esc(j.id)}">Open<span class="sr-only"> job ${esc(j.id)}</span></button></td></tr>`,
+        )
+        .join("")}</tbody></table></div>`;
+      list.querySelectorAll("button[data-id]").forEach((b) =>
+        b.addEventListener("click", () => showJob(b.dataset.id, this.el.querySelector("#job-view"))),
+      );
+    } catch (err) {
+      list.innerHTML = `<div class="error" role="alert">${problemHtml(err.problem || { title: String(err) })}</div>`;
+    }
+  }
+}

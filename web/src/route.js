@@ -1,0 +1,303 @@
+// The route query panel: form -> POST /v1/routes -> table of alternatives + legs on the map.
+
+import { ApiProblem, api, enumAt, statusHint } from "./api.js";
+import { fmt } from "./charts.js";
+import { modeStyle } from "./map.js";
+import { esc, pickable, pickerText, placeNameHtml, resolvePlace } from "./places.js";
+
+const COMMODITIES = [
+  "cotton", "grain", "coal", "pvc", "tdi", "mdi", "fertilizer", "steel", "petrochemicals",
+  "caustic_soda", "ecommerce", "bonded_goods", "cold_food", "sugar", "tomato_chili",
+  "machinery", "general",
+];
+const FORMS = ["container", "bulk", "general", "hazmat", "reefer"];
+const UNITS = ["t", "teu"];
+const OBJECTIVES = ["cost", "time", "co2"];
+const OBJECTIVE_LABELS = { cost: "Lowest cost", time: "Fastest", hours: "Fastest", co2: "Lowest CO₂" };
+const FIELD_IDS = [
+  "origin", "destination", "commodity", "form", "quantity", "unit", "ready_at", "objective",
+  "alternatives",
+];
+
+function fillSelect(sel, values, labels = {}, keep) {
+  const prev = keep ?? sel.value;
+  sel.innerHTML = values
+    .map((v) => `<option value="${esc(v)}">${esc(labels[v] || v.replace(/_/g, " "))}</option>`)
+    .join("");
+  if (values.includes(prev)) sel.value = prev;
+}
+
+/** Where a problem's ``loc`` points in the form ("$.cargo.quantity" -> "quantity"). */
+export function fieldForLoc(loc) {
+  const s = String(Array.isArray(loc) ? loc.join(".") : loc || "");
+  const hit = FIELD_IDS.filter((f) => new RegExp(`(^|[.\\[$'"])${f}\\b`).test(s));
+  return hit.length ? hit[hit.length - 1] : null;
+}
+
+/** The problem document as HTML: title, detail, field list, hint. */
+export function problemHtml(problem) {
+  const p = problem || {};
+  const errs = Array.isArray(p.errors) ? p.errors : [];
+  const list = errs.length
+    ? `<ul>${errs.map((e) => `<li><code>${esc(e.loc)}</code>: ${esc(e.msg)}</li>`).join("")}</ul>`
+    : "";
+  const hint = statusHint(p.status);
+  const binding = p.binding
+    ? `<p>Binding constraint: ${esc(typeof p.binding === "string" ? p.binding : JSON.stringify(p.binding))}</p>`
+    : "";
+  return `<p class="error-title"><strong>${esc(p.title || "Error")}</strong>${
+    p.status ? ` <span class="badge">${esc(p.status)}</span>` : ""
+  }</p>${p.detail ? `<p>${esc(p.detail)}</p>` : ""}${list}${binding}${
+    hint ? `<p class="hint">${esc(hint)}</p>` : ""
+  }${p.request_id ? `<p class="hint">Request id: <code>${esc(p.request_id)}</code></p>` : ""}`;
+}
+
+function localIso(d) {
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+export class RoutePanel {
+  constructor(netmap) {
+    this.netmap = netmap;
+    this.form = document.getElementById("route-form");
+    this.errorBox = document.getElementById("route-error");
+    this.status = document.getElementById("route-status");
+    this.results = document.getElementById("route-results");
+    this.alts = [];
+    this.chosen = 0;
+    this.readyAtFormat = "date-time";
+    fillSelect(this.$("commodity"), COMMODITIES, {}, "general");
+    fillSelect(this.$("form"), FORMS, {}, "container");
+    fillSelect(this.$("unit"), UNITS, { t: "tonnes (t)", teu: "containers (TEU)" }, "teu");
+    fillSelect(this.$("objective"), OBJECTIVES, OBJECTIVE_LABELS, "cost");
+    const start = new Date();
+    start.setDate(start.getDate() + 1);
+    start.setHours(8, 0, 0, 0);
+    this.$("ready_at").value = localIso(start);
+    this.form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      this.submit();
+    });
+    this.$("form").addEventListener("change", () => {
+      const unit = this.$("unit");
+      const want = ["container", "reefer"].includes(this.$("form").value) ? "teu" : "t";
+      if ([...unit.options].some((o) => o.value === want)) unit.value = want;
+    });
+    for (const id of ["origin", "destination"]) {
+      this.$(id).addEventListener("change", () => this.showHint(id));
+    }
+  }
+
+  $(id) {
+    return document.getElementById(id);
+  }
+
+  /** Take enum values from the service's OpenAPI schema when it has them. */
+  adoptSchema(doc) {
+    const op = doc && doc.paths && doc.paths["/v1/routes"] && doc.paths["/v1/routes"].post;
+    const content = op && op.requestBody && op.requestBody.content;
+    const schema = content && content["application/json"] && content["application/json"].schema;
+    if (!schema) return false;
+    const set = (id, path, labels) => {
+      const values = enumAt(doc, schema, path);
+      if (values && values.length) fillSelect(this.$(id), values.map(String), labels);
+    };
+    set("commodity", ["cargo", "commodity"]);
+    set("form", ["cargo", "form"]);
+    set("unit", ["cargo", "unit"], { t: "tonnes (t)", teu: "containers (TEU)" });
+    set("objective", ["objective"], OBJECTIVE_LABELS);
+    return true;
+  }
+
+  setPlaces(nodesById) {
+    this.nodesById = nodesById;
+    const list = document.getElementById("places");
+    list.innerHTML = [...nodesById.values()]
+      .filter(pickable)
+      .sort((a, b) => (a.name_en || a.id).localeCompare(b.name_en || b.id))
+      .map((p) => `<option value="${esc(pickerText(p))}"></option>`)
+      .join("");
+  }
+
+  /** Fill an end from a map click: origin first, then destination. */
+  pick(id) {
+    const p = this.nodesById && this.nodesById.get(id);
+    if (!p) return;
+    const target = this.$("origin").value.trim() ? "destination" : "origin";
+    this.$(target).value = pickerText(p);
+    this.showHint(target);
+    this.$(target).focus();
+  }
+
+  showHint(id) {
+    const hint = this.$(`${id}-hint`);
+    const resolved = resolvePlace(this.nodesById || new Map(), this.$(id).value);
+    hint.innerHTML = resolved ? `= ${placeNameHtml(this.nodesById.get(resolved))}` : "";
+  }
+
+  clearErrors() {
+    this.errorBox.hidden = true;
+    this.errorBox.innerHTML = "";
+    for (const f of FIELD_IDS) {
+      this.$(f).removeAttribute("aria-invalid");
+      this.$(`${f}-err`).textContent = "";
+    }
+  }
+
+  showProblem(problem) {
+    this.errorBox.innerHTML = problemHtml(problem);
+    this.errorBox.hidden = false;
+    let first = null;
+    for (const e of problem.errors || []) {
+      const f = fieldForLoc(e.loc);
+      if (!f) continue;
+      this.$(f).setAttribute("aria-invalid", "true");
+      this.$(`${f}-err`).textContent = e.msg;
+      first = first || f;
+    }
+    if (first) this.$(first).focus();
+  }
+
+  request() {
+    const nodes = this.nodesById || new Map();
+    const end = (id) => {
+      const text = this.$(id).value.trim();
+      return resolvePlace(nodes, text) || text; // unknown text goes as typed: the API names it
+    };
+    const q = this.$("quantity").value;
+    const alts = this.$("alternatives").value;
+    const ready = this.$("ready_at").value;
+    return {
+      origin: end("origin"),
+      destination: end("destination"),
+      cargo: {
+        commodity: this.$("commodity").value,
+        form: this.$("form").value,
+        quantity: q === "" ? null : Number(q),
+        unit: this.$("unit").value,
+      },
+      ready_at: ready ? `${ready.length === 16 ? `${ready}:00` : ready}+08:00` : null,
+      objective: this.$("objective").value,
+      alternatives: alts === "" ? 1 : Number(alts),
+    };
+  }
+
+  async submit() {
+    this.clearErrors();
+    const missing = ["origin", "destination"].filter((id) => !this.$(id).value.trim());
+    if (missing.length) {
+      this.showProblem({
+        title: "Origin and destination are needed",
+        detail: "Choose both ends of the route (type an English or Chinese name).",
+        errors: missing.map((m) => ({ loc: `$.${m}`, msg: "choose a place" })),
+      });
+      return;
+    }
+    const body = this.request();
+    const button = this.$("route-submit");
+    button.disabled = true;
+    this.form.setAttribute("aria-busy", "true");
+    this.status.textContent = "Searching routes…";
+    try {
+      const { data } = await api("POST", "/v1/routes", body);
+      this.alts = (data && data.alternatives) || [];
+      this.chosen = 0;
+      this.render();
+      this.status.textContent = this.alts.length
+        ? `${this.alts.length} route alternative(s) found.`
+        : "No route found.";
+    } catch (err) {
+      this.alts = [];
+      this.render();
+      this.status.textContent = "";
+      this.showProblem(err instanceof ApiProblem ? err.problem : { title: String(err) });
+    } finally {
+      button.disabled = false;
+      this.form.removeAttribute("aria-busy");
+    }
+  }
+
+  choose(i) {
+    this.chosen = i;
+    this.render(false);
+  }
+
+  render(fit = true) {
+    this.netmap.clearRoutes();
+    if (!this.alts.length) {
+      this.results.innerHTML = "";
+      return;
+    }
+    this.alts.forEach((a, i) => {
+      if (i !== this.chosen) this.netmap.drawRoute(a, { emphasis: false });
+    });
+    this.netmap.drawRoute(this.alts[this.chosen], { emphasis: true, fit });
+    const name = (id) => placeNameHtml((this.nodesById && this.nodesById.get(id)) || { id });
+    const rows = this.alts
+      .map((a, i) => {
+        const t = a.total || {};
+        const modes = (a.legs || [])
+          .map(
+            (l) =>
+              `<span class="chip" style="--c:${modeStyle(l.mode).color}">${esc(modeStyle(l.mode).label)}</span>`,
+          )
+          .join("");
+        const sel = i === this.chosen;
+        return `<tr class="${sel ? "chosen" : ""}">
+<th scope="row">${esc(a.rank ?? i + 1)}</th>
+<td class="num">${fmt(t.cost_cny, 0)}</td><td class="num">${fmt(t.hours)}</td>
+<td class="num">${fmt(t.co2_kg, 0)}</td><td class="num">${fmt(t.distance_km, 0)}</td>
+<td class="num">${(a.transfers || []).length}</td><td>${modes}</td>
+<td><button type="button" class="show-alt" data-i="${i}" aria-pressed="${sel}">${sel ? "Shown" : "Show"}<span class="sr-only"> alternative ${esc(a.rank ?? i + 1)} on the map</span></button></td></tr>`;
+      })
+      .join("");
+    const a = this.alts[this.chosen];
+    const legs = (a.legs || [])
+      .map((l) => {
+        const st = modeStyle(l.mode);
+        return `<li><span class="chip" style="--c:${st.color}">${esc(st.label)}</span>
+${name(l.from)} → ${name(l.to)}${l.service ? ` · service <code>${esc(l.service)}</code>` : ""}
+<br><span class="hint">${l.depart ? `depart ${esc(fmtTime(l.depart))}` : ""}${
+          l.arrive ? ` · arrive ${esc(fmtTime(l.arrive))}` : ""
+        } · ${fmt(l.distance_km, 0)} km · ${fmt(l.cost_cny, 0)} CNY · ${fmt(l.co2_kg, 0)} kg CO₂</span></li>`;
+      })
+      .join("");
+    const transfers = (a.transfers || [])
+      .map((t) => {
+        if (typeof t === "string") return `<li>${name(t)}</li>`;
+        const at = t.node || t.at || t.id;
+        const extra = [
+          t.from_mode && t.to_mode ? `${t.from_mode} → ${t.to_mode}` : "",
+          t.hours !== undefined ? `${fmt(t.hours)} h` : "",
+          t.cost_cny !== undefined ? `${fmt(t.cost_cny, 0)} CNY` : "",
+        ]
+          .filter(Boolean)
+          .join(" · ");
+        return `<li>${name(at)}${extra ? ` <span class="hint">${esc(extra)}</span>` : ""}</li>`;
+      })
+      .join("");
+    this.results.innerHTML = `<div class="table-wrap"><table id="alternatives-table">
+<caption>Route alternatives (click “Show” to draw one on the map)</caption>
+<thead><tr><th scope="col">Rank</th><th scope="col">Cost (CNY)</th><th scope="col">Hours</th>
+<th scope="col">CO₂ (kg)</th><th scope="col">Distance (km)</th><th scope="col">Transfers</th>
+<th scope="col">Modes</th><th scope="col"><span class="sr-only">Map</span></th></tr></thead>
+<tbody>${rows}</tbody></table></div>
+<h3 id="legs-heading">Legs of alternative ${esc(a.rank ?? this.chosen + 1)}</h3>
+<ol class="legs" aria-labelledby="legs-heading">${legs}</ol>
+${transfers ? `<h3>Transfers</h3><ul class="legs">${transfers}</ul>` : ""}`;
+    this.results.querySelectorAll("button.show-alt").forEach((b) =>
+      b.addEventListener("click", () => {
+        this.choose(Number(b.dataset.i));
+        const again = this.results.querySelector(`button.show-alt[data-i="${b.dataset.i}"]`);
+        if (again) again.focus();
+      }),
+    );
+  }
+}
+
+function fmtTime(s) {
+  const d = new Date(s);
+  if (Number.isNaN(d.getTime())) return String(s);
+  return String(s).replace("T", " ").replace(/:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?$/, "");
+}
