@@ -22,7 +22,7 @@ PY = BIN / "python"
 
 
 def sh(*args: str | Path, env: dict[str, str] | None = None) -> None:
-    print("+", " ".join(str(a) for a in args), flush=True)
+    print("+", " ".join(str(a) for a in args), flush=True)  # noqa: T201
     rc = subprocess.call([str(a) for a in args], cwd=ROOT, env=env)
     if rc != 0:
         sys.exit(rc)

@@ -15,7 +15,7 @@ T = TypeVar("T")
 
 
 def run_cli(fn: Callable[[], T]) -> T:
-    """Run ``fn``; on a ``FreightError`` print its message to stderr and exit 2 (1 if infeasible)."""
+    """Run ``fn``; on a ``FreightError`` print its message and exit 2 (1 if infeasible)."""
     try:
         return fn()
     except FreightError as exc:

@@ -44,6 +44,9 @@ app.add_typer(_keys.app, name="keys")
 from freight.cli import convert as _convert  # noqa: E402
 
 app.add_typer(_convert.app, name="convert")
+from freight.cli import demand as _demand  # noqa: E402
+
+app.add_typer(_demand.app, name="demand")
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -451,14 +451,50 @@ MAX_STOP_KG = 1000.0  # U5: one stop fits one e-van (1.2 t payload, reference-fi
 
 #: Depots (U6): id, node id, lat, lon (from networks/kuytun/nodes.csv), hours, district, town.
 DEPOTS: tuple[tuple[str, str, float, float, str, str, str, str], ...] = (
-    ("dep_bonded_center", "bonded_center", 44.412, 84.828, "06:00", "22:00", "west district", "kuytun"),
-    ("dep_station_front", "hub_station_front", 44.407, 84.898, "06:00", "22:00", "station area", "kuytun"),
-    ("dep_east_industrial", "hub_east_industrial", 44.431, 84.996, "06:00", "22:00", "east district", "kuytun"),
-    ("dep_west_coldchain", "hub_west_coldchain", 44.416, 84.818, "05:00", "22:00", "west district", "kuytun"),
+    (
+        "dep_bonded_center",
+        "bonded_center",
+        44.412,
+        84.828,
+        "06:00",
+        "22:00",
+        "west district",
+        "kuytun",
+    ),
+    (
+        "dep_station_front",
+        "hub_station_front",
+        44.407,
+        84.898,
+        "06:00",
+        "22:00",
+        "station area",
+        "kuytun",
+    ),
+    (
+        "dep_east_industrial",
+        "hub_east_industrial",
+        44.431,
+        84.996,
+        "06:00",
+        "22:00",
+        "east district",
+        "kuytun",
+    ),
+    (
+        "dep_west_coldchain",
+        "hub_west_coldchain",
+        44.416,
+        84.818,
+        "05:00",
+        "22:00",
+        "west district",
+        "kuytun",
+    ),
     ("dc_dushanzi", "dushanzi", 44.328, 84.886, "06:00", "21:00", "Dushanzi", "dushanzi"),
     ("dc_wusu", "wusu", 44.418, 84.713, "06:00", "21:00", "Wusu", "wusu"),
     ("dc_huyanghe", "huyanghe", 44.692, 84.827, "06:00", "21:00", "Huyanghe", "huyanghe"),
-)  # fmt: skip
+)
 
 #: Charging-site anchors (U7): district, town, lat, lon, number of candidates, kind, kW, plugs.
 #: East and west districts get most candidates (plan ch. 11 §3: chargers "above all in the
@@ -475,6 +511,6 @@ SITE_ANCHORS: tuple[tuple[str, str, float, float, int, str, float, int], ...] = 
     ("Dushanzi", "dushanzi", 44.328, 84.886, 2, "public", 120.0, 6),
     ("Wusu", "wusu", 44.424, 84.690, 3, "public", 120.0, 8),
     ("Huyanghe", "huyanghe", 44.692, 84.827, 2, "public", 120.0, 6),
-)  # fmt: skip
+)
 DEPOT_CHARGER_KW = 60.0  # U8: depot DC chargers (avg. public 46.5 kW in 2025, NEA)
 DEPOT_MAX_PLUGS = 150  # U8: >= 750 chargers for 3,000 vehicles at <= 4:1 over 7 depots

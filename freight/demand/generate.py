@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import csv
 import functools
+import gzip
 import io
 import math
 import random
@@ -45,6 +46,8 @@ SITE_COLUMNS = (
     "id", "lat", "lon", "town", "district", "kind", "power_kw", "max_plugs", "node_id",
 )  # fmt: skip
 KM_PER_DEG_LAT = 111.2
+COVER_SLACK_KM = 1.5
+COLD_CHAIN_DEPOT = "dep_west_coldchain"
 BULK_COMMODITIES = (
     "coal", "grain", "cotton", "fertilizer", "sugar", "pvc", "caustic_soda", "steel",
     "petrochemicals", "general",
@@ -144,7 +147,8 @@ def generate_shipments(year: int, seed: int = A.DEFAULT_SEED) -> tuple[Shipment,
     drafts: list[tuple[date, int, int, int, A.Group, A.Lane, float, float, date]] = []
     for gi, group in enumerate(A.GROUPS):
         season = _norm(group.season)
-        for li, (lane, lane_t) in enumerate(zip(group.lanes, lane_tonnes(group, year), strict=True)):
+        per_lane = lane_tonnes(group, year)
+        for li, (lane, lane_t) in enumerate(zip(group.lanes, per_lane, strict=True)):
             if lane_t <= 0:
                 continue
             rng = _rng(seed, year, group.key, li)
@@ -197,9 +201,16 @@ def shipments_csv(shipments: Iterable[Shipment]) -> str:
         SHIPMENT_COLUMNS,
         (
             (
-                s.id, s.origin, s.destination, s.commodity, s.form,
+                s.id,
+                s.origin,
+                s.destination,
+                s.commodity,
+                s.form,
                 str(int(s.quantity)) if s.unit == "teu" else _num(s.quantity, 1),
-                s.unit, _num(s.tonnes, 1), s.ready_date.isoformat(), s.due_date.isoformat(),
+                s.unit,
+                _num(s.tonnes, 1),
+                s.ready_date.isoformat(),
+                s.due_date.isoformat(),
             )  # fmt: skip
             for s in shipments
         ),
@@ -338,9 +349,17 @@ def urban_day_csv(points: Iterable[DeliveryPoint]) -> str:
         POINT_COLUMNS,
         (
             (
-                p.id, _num(p.lat, 5), _num(p.lon, 5), _num(p.demand_kg, 1),
-                _num(p.demand_m3, 3), str(int(p.service_min)), p.window_open, p.window_close,
-                "1" if p.refrigerated else "0", p.zone, p.town,
+                p.id,
+                _num(p.lat, 5),
+                _num(p.lon, 5),
+                _num(p.demand_kg, 1),
+                _num(p.demand_m3, 3),
+                str(int(p.service_min)),
+                p.window_open,
+                p.window_close,
+                "1" if p.refrigerated else "0",
+                p.zone,
+                p.town,
             )  # fmt: skip
             for p in points
         ),
@@ -359,28 +378,40 @@ def vehicles_needed(points: Iterable[DeliveryPoint]) -> tuple[int, int]:
 
 
 def urban_depots() -> tuple[UrbanDepot, ...]:
-    """Depots of the urban fleet; each zone is served by the nearest depot of its town."""
+    """Depots of the urban fleet and the zones each covers (assumption U6 in METHOD.md).
+
+    A depot covers a zone of its town when it lies within ``COVER_SLACK_KM`` of the
+    zone's nearest depot, so central zones have several candidate depots; the cold-chain
+    hub covers every Kuytun zone (it serves the refrigerated deliveries of the city).
+    """
     zones = zone_centres()
     served: dict[str, list[str]] = {d[0]: [] for d in A.DEPOTS}
     for zid, (town, lat, lon) in zones.items():
-        cands = [d for d in A.DEPOTS if d[7] == town]
-        best = min(cands, key=lambda d: (haversine_km(lat, lon, d[2], d[3]), d[0]))
-        served[best[0]].append(zid)
-    out = []
-    for did, node, lat, lon, op, cl, district, town in A.DEPOTS:
-        zs = tuple(sorted(served[did])) or tuple(
-            sorted(z for z, v in zones.items() if v[0] == town)
-        )
-        out.append(UrbanDepot(did, node, lat, lon, op, cl, district, zs))
-    return tuple(out)
+        dist = {d[0]: haversine_km(lat, lon, d[2], d[3]) for d in A.DEPOTS if d[7] == town}
+        best = min(dist.values())
+        for did, km in dist.items():
+            if km <= best + COVER_SLACK_KM or did == COLD_CHAIN_DEPOT:
+                served[did].append(zid)
+    return tuple(
+        UrbanDepot(did, node, lat, lon, op, cl, district, tuple(sorted(served[did])))
+        for did, node, lat, lon, op, cl, district, _town in A.DEPOTS
+    )
 
 
 def depots_csv(depots: Iterable[UrbanDepot]) -> str:
     return _render(
         DEPOT_COLUMNS,
         (
-            (d.id, d.node_id, _num(d.lat, 5), _num(d.lon, 5), d.open, d.close, d.district,
-             ";".join(d.zones))  # fmt: skip
+            (
+                d.id,
+                d.node_id,
+                _num(d.lat, 5),
+                _num(d.lon, 5),
+                d.open,
+                d.close,
+                d.district,
+                ";".join(d.zones),
+            )  # fmt: skip
             for d in depots
         ),
     )
@@ -392,8 +423,15 @@ def charging_sites(seed: int = A.DEFAULT_SEED) -> tuple[ChargingSiteCandidate, .
     for did, node, lat, lon, _o, _c, district, town in A.DEPOTS:
         out.append(
             ChargingSiteCandidate(
-                f"cs_{did}", lat, lon, town, district, "depot",
-                A.DEPOT_CHARGER_KW, A.DEPOT_MAX_PLUGS, node,
+                f"cs_{did}",
+                lat,
+                lon,
+                town,
+                district,
+                "depot",
+                A.DEPOT_CHARGER_KW,
+                A.DEPOT_MAX_PLUGS,
+                node,
             )  # fmt: skip
         )
     rng = _rng(seed, "charging_sites")
@@ -417,8 +455,17 @@ def charging_sites_csv(sites: Iterable[ChargingSiteCandidate]) -> str:
     return _render(
         SITE_COLUMNS,
         (
-            (s.id, _num(s.lat, 5), _num(s.lon, 5), s.town, s.district, s.kind,
-             _num(s.power_kw, 1), str(s.max_plugs), s.node_id)  # fmt: skip
+            (
+                s.id,
+                _num(s.lat, 5),
+                _num(s.lon, 5),
+                s.town,
+                s.district,
+                s.kind,
+                _num(s.power_kw, 1),
+                str(s.max_plugs),
+                s.node_id,
+            )  # fmt: skip
             for s in sites
         ),
     )
@@ -459,8 +506,14 @@ def bulk_flows_csv(flows: Iterable[BulkFlow]) -> str:
     return _render(
         BULK_COLUMNS,
         (
-            (f.id, f.commodity, f.origin, f.destination, _num(f.annual_t, 1),
-             *(_num(s, 6) for s in f.monthly_share))  # fmt: skip
+            (
+                f.id,
+                f.commodity,
+                f.origin,
+                f.destination,
+                _num(f.annual_t, 1),
+                *(_num(s, 6) for s in f.monthly_share),
+            )  # fmt: skip
             for f in flows
         ),
     )
@@ -473,13 +526,16 @@ URBAN_YEARS = (2026, 2030, 2035)
 
 
 def checked_in_files(seed: int = A.DEFAULT_SEED) -> dict[str, Callable[[], str]]:
-    """File name (relative to demand_data/) -> function rendering its exact text."""
+    """File name (relative to demand_data/) -> function rendering its exact CSV text.
+
+    The large tables are stored gzipped (``.csv.gz``, mtime 0) to keep the repository small.
+    """
     files: dict[str, Callable[[], str]] = {}
     for y in SHIPMENT_YEARS:
-        files[f"shipments_{y}.csv"] = functools.partial(_ship_text, y, seed)
+        files[f"shipments_{y}.csv.gz"] = functools.partial(_ship_text, y, seed)
     for y in URBAN_YEARS:
         for s in SEASONS:
-            files[f"urban_{y}_{s}.csv"] = functools.partial(_urban_text, y, s, seed)
+            files[f"urban_{y}_{s}.csv.gz"] = functools.partial(_urban_text, y, s, seed)
     files["bulk_flows.csv"] = lambda: bulk_flows_csv(bulk_flows())
     files["urban_depots.csv"] = lambda: depots_csv(urban_depots())
     files["charging_sites.csv"] = lambda: charging_sites_csv(charging_sites(seed))
@@ -492,3 +548,9 @@ def _ship_text(year: int, seed: int) -> str:
 
 def _urban_text(year: int, season: str, seed: int) -> str:
     return urban_day_csv(generate_urban_day(year, season, seed))
+
+
+def encode(name: str, text: str) -> bytes:
+    """The bytes stored for ``name``: UTF-8, gzipped (level 9, mtime 0) for ``.gz`` names."""
+    raw = text.encode("utf-8")
+    return gzip.compress(raw, compresslevel=9, mtime=0) if name.endswith(".gz") else raw
