@@ -132,6 +132,8 @@ def _demand_flows(file: str) -> tuple[Flow, ...]:
         ) from None
     out = []
     for bf in load_bulk_flows():
+        # The CSV stores shares to 6 decimals; renormalise so monthly tonnes add up exactly.
+        share_total = sum(float(s) for s in bf.monthly_share)
         out.append(
             Flow(
                 id=str(bf.id),
@@ -139,7 +141,7 @@ def _demand_flows(file: str) -> tuple[Flow, ...]:
                 origin=str(bf.origin),
                 destination=str(bf.destination),
                 annual_t=float(bf.annual_t),
-                monthly_share=tuple(float(s) for s in bf.monthly_share),
+                monthly_share=tuple(float(s) / share_total for s in bf.monthly_share),
             )
         )
     return tuple(out)

@@ -264,7 +264,16 @@ def town_box(town: A.Town) -> tuple[float, float, float, float]:
     """(lat_min, lat_max, lon_min, lon_max) of a town's delivery area."""
     dlat = town.half_ns_km / KM_PER_DEG_LAT
     dlon = town.half_ew_km / (KM_PER_DEG_LAT * math.cos(math.radians(town.lat)))
-    return (town.lat - dlat, town.lat + dlat, town.lon - dlon, town.lon + dlon)
+
+    def inward(x: float, up: bool) -> float:  # 5-decimal box, so rounded points stay inside
+        return round((math.ceil if up else math.floor)(round(x * 1e5, 6)) / 1e5, 5)
+
+    return (
+        inward(town.lat - dlat, True),
+        inward(town.lat + dlat, False),
+        inward(town.lon - dlon, True),
+        inward(town.lon + dlon, False),
+    )
 
 
 def zone_of(town: A.Town, lat: float, lon: float) -> str:
@@ -474,6 +483,14 @@ def charging_sites_csv(sites: Iterable[ChargingSiteCandidate]) -> str:
 # ------------------------------------------------------------------------------ bulk flows
 
 
+def monthly_share(weights: Iterable[float]) -> tuple[float, ...]:
+    """Weights as 12 shares with 6 decimals (as written) summing to 1 (residue on the peak)."""
+    raw = [round(x, 6) for x in _norm(weights)]
+    peak = max(range(len(raw)), key=lambda i: raw[i])
+    raw[peak] = round(raw[peak] + 1.0 - sum(raw), 6)
+    return tuple(raw)
+
+
 def bulk_flows(year: int = A.FIRST_YEAR) -> tuple[BulkFlow, ...]:
     """Bulk flows for the conversion planner: outbound lanes of bulk commodities from
     Kuytun sidings, warehouses and stations, with their group's monthly profile.
@@ -486,7 +503,7 @@ def bulk_flows(year: int = A.FIRST_YEAR) -> tuple[BulkFlow, ...]:
     for g in A.GROUPS:
         if g.commodity not in BULK_COMMODITIES:
             continue
-        share = _norm(g.season)
+        share = monthly_share(g.season)
         for lane, t in zip(g.lanes, lane_tonnes(g, year), strict=True):
             if t <= 0 or not lane.origin.startswith(("siding_", "wh_", "kuytun")):
                 continue
