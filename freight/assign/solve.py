@@ -36,13 +36,22 @@ BOTTLENECK_RATIO = 0.98
 
 
 class ShipmentLike(Protocol):
-    id: str
-    origin: str
-    destination: str
-    commodity: str
-    form: Any  # CargoForm or its string value
-    tonnes: float
-    ready_date: Any  # date or datetime
+    """What assignment reads of a shipment (read-only, so frozen dataclasses match)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def origin(self) -> str: ...
+    @property
+    def destination(self) -> str: ...
+    @property
+    def commodity(self) -> str: ...
+    @property
+    def form(self) -> Any: ...  # CargoForm or its string value
+    @property
+    def tonnes(self) -> float: ...
+    @property
+    def ready_date(self) -> Any: ...  # date or datetime
 
 
 @dataclass(frozen=True, slots=True)

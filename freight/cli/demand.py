@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
+from typing import cast
 
 import typer
 
@@ -37,7 +39,7 @@ def generate_cmd(
             path = folder / name
             if not path.is_file():
                 bad.append(f"{name}: missing")
-            elif run_cli(lambda p=path: read_text(p)) != render():
+            elif run_cli(partial(read_text, path)) != render():
                 bad.append(f"{name}: differs from regeneration")
         for line in bad:
             typer.echo(line, err=True)
@@ -91,7 +93,6 @@ def summary_cmd(
         f"{year}: {data['shipments']} shipments, {data['tonnes']:,.0f} t, "
         f"rail-expected {data['rail_tonnes']:,.0f} t ({data['rail_share']:.1%})"
     )
-    by = data["tonnes_by_commodity"]
-    assert isinstance(by, dict)
+    by = cast(dict[str, float], data["tonnes_by_commodity"])
     for k, v in by.items():
         typer.echo(f"  {k:<16} {v:>14,.1f} t")

@@ -222,7 +222,6 @@ class YearSummary:
     """Totals of a year's planned demand (what METHOD.md states and the tests check)."""
 
     year: int
-    shipments: int
     tonnes: float
     rail_tonnes: float
     tonnes_by_commodity: dict[str, float]
@@ -241,7 +240,7 @@ def planned_summary(year: int) -> YearSummary:
         for lane, t in zip(g.lanes, lane_tonnes(g, year), strict=True):
             by[g.commodity] = by.get(g.commodity, 0.0) + t
             rail += t if is_rail_lane(lane) else 0.0
-    return YearSummary(year, 0, round(sum(by.values()), 1), round(rail, 1), by)
+    return YearSummary(year, round(sum(by.values()), 1), round(rail, 1), by)
 
 
 # ------------------------------------------------------------------------------ urban days
