@@ -34,7 +34,7 @@ done
 curl -fs "http://127.0.0.1:$PORT/v1/health" >/dev/null || { cat "$WORK/server.log"; exit 1; }
 
 if [[ "$ENDPOINT" == "/v1/routes" ]]; then
-    $PY bench/load_routes_bodies.py "http://127.0.0.1:$PORT" "$N_BODIES" >"$WORK/bodies.lua"
+    $PY bench/load_routes_bodies.py "http://127.0.0.1:$PORT" "$N_BODIES" ${ANSWERABLE:+--answerable} >"$WORK/bodies.lua"
     SCRIPT=(-s bench/load_routes.lua)
     export WRK_BODIES="$WORK/bodies.lua"
     # one check that the queries are answered (not 4xx) before loading
