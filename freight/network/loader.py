@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import functools
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -201,16 +201,24 @@ def parse_geometry(text: str) -> tuple[tuple[float, float], ...]:
     return tuple(pts)
 
 
+def _new_id(r: _Row, seen: Collection[str]) -> str | None:
+    """The row's ``id``, or None (with the issue recorded) if it is empty or already seen."""
+    rid = r.text("id")
+    if not rid:
+        r.bad("id", "empty id")
+        return None
+    if rid in seen:
+        r.bad("id", f"duplicate id {rid!r}")
+        return None
+    return rid
+
+
 def _load_nodes(path: Path, issues: IssueCollector, rows: dict[str, int]) -> dict[str, Node]:
     nodes: dict[str, Node] = {}
     for rownum, raw in _read_csv(path, NODE_COLUMNS, issues):
         r = _Row(path.name, rownum, raw, issues)
-        nid = r.text("id")
-        if not nid:
-            r.bad("id", "empty id")
-            continue
-        if nid in nodes:
-            r.bad("id", f"duplicate id {nid!r}")
+        nid = _new_id(r, nodes)
+        if nid is None:
             continue
         kind = r.enum("kind", NodeKind)
         region = r.text("region")
@@ -261,12 +269,8 @@ def _load_links(path: Path, issues: IssueCollector, rows: dict[str, int]) -> dic
     links: dict[str, Link] = {}
     for rownum, raw in _read_csv(path, LINK_COLUMNS, issues):
         r = _Row(path.name, rownum, raw, issues)
-        lid = r.text("id")
-        if not lid:
-            r.bad("id", "empty id")
-            continue
-        if lid in links:
-            r.bad("id", f"duplicate id {lid!r}")
+        lid = _new_id(r, links)
+        if lid is None:
             continue
         mode = r.enum("mode", LinkMode)
         length = r.num("length_km", positive=True)
@@ -307,12 +311,8 @@ def _load_services(
     services: dict[str, RailService] = {}
     for rownum, raw in _read_csv(path, SERVICE_COLUMNS, issues):
         r = _Row(path.name, rownum, raw, issues)
-        sid = r.text("id")
-        if not sid:
-            r.bad("id", "empty id")
-            continue
-        if sid in services:
-            r.bad("id", f"duplicate id {sid!r}")
+        sid = _new_id(r, services)
+        if sid is None:
             continue
         route = tuple(s.strip() for s in r.text("route").split(">") if s.strip())
         no_days: frozenset[int] = frozenset()
