@@ -8,6 +8,7 @@ import pytest
 from freight.network.graph import build_graph
 from freight.network.loader import default_network, load_network, parse_bans, parse_weekdays
 from freight.network.model import CargoForm, LinkMode, NodeKind
+from freight.routing.index import EXTERNAL_KINDS
 from freight.units import haversine_km
 
 CANONICAL = [
@@ -143,7 +144,11 @@ def test_baketu_has_no_railway_and_kuqa_no_rail_yet(net):
 def test_form_rules_encoded_in_data(net):
     rail_nodes = [n for n in net.nodes.values() if n.rail_access and n.region == "xinjiang"]
     hazmat_rail = {n.id for n in rail_nodes if n.handling.handles(CargoForm.HAZMAT)}
-    assert hazmat_rail - {"urumqi"} == {"kuytun_hazmat"}
+    # inside the city only the dangerous-goods station loads hazmat to rail (seed ch. 7 §1);
+    # outside it the Urumqi terminal, Karamay (oil city) and the Alashankou border port do
+    city = {i for i in hazmat_rail if net.nodes[i].kind not in EXTERNAL_KINDS}
+    assert city == {"kuytun_hazmat"}
+    assert hazmat_rail - city == {"urumqi", "karamay", "alashankou"}
     reefer = {n.id for n in net.nodes.values() if n.region == "xinjiang"}
     reefer = {i for i in reefer if net.nodes[i].handling.handles(CargoForm.REEFER)}
     assert {"hub_west_coldchain", "bonded_center"} <= reefer
