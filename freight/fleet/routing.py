@@ -46,11 +46,14 @@ from freight.fleet.verify import check_plan
 
 
 class Method(StrEnum):
-    """Routing search: PyVRP (default), OR-Tools, or OR-Tools without charging visits."""
+    """Routing search: PyVRP (default), OR-Tools, or OR-Tools without charging visits;
+    ``ortools-energy``: OR-Tools with an energy dimension and optional charging-visit
+    nodes (``freight.fleet.ortools_energy``)."""
 
     PYVRP = "pyvrp"
     ORTOOLS = "ortools"
     ORTOOLS_PLAIN = "ortools-plain"
+    ORTOOLS_ENERGY = "ortools-energy"
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,6 +326,20 @@ def _solve_zone(
             warm = _search_ortools(problem, stops, types, fleet, params, warm_s, optimistic)
             search_s -= warm_s
         raw = _search_pyvrp(problem, stops, types, fleet, params, search_s, warm, optimistic)
+    elif params.method == Method.ORTOOLS_ENERGY:
+        from freight.fleet.ortools_energy import search_ortools_energy
+
+        found = search_ortools_energy(
+            problem,
+            stops,
+            types,
+            fleet,
+            # with an iteration budget the solution limit decides; time is only a cap
+            time_s=search_s if params.max_iterations is None else params.time_limit_s,
+            solution_limit=params.max_iterations,
+            optimistic=optimistic,
+        )
+        raw = [(r.vehicle_type, list(r.stops)) for r in found.routes]
     else:
         raw = _search_ortools(problem, stops, types, fleet, params, search_s, optimistic)
     allow = params.method != Method.ORTOOLS_PLAIN
