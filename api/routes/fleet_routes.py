@@ -86,7 +86,7 @@ class FleetRouteRequest(BaseModel):
     )
     time_limit_s: float = Field(10.0, gt=0, le=600)
     seed: int = Field(0, ge=0, le=2**31 - 1)
-    method: Literal["pyvrp", "ortools", "ortools-plain"] = "pyvrp"
+    method: Literal["pyvrp", "ortools", "ortools-energy", "ortools-plain"] = "pyvrp"
     max_iterations: int | None = Field(None, ge=1, le=10_000_000)
     mode: Literal["auto", "sync", "job"] = "auto"
 

@@ -35,7 +35,9 @@ def route(
     problem_file: Path = typer.Argument(..., help="Problem JSON (issue-4 contract)."),
     time_limit: float = typer.Option(10.0, "--time-limit", help="Wall-time budget, seconds."),
     seed: int = typer.Option(0, "--seed", help="Random seed of the search."),
-    method: str = typer.Option("pyvrp", "--method", help="pyvrp | ortools | ortools-plain"),
+    method: str = typer.Option(
+        "pyvrp", "--method", help="pyvrp | ortools | ortools-energy | ortools-plain"
+    ),
     iterations: int | None = typer.Option(
         None, "--iterations", help="Iteration cap (makes runs reproducible)."
     ),

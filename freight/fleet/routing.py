@@ -727,6 +727,12 @@ def _search_ortools(
         True,
         "energy_km",
     )
+    # A depot no vehicle of this zone starts from is an ordinary node to OR-Tools: make it
+    # optional and inactive, or the solver must visit it (and it would be read back as a stop).
+    for d in sorted(set(range(nd)) - set(starts)):
+        idx = manager.NodeToIndex(d)
+        routing.AddDisjunction([idx], 0)
+        routing.ActiveVar(idx).SetValue(0)
     ordinary = [v for v, vt in enumerate(vehicles) if not vt.refrigerated]
     for k, i in enumerate(stops):
         s = problem.stops[i]
@@ -768,7 +774,10 @@ def _search_ortools(
         idx = sol.Value(routing.NextVar(routing.Start(v)))
         seq = []
         while not routing.IsEnd(idx):
-            seq.append(stops[manager.IndexToNode(idx) - nd])
+            node = manager.IndexToNode(idx)
+            if node < nd:  # cannot happen (unused depots are inactive); never read as a stop
+                raise SolverError(f"OR-Tools route visits depot node {node} mid-route")
+            seq.append(stops[node - nd])
             idx = sol.Value(routing.NextVar(idx))
         if seq:
             out.append((vt, seq))

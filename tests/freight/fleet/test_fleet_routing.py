@@ -8,6 +8,7 @@ import pytest
 from fleet_helpers import brute_force, line_problem
 
 from freight.fleet.instances import kuytun_day
+from freight.fleet.problem import parse_problem
 from freight.fleet.result import ChargeVisit, FleetStatus
 from freight.fleet.routing import Method, RouterParams, solve_fleet
 from freight.fleet.verify import verify_plan
@@ -162,3 +163,32 @@ def test_repair_frees_the_only_capable_vehicle_by_moving_its_route() -> None:
     used = Counter({"big": 1})
     assert _repair(p, routes, [1], book, used, deadline=1e18, allow_charging=True) == [1]
     assert sorted((vt.id, seq) for vt, seq, _ in routes) == [("big", [1]), ("small", [0])]
+
+
+@pytest.mark.parametrize("method", [Method.ORTOOLS, Method.ORTOOLS_PLAIN])
+def test_ortools_search_ignores_a_depot_without_vehicles(method: Method) -> None:
+    """A second depot with no vehicles must not be forced into (or read back from) a route."""
+    data = {
+        "speed_kmh": 30,
+        "depots": [
+            {"id": "a", "lat": 44.42, "lon": 84.90, "open": "06:00", "close": "22:00"},
+            {"id": "b", "lat": 44.45, "lon": 84.95, "open": "06:00", "close": "22:00"},
+        ],
+        "vehicle_types": [
+            {"id": "ev", "depot": "a", "count": 2, "capacity_kg": 1000, "capacity_m3": 10,
+             "battery_kwh": 80, "min_soc_kwh": 8, "kwh_per_km": 0.3, "fixed_cost_cny": 100,
+             "cost_per_km_cny": 1.0, "shift_start": "07:00", "shift_end": "20:00"},
+        ],
+        "stops": [
+            {"id": f"s{k}", "lat": 44.40 + 0.01 * k, "lon": 84.88 + 0.005 * k, "demand_kg": 50,
+             "demand_m3": 0.2, "service_min": 5, "window": ["08:00", "18:00"]}
+            for k in range(4)
+        ],
+    }  # fmt: skip
+    problem = parse_problem(data)
+    res = solve_fleet(
+        problem, RouterParams(time_limit_s=2, seed=0, method=method, max_iterations=50)
+    )
+    assert sorted(v for r in res.routes for v in r.stop_ids) == ["s0", "s1", "s2", "s3"]
+    assert not res.unserved
+    assert verify_plan(problem, res) == []
