@@ -5,11 +5,15 @@ Method (column set + LP):
 1. Aggregate shipments into groups (origin, destination, form, commodity, month): costs
    are linear in tonnes, so a group behaves like its shipments summed.
 2. Candidate routes per (origin, destination, form, commodity) come from the router
-   (``freight.routing``): the Pareto alternatives under the cost, time and CO2 objectives,
-   plus a rail route that avoids the terminals of the cheapest one (so a full station has
-   a fallback). Each route's resource use per tonne: trucks on road links (1/payload),
-   train-loads on rail links and sidings, tonnes (and TEU) through terminals where it is
-   loaded to/from rail, tonnes (and TEU) on each train service.
+   (``freight.routing``, see ``candidate_routes``): the Pareto alternatives under the cost,
+   time and CO2 objectives, a rail route that avoids the terminals of the cheapest one (so
+   a full station has a fallback), the cheapest road-only route (so a full train never
+   leaves tonnes unserved that trucks could carry), and one query per parallel train
+   service, with the ready time shifted to that train's departure (so equally priced
+   trains each offer their capacity). Private sidings (``private_nodes``) carry only
+   cargo that starts or ends there. Each route's resource use per tonne: trucks on road
+   links (1/payload), train-loads on rail links and sidings, tonnes (and TEU) through
+   terminals where it is loaded to/from rail, tonnes (and TEU) on each train service.
 3. Monthly capacities: links ``capacity_per_day x days``, terminals ``capacity_t_per_day
    x days`` (TEU for containers), services ``capacity x runs in the month``.
 4. ``freight.assign.lp.solve_lp`` (GLOP) serves as much as capacity allows at least cost;
@@ -23,12 +27,12 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from freight.assign.lp import Candidate, Group, LpResult, solve_lp
 from freight.errors import FieldIssue, InputError, NotFoundError
-from freight.network.model import CargoForm, Network, RailService
+from freight.network.model import CargoForm, Network, NodeKind, RailService
 from freight.routing import Cargo, Objective, RouteRequest, RoutingIndex, Unit, find_routes
 from freight.routing.model import HAZMAT_COMMODITIES, REEFER_COMMODITIES, Alternative
 
@@ -212,6 +216,57 @@ def _signature(alt: Alternative) -> str:
     return ";".join(f"{leg.mode}:{leg.service or ''}:{','.join(leg.links)}" for leg in alt.legs)
 
 
+def _services_of(alt: Alternative) -> tuple[str, ...]:
+    return tuple(leg.service for leg in alt.legs if leg.service)
+
+
+def private_nodes(net: Network) -> frozenset[str]:
+    """Nodes that handle only their owner's cargo: plant and warehouse sidings (专用线).
+
+    ``NodeKind.SIDING`` is a railway siding of one plant or warehouse; it may load or
+    unload a shipment only when it is that shipment's origin or destination, never as a
+    transfer point for a third party's cargo.
+    """
+    return frozenset(n.id for n in net.nodes.values() if n.kind is NodeKind.SIDING)
+
+
+def parallel_services(net: Network) -> dict[tuple[str, str], tuple[RailService, ...]]:
+    """(boarding stop, alighting stop) -> every service calling at both in that order."""
+    out: dict[tuple[str, str], list[RailService]] = defaultdict(list)
+    for svc in sorted(net.services.values(), key=lambda s: s.id):
+        for i, a in enumerate(svc.route):
+            for b in svc.route[i + 1 :]:
+                out[(a, b)].append(svc)
+    return {k: tuple(v) for k, v in out.items() if len(v) > 1}
+
+
+def _next_departure(
+    svc: RailService, stop: str, form: CargoForm, after: datetime
+) -> datetime | None:
+    """First departure of ``svc`` from ``stop`` at or after ``after`` (within 8 days)."""
+    if form not in svc.forms or stop not in svc.route:
+        return None
+    offset = timedelta(hours=svc.offsets_h[svc.route.index(stop)])
+    day0 = datetime.combine((after - offset).date(), datetime.min.time(), tzinfo=after.tzinfo)
+    for k in range(-1, 9):
+        start = day0 + timedelta(days=k, minutes=svc.depart_min)
+        if start.weekday() in svc.weekdays and start + offset >= after:
+            return start + offset
+    return None
+
+
+def _ready_at_stop(alt: Alternative, i: int, ready: datetime) -> datetime:
+    """When the cargo of ``alt`` is ready to board its ``i``-th leg (before any wait)."""
+    leg = alt.legs[i]
+    ends = [ready] + [lg.arrive for lg in alt.legs[:i]]
+    ends += [
+        t.start + timedelta(hours=t.hours)
+        for t in alt.transfers
+        if t.start + timedelta(hours=t.hours) <= leg.depart
+    ]
+    return max(e for e in ends if e <= leg.depart)
+
+
 def _candidate(
     net: Network,
     alt: Alternative,
@@ -270,40 +325,108 @@ def candidate_routes(
     co2_price: float = 0.0,
     max_routes: int = 6,
     year: int = 2025,
+    parallel: dict[tuple[str, str], tuple[RailService, ...]] | None = None,
+    private: frozenset[str] | None = None,
+    max_shifted_queries: int = 8,
 ) -> tuple[list[Candidate], str | None]:
-    """Candidate routes of one OD/form/commodity, or ([], reason) when none exists."""
+    """Candidate routes of one OD/form/commodity, or ([], reason) when none exists.
+
+    Queries (``RouteRequest`` at Monday 08:00 of the year's first full week): the Pareto
+    alternatives under cost, time and CO2; one rail route avoiding the cheapest rail
+    route's transfer terminals; the cheapest road-only route; and, for every rail leg of
+    the rail alternatives, one query per *parallel* service (another service calling at
+    the same boarding and alighting stops), with the ready time shifted so that the cargo
+    reaches the boarding stop just as that service departs — otherwise an equally priced
+    later train is dominated by the first to arrive and its capacity is never offered.
+    At most ``max_shifted_queries`` such queries per OD (cheapest rail routes first).
+
+    Private sidings (``private_nodes``) other than the origin and destination are avoided.
+    Identical paths (same legs, links and services) are kept once. The kept set is:
+    the cheapest road-only route, the cheapest route per distinct sequence of rail
+    services (at most ``max_routes`` sequences, cheapest first) and the ``max_routes``
+    cheapest routes; so at most ``2 * max_routes + 1`` candidates per OD.
+    """
     net = index.network
     teu_t = net.costs.teu_to_t(commodity)
     tonnes = net.costs.road_truck_payload_t
     ready = datetime(year, 1, 6, 8, 0)  # a Monday morning; capacity is handled monthly
-    found: dict[str, Candidate] = {}
+    ready += timedelta(days=(-ready.weekday()) % 7)
     reason: str | None = None
-    avoid = avoid - {origin, destination}
+    if private is None:
+        private = private_nodes(net)
+    if parallel is None:
+        parallel = parallel_services(net)
+    avoid = (avoid | private) - {origin, destination}
 
-    def ask(objective: Objective, extra_avoid: frozenset[str] = frozenset()) -> list[Alternative]:
+    def ask(
+        objective: Objective,
+        extra_avoid: frozenset[str] = frozenset(),
+        at: datetime = ready,
+        modes: frozenset[str] = frozenset(),
+        n: int = max_routes,
+        record: bool = True,
+    ) -> list[Alternative]:
         nonlocal reason
         try:
             req = RouteRequest(
-                origin, destination, Cargo(commodity, form, tonnes, Unit.T), ready,
-                objective=objective, alternatives=max_routes, avoid_nodes=avoid | extra_avoid,
+                origin, destination, Cargo(commodity, form, tonnes, Unit.T), at,
+                objective=objective, alternatives=max(1, min(n, 10)),
+                avoid_nodes=avoid | extra_avoid, avoid_modes=modes,
             )  # fmt: skip
             return list(find_routes(index, req).alternatives)
         except InputError as exc:
-            reason = exc.message
+            if record:
+                reason = exc.message
             return []
 
     alts = ask(Objective.COST) + ask(Objective.TIME) + ask(Objective.CO2)
-    rail_alts = [a for a in alts if any(leg.mode == "rail" for leg in a.legs)]
+    rail_alts = sorted(
+        (a for a in alts if any(leg.mode == "rail" for leg in a.legs)), key=lambda a: a.cost_cny
+    )
     if rail_alts:
-        best = min(rail_alts, key=lambda a: a.cost_cny)
-        hubs = frozenset(t.terminal for t in best.transfers)
+        hubs = frozenset(t.terminal for t in rail_alts[0].transfers) - {origin, destination}
         if hubs:
             alts += ask(Objective.COST, hubs)
+    # issue 2: the all-road route, whenever the rules let the cargo go by road
+    alts += ask(Objective.COST, modes=frozenset({"rail", "siding"}), n=1, record=False)
+    # issue 1: each parallel service of a rail leg gets its own query
+    seen_services = {s for a in alts for s in _services_of(a)}
+    tried: set[tuple[str, str, str]] = set()
+    shifted = 0
+    for alt in rail_alts:
+        for i, leg in enumerate(alt.legs):
+            if not leg.service:
+                continue
+            for svc in parallel.get((leg.from_id, leg.to_id), ()):
+                key = (leg.from_id, leg.to_id, svc.id)
+                if svc.id in seen_services or key in tried or shifted >= max_shifted_queries:
+                    continue
+                tried.add(key)
+                lead = _ready_at_stop(alt, i, ready) - ready
+                dep = _next_departure(svc, leg.from_id, form, ready + lead)
+                if dep is None:
+                    continue
+                shifted += 1
+                more = ask(Objective.COST, at=dep - lead, record=False)
+                alts += more
+                seen_services.update(s for a in more for s in _services_of(a))
+    found: dict[str, tuple[Candidate, tuple[str, ...]]] = {}
     for alt in alts:
         c = _candidate(net, alt, tonnes, 1.0 / teu_t, form, co2_price)
-        if c.key not in found:
-            found[c.key] = c
-    cands = sorted(found.values(), key=lambda c: c.cost_cny_per_t)[: max(max_routes, 1)]
+        if c.key not in found or c.cost_cny_per_t < found[c.key][0].cost_cny_per_t:
+            found[c.key] = (c, _services_of(alt))
+    ranked = sorted(found.values(), key=lambda cs: (cs[0].cost_cny_per_t, cs[0].key))
+    cap = max(max_routes, 1)
+    keep: dict[str, Candidate] = {c.key: c for c, _ in ranked[:cap]}  # the cheapest
+    road = next((c for c, _ in ranked if not c.rail), None)
+    if road is not None:
+        keep[road.key] = road
+    per_service: dict[tuple[str, ...], Candidate] = {}
+    for c, svcs in ranked:
+        if svcs and svcs not in per_service and len(per_service) < cap:
+            per_service[svcs] = c
+            keep[c.key] = c
+    cands = sorted(keep.values(), key=lambda c: (c.cost_cny_per_t, c.key))
     return cands, (None if cands else reason or "no route")
 
 
@@ -393,6 +516,8 @@ def assign(
     group_ck: dict[str, tuple[Any, ...]] = {}
     per_teu = net.costs.teu_to_t
     hazmat_like = HAZMAT_COMMODITIES | REEFER_COMMODITIES
+    parallel = parallel_services(net)
+    private = private_nodes(net)
     for key, (tonnes, count) in sorted(agg.items()):
         od = key[:4]
         ck = (od[0], od[1], od[2], per_teu(od[3]), od[3] if od[3] in hazmat_like else "")
@@ -400,7 +525,7 @@ def assign(
             cand_cache[ck] = candidate_routes(
                 index, od[0], od[1], od[3], od[2], avoid=avoid,
                 co2_price=options.co2_price_cny_per_t, max_routes=options.max_routes_per_od,
-                year=year or 2025,
+                year=year or 2025, parallel=parallel, private=private,
             )  # fmt: skip
         gid = f"{key[0]}>{key[1]}|{key[2]}|{key[3]}|{key[4]}"
         groups.append(Group(gid, key[4], tonnes, tuple(cand_cache[ck][0]), int(count)))
@@ -528,6 +653,11 @@ def assign(
     notes.append(
         "flows are tonnes in a linear relaxation: a group's tonnes may split across routes"
     )
+    if private:
+        notes.append(
+            f"{len(private)} private sidings load and unload only cargo that starts or ends "
+            "there (no transfers of third parties' cargo)"
+        )
     return AssignResult(
         year=year,
         shipments=len(shipments),
