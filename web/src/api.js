@@ -58,6 +58,25 @@ export async function api(method, path, body, { signal } = {}) {
   return { status: res.status, data, headers: res.headers };
 }
 
+/** GET a text document (e.g. a report) with the API key; ApiProblem on an error answer. */
+export async function apiText(path) {
+  const headers = { Accept: "text/html, text/markdown, application/problem+json" };
+  if (apiKey) headers.Authorization = `Bearer ${apiKey}`;
+  const res = await fetch(path, { headers });
+  const text = await res.text();
+  if (!res.ok) {
+    let problem;
+    try {
+      problem = JSON.parse(text);
+    } catch {
+      problem = { title: res.statusText || "Request failed", detail: text.slice(0, 300) };
+    }
+    problem.status = problem.status || res.status;
+    throw new ApiProblem(problem);
+  }
+  return text;
+}
+
 /** Human wording for a problem's status (what the user can do about it). */
 export function statusHint(status) {
   if (status === 401) return "An API key is needed: enter it at the top of the page.";

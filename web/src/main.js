@@ -6,6 +6,7 @@ import { NetworkMap } from "./map.js";
 import { setNameMode } from "./places.js";
 import { JobsPanel, PlansPanel } from "./plans.js";
 import { RoutePanel, problemHtml } from "./route.js";
+import { setViewMap } from "./views.js";
 
 function setupTabs() {
   const tabs = [...document.querySelectorAll('[role="tab"]')];
@@ -42,6 +43,7 @@ async function main() {
 
   const netmap = new NetworkMap(document.getElementById("map"));
   netmap.addLegend();
+  setViewMap(netmap);
   const route = new RoutePanel(netmap);
   const plans = new PlansPanel(document.getElementById("plans"));
   const jobs = new JobsPanel(document.getElementById("jobs"));

@@ -107,6 +107,7 @@ export class NetworkMap {
     this.overlays = L.layerGroup().addTo(this.map);
     this.nodes = L.layerGroup().addTo(this.map);
     this.routes = L.layerGroup().addTo(this.map);
+    this.util = L.layerGroup().addTo(this.map);
     this.nodesById = new Map();
     this.linksById = new Map();
     this.linkLayers = [];
@@ -273,6 +274,47 @@ export class NetworkMap {
   relabel() {
     this.nodes.clearLayers();
     for (const p of this.nodesById.values()) this.drawNode(p);
+  }
+
+  /**
+   * Colour links (and ring stations/terminals) by their peak utilisation from an assignment:
+   * ``usage`` rows {id, kind: link|terminal|service, ratio, load, capacity, unit, period}.
+   * Returns the number of resources drawn.
+   */
+  showUtilization(usage, colorOf) {
+    this.util.clearLayers();
+    let n = 0;
+    for (const u of usage) {
+      const text = `${esc(u.id)}: ${(u.ratio * 100).toFixed(0)} % in ${esc(u.period)} (${Number(u.load).toFixed(0)} of ${Number(u.capacity).toFixed(0)} ${esc(u.unit)})`;
+      if (u.kind === "link" && this.linksById.has(u.id)) {
+        L.polyline(this.linksById.get(u.id).latlngs, {
+          color: colorOf(u.ratio),
+          weight: 7,
+          opacity: 0.95,
+          className: `util-link${u.ratio > 0.9 ? " util-over" : ""}`,
+        })
+          .bindTooltip(`<strong>Utilisation</strong> ${text}`, { sticky: true })
+          .addTo(this.util);
+        n += 1;
+      } else if (u.kind === "terminal" && this.nodesById.has(u.id)) {
+        const p = this.nodesById.get(u.id);
+        L.circleMarker([p.lat, p.lon], {
+          radius: 12,
+          color: colorOf(u.ratio),
+          weight: 4,
+          fill: false,
+          className: `util-node${u.ratio > 0.9 ? " util-over" : ""}`,
+        })
+          .bindTooltip(`<strong>${placeNameHtml(p)}</strong><br>${text}`)
+          .addTo(this.util);
+        n += 1;
+      }
+    }
+    return n;
+  }
+
+  clearUtilization() {
+    this.util.clearLayers();
   }
 
   clearRoutes() {

@@ -6,6 +6,7 @@ import { ApiProblem, api, deref, hasApiKey } from "./api.js";
 import { barChart, fmt, progressHtml } from "./charts.js";
 import { problemHtml } from "./route.js";
 import { esc } from "./places.js";
+import { mountView } from "./views.js";
 
 export const KNOWN_PLANS = [
   {
@@ -137,6 +138,57 @@ function exampleFor(doc, op) {
   return {};
 }
 
+/** Show a result: its dedicated view when the shape is known, else generic charts + tables. */
+export function mountResult(el, result, ctx = {}) {
+  if (!mountView(el, result, ctx)) el.innerHTML = renderResult(result);
+}
+
+/** "2035" -> {year}, "2026-2035" -> {years: "2026-2035"}, "2026, 2030" -> {years: [..]}. */
+export function parseYears(text) {
+  const t = String(text || "").trim();
+  if (/^\d{4}$/.test(t)) return { year: Number(t) };
+  if (/^\d{4}\s*-\s*\d{4}$/.test(t)) return { years: t.replace(/\s+/g, "") };
+  const list = t.split(/[\s,;]+/).filter(Boolean);
+  if (list.length && list.every((y) => /^\d{4}$/.test(y))) return { years: list.map(Number) };
+  return null;
+}
+
+function fleetFormHtml(i, example) {
+  const years = example.year ?? (Array.isArray(example.years) ? example.years.join(", ") : example.years ?? 2035);
+  return `<form class="plan-form fleet-form" data-i="${i}" novalidate>
+<div class="field"><label for="fleet-years-${i}">Years</label>
+<input id="fleet-years-${i}" name="years" value="${esc(years)}" aria-describedby="fleet-years-${i}-hint" inputmode="numeric">
+<span id="fleet-years-${i}-hint" class="hint">2026–2035: 2035, 2026-2035 or 2026, 2030</span></div>
+<div class="field"><label for="fleet-limit-${i}">Time limit (s)</label>
+<input id="fleet-limit-${i}" name="time_limit_s" type="number" min="1" max="3600" value="${esc(example.time_limit_s ?? 600)}"></div>
+<div class="field"><label for="fleet-stops-${i}">Max stops a day</label>
+<input id="fleet-stops-${i}" name="max_stops" type="number" min="1" value="${esc(example.max_stops ?? "")}" aria-describedby="fleet-stops-${i}-hint">
+<span id="fleet-stops-${i}-hint" class="hint">quick sampled run; empty: every stop</span></div>
+<div class="field"><label for="fleet-seed-${i}">Seed</label>
+<input id="fleet-seed-${i}" name="seed" type="number" min="0" value="${esc(example.seed ?? 0)}"></div>
+</form>`;
+}
+
+/** Form fields -> the JSON body in the textarea (the textarea stays the one source sent). */
+function syncFleetForm(form, textarea) {
+  let body;
+  try {
+    body = JSON.parse(textarea.value || "{}");
+  } catch {
+    body = {};
+  }
+  delete body.year;
+  delete body.years;
+  const y = parseYears(form.elements.years.value);
+  Object.assign(body, y || { years: form.elements.years.value });
+  for (const k of ["time_limit_s", "max_stops", "seed"]) {
+    const v = form.elements[k].value;
+    if (v === "") delete body[k];
+    else body[k] = Number(v);
+  }
+  textarea.value = JSON.stringify(body, null, 2);
+}
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Poll a job until it ends; ``onTick(job)`` after each poll. Returns the final job. */
@@ -156,7 +208,7 @@ export async function runAndShow(method, path, body, out) {
     if (res.status === 202 && res.data && res.data.id) {
       return await showJob(res.data.id, out);
     }
-    out.innerHTML = renderResult(res.data);
+    mountResult(out, res.data);
   } catch (err) {
     out.innerHTML = `<div class="error" role="alert">${problemHtml(err instanceof ApiProblem ? err.problem : { title: String(err) })}</div>`;
   }
@@ -183,7 +235,10 @@ export async function showJob(id, out) {
     const target = out.querySelector(".job-result");
     if (job.status === "succeeded") {
       const { data } = await api("GET", `/v1/jobs/${encodeURIComponent(id)}/result`);
-      target.innerHTML = `${data.partial ? '<p class="warn">Partial result: the time limit stopped the search early.</p>' : ""}${renderResult(data.result)}`;
+      mountResult(target, data.result, { jobId: id, kind: job.kind });
+      if (data.partial && !target.querySelector(".warn")) {
+        target.insertAdjacentHTML("afterbegin", '<p class="warn">Partial result: the time limit stopped the search early.</p>');
+      }
     } else if (job.error) {
       target.innerHTML = `<div class="error" role="alert">${problemHtml(job.error)}</div>`;
     } else {
@@ -225,10 +280,12 @@ export class PlansPanel {
     this.el.innerHTML = `<p class="hint">Plans and jobs need an API key (planner role): enter it at the top.</p>` +
       found
         .map((f, i) => {
-          const example = JSON.stringify(exampleFor(doc, f.op), null, 2);
-          return `<section class="plan" aria-labelledby="plan-h-${i}">
+          const ex = exampleFor(doc, f.op);
+          const example = JSON.stringify(ex, null, 2);
+          return `<section class="plan" data-path="${esc(f.path)}" aria-labelledby="plan-h-${i}">
 <h3 id="plan-h-${i}">${esc(f.title)}</h3>
 <p class="hint"><code>POST ${esc(f.path)}</code>${f.op.summary ? ` — ${esc(f.op.summary)}` : ""}</p>
+${f.path === "/v1/fleet/plans" ? fleetFormHtml(i, ex) : ""}
 <details><summary>Parameters (JSON)</summary>
 <label for="plan-body-${i}" class="sr-only">Parameters of ${esc(f.title)} as JSON</label>
 <textarea id="plan-body-${i}" rows="10" spellcheck="false">${esc(example)}</textarea></details>
@@ -236,6 +293,18 @@ export class PlansPanel {
 <div class="plan-out" id="plan-out-${i}"></div></section>`;
         })
         .join("");
+    this.el.querySelectorAll("form.fleet-form").forEach((form) => {
+      const textarea = this.el.querySelector(`#plan-body-${form.dataset.i}`);
+      form.addEventListener("input", () => syncFleetForm(form, textarea));
+      // Enter in any field runs the plan (a form of several fields has no implicit submit)
+      form.addEventListener("submit", (ev) => ev.preventDefault());
+      form.addEventListener("keydown", (ev) => {
+        if (ev.key !== "Enter" || ev.isComposing) return;
+        ev.preventDefault();
+        syncFleetForm(form, textarea);
+        this.el.querySelector(`button.run-plan[data-i="${form.dataset.i}"]`).click();
+      });
+    });
     this.el.querySelectorAll("button.run-plan").forEach((b) =>
       b.addEventListener("click", async () => {
         const i = b.dataset.i;

@@ -2,6 +2,7 @@
 
 import { ApiProblem, api, enumAt, statusHint } from "./api.js";
 import { fmt } from "./charts.js";
+import { PlaceCombobox } from "./combobox.js";
 import { modeStyle } from "./map.js";
 import { esc, pickable, pickerText, placeNameHtml, resolvePlace } from "./places.js";
 
@@ -84,8 +85,10 @@ export class RoutePanel {
       const want = ["container", "reefer"].includes(this.$("form").value) ? "teu" : "t";
       if ([...unit.options].some((o) => o.value === want)) unit.value = want;
     });
+    this.combos = {};
     for (const id of ["origin", "destination"]) {
       this.$(id).addEventListener("change", () => this.showHint(id));
+      this.combos[id] = new PlaceCombobox(this.$(id), () => this.showHint(id));
     }
   }
 
@@ -112,12 +115,10 @@ export class RoutePanel {
 
   setPlaces(nodesById) {
     this.nodesById = nodesById;
-    const list = document.getElementById("places");
-    list.innerHTML = [...nodesById.values()]
+    const places = [...nodesById.values()]
       .filter(pickable)
-      .sort((a, b) => (a.name_en || a.id).localeCompare(b.name_en || b.id))
-      .map((p) => `<option value="${esc(pickerText(p))}"></option>`)
-      .join("");
+      .sort((a, b) => (a.name_en || a.id).localeCompare(b.name_en || b.id));
+    for (const c of Object.values(this.combos)) c.setPlaces(places);
   }
 
   /** Fill an end from a map click: origin first, then destination. */
