@@ -8,12 +8,19 @@
    under full recharge: arriving earlier with more energy means leaving any later station
    earlier with the same full battery. For each customer set the shortest feasible route
    is kept.
-2. **Set partitioning** over those routes by an exact DP over customer subsets: each
+2. **Bounding** (wide time windows make plain enumeration explode): once the number of
+   vehicles ``K`` of an upper bound ``(K, D)`` is proven minimal (``vehicle_lower_bound``),
+   partial routes whose distance plus ``CompletionBound`` exceeds ``D`` are dropped. Every
+   route of every plan at least as good as ``D`` survives, so step 3 stays exact.
+   ``D`` comes from a beam search over the same labels (one route) or a short heuristic
+   run tightened by a beam search (several routes).
+3. **Set partitioning** over those routes by an exact DP over customer subsets: each
    customer exactly once, minimise vehicles first, then distance (Schneider et al.'s hierarchy).
 
-Both steps are exhaustive, so the result is optimal (``optimal=True``) when it finishes
-within the time limit; otherwise ``ExactTimeout`` is raised and callers fall back to the
-heuristic.
+All steps are exhaustive (or proven bounds), so the result is optimal (``optimal=True``)
+when it finishes within the time limit; otherwise the incumbent is returned with
+``optimal=False``, or, without one, ``ExactTimeout`` is raised and callers fall back to
+the heuristic.
 """
 
 from __future__ import annotations
@@ -28,7 +35,16 @@ from freight.vrp.checker import check_solution
 from freight.vrp.instances import EvrptwInstance
 from freight.vrp.result import BestKnown, VrpSolution
 
-__all__ = ["ExactTimeout", "Leg", "build_legs", "enumerate_routes", "solve_evrptw_exact"]
+__all__ = [
+    "CompletionBound",
+    "ExactTimeout",
+    "Leg",
+    "arc_bounds",
+    "build_legs",
+    "enumerate_routes",
+    "solve_evrptw_exact",
+    "vehicle_lower_bound",
+]
 
 _EPS = 1e-9
 
@@ -100,20 +116,270 @@ def build_legs(inst: EvrptwInstance, d: np.ndarray, max_chain: int = 2) -> list[
     return legs
 
 
+def arc_bounds(inst: EvrptwInstance, legs: list[list[list[Leg]]]) -> tuple[np.ndarray, np.ndarray]:
+    """Lower bounds on distance and time of going ``i -> j`` (customers/depot), inf if never.
+
+    The distance is the shortest leg (direct or through stations); the arc is dropped when
+    even the earliest possible departure from ``i`` plus the fastest leg misses ``j``'s due
+    time. Station chains only add distance (triangle inequality), so sums of these arcs
+    bound any route from below.
+    """
+    n = len(inst.ids)
+    dist = np.full((n, n), np.inf)
+    tmin = np.full((n, n), np.inf)
+    for i in range(n):
+        for j in range(n):
+            if legs[i][j]:
+                dist[i, j] = min(leg.distance for leg in legs[i][j])
+                tmin[i, j] = min(leg.fixed_time for leg in legs[i][j])
+    for i in inst.customers:
+        earliest = max(inst.ready[i], inst.ready[0] + tmin[0, i]) + inst.service[i]
+        for j in range(n):
+            if np.isfinite(tmin[i, j]) and earliest + tmin[i, j] > inst.due[j] + _EPS:
+                dist[i, j] = np.inf
+    return dist, tmin
+
+
+class CompletionBound:
+    """Lower bound on the distance still to drive once a partial route reaches ``i``.
+
+    With customer set ``R`` not yet visited and ``k_routes`` routes in total, the arcs still
+    missing are one into every customer of ``R`` (from ``R``, the depot or ``i``) and
+    ``k_routes`` into the depot (from distinct nodes of ``R`` or ``i``); equally, one out of
+    every node of ``R`` and of ``i`` and ``k_routes - 1`` out of the depot. Each family is
+    bounded by its cheapest arcs (``arc_bounds``); the bound is the larger of the two.
+
+    Tabulated for every ``R`` at once (``2^m x (m+1)``, m <= ``MAX_CUSTOMERS``): the
+    cheapest arc into/out of each node from ``R + depot`` is built bit by bit over the
+    subsets (the subsets with highest bit b extend those without it).
+    """
+
+    MAX_CUSTOMERS = 18
+
+    def __init__(self, inst: EvrptwInstance, legs: list[list[list[Leg]]], k_routes: int) -> None:
+        m = len(inst.customers)
+        if m > self.MAX_CUSTOMERS:
+            raise ValueError(f"completion bound tabulates 2^{m} subsets; at most 2^18")
+        dist, _ = arc_bounds(inst, legs)
+        nodes = [0, *inst.customers]
+        a = dist[np.ix_(nodes, nodes)].copy()
+        np.fill_diagonal(a, np.inf)
+        self.k, self.m = k_routes, m
+        self.local = {c: k + 1 for k, c in enumerate(inst.customers)}
+        size = 1 << m
+        # member[R, j] for local node j (column 0 = depot, never a member)
+        member = np.zeros((size, m + 1), dtype=bool)
+        into = np.empty((size, m + 1))  # cheapest arc into j from R + depot
+        out = np.empty((size, m + 1))  # cheapest arc out of j into R + depot
+        into[0], out[0] = a[0, :], a[:, 0]
+        k = k_routes
+        home = np.full((size, k), np.inf)  # k cheapest arcs R -> depot, sorted
+        leave = np.full((size, max(k - 1, 1)), np.inf)  # k-1 cheapest arcs depot -> R
+        for bit in range(m):
+            lo, hi = 1 << bit, 1 << (bit + 1)
+            node = bit + 1
+            member[lo:hi] = member[:lo]
+            member[lo:hi, node] = True
+            into[lo:hi] = np.minimum(into[:lo], a[node, :])
+            out[lo:hi] = np.minimum(out[:lo], a[:, node])
+            h = np.concatenate([home[:lo], np.full((lo, 1), a[node, 0])], axis=1)
+            home[lo:hi] = np.sort(h, axis=1)[:, :k]
+            lv = np.concatenate([leave[:lo], np.full((lo, 1), a[0, node])], axis=1)
+            leave[lo:hi] = np.sort(lv, axis=1)[:, : leave.shape[1]]
+        out_rest = np.where(member, out, 0.0).sum(axis=1)
+        dep_out = leave[:, : k - 1].sum(axis=1) if k > 1 else np.zeros(size)
+        s_k = home.sum(axis=1)
+        s_k1 = home[:, : k - 1].sum(axis=1)
+        kth = home[:, k - 1]
+        table = np.zeros((size, m + 1))  # column 0 (route back at the depot) unused
+        for i in range(1, m + 1):
+            in_arcs = np.where(member, np.minimum(into, a[i, :]), 0.0).sum(axis=1)
+            depot_in = np.where(a[i, 0] < kth, s_k1 + a[i, 0], s_k)
+            table[:, i] = np.maximum(in_arcs + depot_in, out_rest + out[:, i] + dep_out)
+        # the remaining arcs minus one depot arc per other route form a spanning tree of
+        # R + depot + i in which i is a leaf: MST(R + depot) + cheapest edge at i
+        sym = np.minimum(a, a.T)
+        near = np.full((size, m + 1), np.inf)  # cheapest edge from each node into R
+        for bit in range(m):
+            lo, hi = 1 << bit, 1 << (bit + 1)
+            near[lo:hi] = np.minimum(near[:lo], sym[:, bit + 1])
+        tree = _mst_all(sym, member)
+        if k > 1:
+            tree = tree + (k - 1) * near[:, 0]
+            edge_i = np.minimum(near, sym[:, 0][None, :])
+        else:
+            edge_i = near
+        table = np.maximum(table, tree[:, None] + edge_i)
+        # no customer left: only the way home remains (and only if this is the last route)
+        table[0] = a[:, 0] if k == 1 else np.inf
+        self._table = table
+        self._full = size - 1
+
+    def __call__(self, mask: int, i: int) -> float:
+        """Bound after visiting customer set ``mask`` (bitmask) with the route now at ``i``."""
+        return float(self._table.item(self._full ^ mask, self.local[i]))
+
+
+def _mst_all(sym: np.ndarray, member: np.ndarray) -> np.ndarray:
+    """MST weight of (members + node 0) for every row of ``member``, by Prim in lockstep."""
+    size, n = member.shape
+    rows = np.arange(size)
+    todo = member.copy()
+    best = np.where(todo, sym[0][None, :], np.inf)
+    total = np.zeros(size)
+    for _ in range(n - 1):
+        j = best.argmin(axis=1)
+        w = best[rows, j]
+        live = np.isfinite(w) & todo[rows, j]
+        total += np.where(live, w, 0.0)
+        todo[rows[live], j[live]] = False
+        best = np.where(todo, np.minimum(best, sym[j]), np.inf)
+    # a member never reached (only infinite edges) makes the tree impossible
+    return np.where(todo.any(axis=1), np.inf, total)
+
+
+def _max_clique(adj: list[int]) -> int:
+    """Size of a maximum clique of a small graph given as neighbour bitmasks."""
+    best = 0
+
+    def expand(size: int, cand: int) -> None:
+        nonlocal best
+        if cand == 0:
+            best = max(best, size)
+            return
+        while cand:
+            if size + cand.bit_count() <= best:
+                return
+            v = cand.bit_length() - 1
+            cand &= ~(1 << v)
+            expand(size + 1, cand & adj[v])
+
+    expand(0, (1 << len(adj)) - 1)
+    return best
+
+
+def _one_route_serves_all(
+    inst: EvrptwInstance, legs: list[list[list[Leg]]], deadline: float | None
+) -> bool:
+    """Whether a single route can serve every customer (exhaustive label search).
+
+    Labels (departure time, energy) per (visited set, last customer), Pareto-pruned; a
+    label dies as soon as some unvisited customer can no longer be reached by its due time
+    even driving straight there (travel times obey the triangle inequality).
+    """
+    cust = inst.customers
+    if sum(inst.demand[c] for c in cust) > inst.capacity + _EPS:
+        return False
+    d = inst.distance_matrix()
+    q, g, v = inst.battery, inst.recharge_rate, inst.velocity
+    bit = {c: 1 << k for k, c in enumerate(cust)}
+    full = (1 << len(cust)) - 1
+    due = inst.due
+
+    def alive(mask: int, i: int, t: float) -> bool:
+        return all(mask & bit[c] or t + d[i, c] / v <= due[c] + _EPS for c in cust)
+
+    level: dict[tuple[int, int], list[tuple[float, float]]] = {(0, 0): [(inst.ready[0], q)]}
+    while level:
+        if deadline is not None and time.perf_counter() > deadline:
+            raise ExactTimeout(f"{inst.name}: vehicle lower bound exceeded the time limit")
+        nxt: dict[tuple[int, int], list[tuple[float, float]]] = {}
+        for (mask, i), labs in level.items():
+            for t0, e0 in labs:
+                targets = [0] if mask == full else [c for c in cust if not mask & bit[c]]
+                for j in targets:
+                    for leg in legs[i][j]:
+                        if e0 + _EPS < leg.need_e:
+                            continue
+                        if leg.stations:
+                            arr, e_arr = t0 + leg.fixed_time + g * (q - e0), leg.e_at_j
+                        else:
+                            arr, e_arr = t0 + leg.fixed_time, e0 - leg.need_e
+                        if arr > due[j] + _EPS:
+                            continue
+                        if j == 0:
+                            return True
+                        t_j = max(arr, inst.ready[j]) + inst.service[j]
+                        m2 = mask | bit[j]
+                        if not alive(m2, j, t_j):
+                            continue
+                        labs2 = nxt.setdefault((m2, j), [])
+                        if any(o[0] <= t_j + _EPS and o[1] >= e_arr - _EPS for o in labs2):
+                            continue
+                        labs2[:] = [o for o in labs2 if not (t_j <= o[0] and e_arr >= o[1])]
+                        labs2.append((t_j, e_arr))
+        level = nxt
+    return False
+
+
+def vehicle_lower_bound(
+    inst: EvrptwInstance,
+    legs: list[list[list[Leg]]],
+    target: int,
+    deadline: float | None = None,
+    exhaustive: bool = True,
+) -> int:
+    """A proven lower bound on the number of vehicles (stops early once it reaches ``target``).
+
+    Capacity (total demand / capacity), then a maximum clique of pairwise incompatible
+    customers (neither order fits time windows, battery via stations, or capacity), then,
+    if the bound is still 1 and ``target`` is 2, an exhaustive single-route search.
+    """
+    cust = inst.customers
+    total = sum(inst.demand[c] for c in cust)
+    lb = max(1, int(np.ceil(total / inst.capacity - 1e-9)))
+    if lb >= target:
+        return lb
+    dist, _ = arc_bounds(inst, legs)
+    adj = [0] * len(cust)
+    for a, ca in enumerate(cust):
+        for b, cb in enumerate(cust):
+            if a == b:
+                continue
+            too_heavy = inst.demand[ca] + inst.demand[cb] > inst.capacity + _EPS
+            if too_heavy or (np.isinf(dist[ca, cb]) and np.isinf(dist[cb, ca])):
+                adj[a] |= 1 << b
+    lb = max(lb, _max_clique(adj))
+    if exhaustive and lb == 1 and target == 2 and not _one_route_serves_all(inst, legs, deadline):
+        lb = 2
+    return lb
+
+
 # A label: (distance, departure time, energy on departure, path of node indices)
 _Label = tuple[float, float, float, tuple[int, ...]]
 
 
 def enumerate_routes(
-    inst: EvrptwInstance, deadline: float | None = None
+    inst: EvrptwInstance,
+    deadline: float | None = None,
+    bound: tuple[int, float] | None = None,
+    legs: list[list[list[Leg]]] | None = None,
+    beam: int | None = None,
+    completion: CompletionBound | None = None,
 ) -> dict[int, tuple[float, tuple[int, ...]]]:
     """Shortest feasible route (distance, node path without depot) for every customer set.
 
-    Customer sets are bitmasks over ``inst.customers`` (bit k = k-th customer).
+    Customer sets are bitmasks over ``inst.customers`` (bit k = k-th customer). With
+    ``bound = (k_routes, ub_distance)`` only routes that can be part of a solution with
+    exactly ``k_routes`` routes and total distance <= ``ub_distance`` are kept: a partial
+    route is dropped when its distance plus ``CompletionBound`` exceeds ``ub_distance``
+    (valid only once ``k_routes`` is proven to be the minimum number of vehicles).
+    ``beam`` (heuristic, needs ``bound``) keeps only that many labels per level, those
+    with the smallest distance plus completion bound: a quick upper bound, not exact.
     """
     d = inst.distance_matrix()
     q, g, v = inst.battery, inst.recharge_rate, inst.velocity
-    legs = build_legs(inst, d)
+    if legs is None:
+        legs = build_legs(inst, d)
+    cb = completion
+    if bound is not None and (cb is None or cb.k != bound[0]):
+        cb = CompletionBound(inst, legs, bound[0])
+    if bound is None:
+        cb = None
+    ub = float("inf") if bound is None else bound[1] + 1e-6
+    # one route serves everyone: every unvisited customer must stay reachable in time
+    one_route = bound is not None and bound[0] == 1
+    everyone = (1 << len(inst.customers)) - 1
     cust = inst.customers
     bit = {c: 1 << k for k, c in enumerate(cust)}
     due0 = inst.due[0]
@@ -145,35 +411,70 @@ def enumerate_routes(
         inst.capacity,
     )
 
-    def grow(i: int, mask: int, load: float, lab: _Label, store: dict) -> None:
-        dist0, t0, e0, path = lab
-        charge0 = g * (q - e0)
-        for j in cust:
-            if mask & bit[j] or load + demand[j] > cap + _EPS:
+    # per node: candidate successors (customer, bit, legs, shortest leg, fastest leg)
+    succ = {
+        i: [
+            (j, bit[j], legs[i][j], min(lg.distance for lg in legs[i][j]),
+             min(lg.fixed_time for lg in legs[i][j]))
+            for j in cust
+            if legs[i][j]
+        ]
+        for i in (0, *cust)
+    }  # fmt: skip
+    latest_cache: dict[tuple[int, int], float] = {}
+
+    def latest(mask: int, i: int) -> float:
+        key = (mask, i)
+        got = latest_cache.get(key)
+        if got is None:
+            left = [c for k, c in enumerate(cust) if not mask >> k & 1]
+            got = min((due[c] - d[i, c] / v for c in left), default=np.inf) + _EPS
+            latest_cache[key] = got
+        return got
+
+    def grow(i: int, mask: int, load: float, labs: list[_Label], store: dict) -> None:
+        """Extend every label of state (``mask``, ``i``) by one customer."""
+        t_min = min(lab[1] for lab in labs)
+        d_min = min(lab[0] for lab in labs)
+        for j, bj, legs_ij, short, fast in succ[i]:
+            if mask & bj or load + demand[j] > cap + _EPS:
                 continue
             due_j = due[j] + _EPS
-            for leg in legs[i][j]:
-                if e0 + _EPS < leg.need_e:
+            if t_min + fast > due_j:
+                continue
+            m2 = mask | bj
+            lim = ub
+            if cb is not None:
+                lim = ub - cb(m2, j)
+                if d_min + short > lim:
                     continue
-                if leg.stations:
-                    arr = t0 + leg.fixed_time + charge0
-                    e_arr = leg.e_at_j
-                else:
-                    arr = t0 + leg.fixed_time
-                    e_arr = e0 - leg.need_e
-                if arr > due_j or e_arr + _EPS < min_reach[j]:
+            late = latest(m2, j) if one_route else np.inf
+            key = (m2, j)
+            for dist0, t0, e0, path in labs:
+                if dist0 + short > lim:
                     continue
-                t_j = max(arr, ready[j]) + service[j]
-                if t_j + home_time[j] > due0 + _EPS:
-                    continue
-                add(
-                    store,
-                    (mask | bit[j], j),
-                    (dist0 + leg.distance, t_j, e_arr, (*path, *leg.stations, j)),
-                )
+                charge0 = g * (q - e0)
+                for leg in legs_ij:
+                    if e0 + _EPS < leg.need_e:
+                        continue
+                    if leg.stations:
+                        arr = t0 + leg.fixed_time + charge0
+                        e_arr = leg.e_at_j
+                    else:
+                        arr = t0 + leg.fixed_time
+                        e_arr = e0 - leg.need_e
+                    if arr > due_j or e_arr + _EPS < min_reach[j]:
+                        continue
+                    t_j = max(arr, ready[j]) + service[j]
+                    if t_j + home_time[j] > due0 + _EPS or t_j > late:
+                        continue
+                    new_dist = dist0 + leg.distance
+                    if new_dist > lim:
+                        continue
+                    add(store, key, (new_dist, t_j, e_arr, (*path, *leg.stations, j)))
 
     start: _Label = (0.0, inst.ready[0], q, ())
-    grow(0, 0, 0.0, start, level)
+    grow(0, 0, 0.0, [start], level)
     loads = {0: 0.0}
     while level:
         if deadline is not None and time.perf_counter() > deadline:
@@ -186,8 +487,7 @@ def enumerate_routes(
             if load is None:
                 load = sum(inst.demand[c] for c in cust if mask & bit[c])
                 loads[mask] = load
-            for lab in labs:
-                dist0, t0, e0, path = lab
+            for dist0, t0, e0, path in labs if not one_route or mask == everyone else ():
                 for leg in legs[i][0]:
                     if e0 + _EPS < leg.need_e:
                         continue
@@ -196,10 +496,26 @@ def enumerate_routes(
                         total = dist0 + leg.distance
                         if mask not in best or total < best[mask][0] - _EPS:
                             best[mask] = (total, (*path, *leg.stations))
-                grow(i, mask, load, lab, nxt)
+            grow(i, mask, load, labs, nxt)
+        if beam is not None and cb is not None:
+            ranked = sorted(
+                ((lab[0] + cb(key[0], key[1]), n, key, lab) for n, (key, labs) in
+                 enumerate(nxt.items()) for lab in labs),
+                key=lambda x: (x[0], x[1]),
+            )[:beam]  # fmt: skip
+            nxt = {}
+            for _, _, key, lab in ranked:
+                nxt.setdefault(key, []).append(lab)
         level = nxt
     return best
 
+
+#: Labels kept per level by the beam search that tightens a one-route upper bound.
+_BEAM = 50
+#: Labels kept per level by the beam search that tightens a several-route upper bound.
+_BEAM_MANY = 400
+#: Share of the time limit given to plain (unbounded) enumeration before bounding.
+_QUICK_SHARE = 0.1
 
 #: Lexicographic weight of one vehicle in the partitioning DP (> any total distance here).
 _VEHICLE_WEIGHT = 1e7
@@ -248,23 +564,161 @@ def _set_partition(
     return picked
 
 
+def _upper_bound(
+    inst: EvrptwInstance, time_s: float, seed: int
+) -> tuple[int, float, tuple[tuple[str, ...], ...]] | None:
+    """A feasible solution (vehicles, distance, routes) from the heuristic, or None."""
+    from freight.vrp.evrptw_heuristic import solve_evrptw_heuristic  # noqa: PLC0415 (cycle)
+
+    try:
+        sol = solve_evrptw_heuristic(inst, time_s, seed)
+    except InfeasibleError:
+        return None
+    if not sol.feasible:  # pragma: no cover - the heuristic returns checked plans
+        return None
+    return sol.vehicles, sol.distance, tuple(tuple(str(x) for x in rt) for rt in sol.routes)
+
+
 def solve_evrptw_exact(
-    inst: EvrptwInstance, time_limit_s: float = 5.0, bks: BestKnown | None = None
+    inst: EvrptwInstance, time_limit_s: float = 5.0, bks: BestKnown | None = None, seed: int = 0
 ) -> VrpSolution:
     """Optimal E-VRPTW solution (vehicles first, then distance) for small instances.
 
-    Raises ``ExactTimeout`` if enumeration or set partitioning does not finish in time,
-    ``InfeasibleError`` if some customer cannot be served by any route.
+    0. If the cheap vehicle bound allows one vehicle and one route can serve everyone,
+       a beam search over one-route labels finds such a route: ``K = 1`` is proven and
+       its distance is the upper bound ``D``.
+    1. Otherwise plain enumeration of every feasible route with a short budget
+       (``_QUICK_SHARE`` of the limit, half that unless capacity or pairwise-incompatible
+       time windows already force two routes): it is tiny for few customers or short
+       routes, and then nothing else is needed. If it does not finish, a short
+       heuristic run gives ``(K, D)``, tightened by a beam search.
+    2. If ``K`` vehicles are proven necessary (``vehicle_lower_bound``), the route
+       enumeration keeps only partial routes whose distance plus ``CompletionBound`` is
+       at most ``D`` (every route of every solution at least as good survives, so the set
+       partitioning over them is still exact); otherwise every feasible route is kept.
+    3. Set partitioning DP over the surviving routes (min vehicles, then distance).
+
+    If the enumeration does not finish in time, the best plan found on the way (beam
+    search or heuristic) is returned with ``optimal=False``; ``ExactTimeout`` is raised
+    only when there is none. ``InfeasibleError`` if some customer cannot be served by any
+    route.
     """
     t0 = time.perf_counter()
     deadline = t0 + time_limit_s
-    routes = enumerate_routes(inst, deadline)
+    legs = build_legs(inst, inst.distance_matrix())
+    full = (1 << len(inst.customers)) - 1
+    ub: tuple[int, float, tuple[tuple[str, ...], ...]] | None = None
+    completion: CompletionBound | None = None
+    lb = cheap_lb = vehicle_lower_bound(inst, legs, 2, deadline, exhaustive=False)
+    if lb <= 1:
+        # can one route serve everyone? An exhaustive check settles "no" fast when time
+        # windows forbid it; otherwise a narrow beam search finds such a route quickly
+        try:
+            one = _one_route_serves_all(
+                inst, legs, min(deadline, time.perf_counter() + 0.05 * time_limit_s)
+            )
+        except ExactTimeout:
+            one = True  # undecided: let the beam search try
+        if not one:
+            lb = 2
+        else:
+            completion = CompletionBound(inst, legs, 1)
+            try:
+                got = enumerate_routes(
+                    inst, deadline, (1, np.inf), legs, beam=_BEAM, completion=completion
+                ).get(full)
+            except ExactTimeout:
+                got = None
+            if got is not None:
+                ids = (tuple(inst.ids[i] for i in got[1]),)
+                rep = check_solution(inst, ids)
+                if rep.feasible:
+                    ub = (1, rep.distance, ids)
+    if ub is None:
+        # plain enumeration first: tiny for few customers or when time windows or capacity
+        # already force two routes (short routes), and then nothing else is needed
+        share = _QUICK_SHARE if cheap_lb >= 2 else 0.5 * _QUICK_SHARE
+        try:
+            quick = enumerate_routes(inst, time.perf_counter() + share * time_limit_s, None, legs)
+        except ExactTimeout:
+            quick = None
+        if quick is not None:
+            return _finish(inst, quick, None, False, deadline, t0, bks)
+    if ub is None:
+        ub = _upper_bound(inst, min(max(0.1 * time_limit_s, 0.2), 1.0), seed)
+        if ub is not None and lb < ub[0]:
+            lb = vehicle_lower_bound(inst, legs, ub[0], deadline, exhaustive=False)
+    bounded = ub is not None and lb >= ub[0]
+    if bounded and ub is not None and (completion is None or completion.k != ub[0]):
+        completion = CompletionBound(inst, legs, ub[0])
+        # the heuristic's distance can be loose after a short run: a beam search over
+        # the bounded labels plus set partitioning often tightens it, and a tighter
+        # bound prunes far more
+        ub = _beam_upper_bound(inst, legs, completion, ub, deadline)
+    bound = (ub[0], ub[1]) if bounded and ub is not None else None
+    try:
+        routes = enumerate_routes(inst, deadline, bound, legs, completion=completion)
+        return _finish(inst, routes, ub, bounded, deadline, t0, bks)
+    except ExactTimeout:
+        if ub is None:
+            raise
+    # out of time: the incumbent (beam search / heuristic) without a proof
+    rep = check_solution(inst, ub[2])
+    return VrpSolution(
+        instance=inst.name,
+        kind=inst.kind,
+        method="exact-timeout->incumbent",
+        distance=rep.distance,
+        vehicles=rep.vehicles,
+        routes=ub[2],
+        wall_s=time.perf_counter() - t0,
+        feasible=rep.feasible,
+        optimal=False,
+        bks=bks,
+    )
+
+
+def _beam_upper_bound(
+    inst: EvrptwInstance,
+    legs: list[list[list[Leg]]],
+    completion: CompletionBound,
+    ub: tuple[int, float, tuple[tuple[str, ...], ...]],
+    deadline: float,
+) -> tuple[int, float, tuple[tuple[str, ...], ...]]:
+    """``ub`` or a better plan with the same vehicles from beam-limited routes."""
+    try:
+        cols = enumerate_routes(
+            inst, deadline, (ub[0], ub[1]), legs, beam=_BEAM_MANY, completion=completion
+        )
+    except ExactTimeout:
+        return ub
+    masks = list(cols)
+    picked = _set_partition(masks, [cols[m][0] for m in masks], len(inst.customers), deadline)
+    if picked is None or len(picked) != ub[0]:
+        return ub
+    ids = tuple(tuple(inst.ids[i] for i in cols[masks[k]][1]) for k in picked)
+    rep = check_solution(inst, ids)
+    if rep.feasible and rep.vehicles == ub[0] and rep.distance < ub[1] - 1e-9:
+        return rep.vehicles, rep.distance, ids
+    return ub
+
+
+def _finish(
+    inst: EvrptwInstance,
+    routes: dict[int, tuple[float, tuple[int, ...]]],
+    ub: tuple[int, float, tuple[tuple[str, ...], ...]] | None,
+    bounded: bool,
+    deadline: float,
+    t0: float,
+    bks: BestKnown | None,
+) -> VrpSolution:
+    """Set partitioning over the enumerated routes, checked, as a ``VrpSolution``."""
     cust = inst.customers
     covered = 0
     for mask in routes:
         covered |= mask
     missing = [inst.ids[c] for k, c in enumerate(cust) if not covered >> k & 1]
-    if missing:
+    if missing and not bounded:
         raise InfeasibleError(
             f"{inst.name}: no feasible route serves {', '.join(missing)}",
             binding=["battery", "time windows"],
@@ -276,15 +730,31 @@ def solve_evrptw_exact(
         len(cust),
         deadline,
     )
-    if picked is None:
+    if picked is None and time.perf_counter() > deadline:
         raise ExactTimeout(f"{inst.name}: set partitioning not proven optimal in time")
-    chosen = [routes[masks[k]][1] for k in picked]
-    id_routes = tuple(tuple(inst.ids[i] for i in path) for path in chosen)
+    id_routes: tuple[tuple[str, ...], ...]
+    if picked is None:
+        # bounded run: nothing at least as good as the heuristic plan survived the
+        # completion bound except that plan itself, so it is optimal
+        if ub is None:  # pragma: no cover - unbounded runs raise InfeasibleError above
+            raise SolverError(f"{inst.name}: set partitioning found no solution")
+        id_routes = ub[2]
+    else:
+        chosen = [routes[masks[k]][1] for k in picked]
+        id_routes = tuple(tuple(inst.ids[i] for i in path) for path in chosen)
+        if ub is not None and bounded:
+            rep0 = check_solution(inst, id_routes)
+            if (rep0.vehicles, rep0.distance) > (ub[0], ub[1]):
+                id_routes = ub[2]
     rep = check_solution(inst, id_routes)
     return VrpSolution(
         instance=inst.name,
         kind=inst.kind,
-        method="exact-labelling+setpartition-dp",
+        method=(
+            "exact-bounded-labelling+setpartition-dp"
+            if bounded
+            else "exact-labelling+setpartition-dp"
+        ),
         distance=rep.distance,
         vehicles=rep.vehicles,
         routes=id_routes,

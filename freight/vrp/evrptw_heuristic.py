@@ -13,10 +13,13 @@ PyVRP has no energy resource, so the search is split:
    chain of one (or, if needed, two) stations, with full-recharge semantics; labels are
    (distance, time, energy) Pareto sets, so the cheapest energy- and time-feasible
    completion of that sequence is found.
-3. **Repair**: a sequence no station placement can fix is split into the cheapest set of
-   consecutive feasible pieces (DP over split points).
-4. **Local improvement** until the time limit: route elimination (move all customers of the
-   smallest route elsewhere) and customer relocation, each move evaluated exactly by (2).
+3. **Repair**: customers are ejected from a sequence no station placement can fix and
+   re-inserted elsewhere (best insertion, else a depth-1 ejection chain that moves one
+   customer out of the way, else a new route).
+4. **Local improvement** in every round and, for the last ``POLISH_SHARE`` of the time,
+   on the best plan: route elimination (move all customers of a small route elsewhere,
+   with ejection chains), relocation between routes, relocation within a route (or-opt)
+   and tail exchange between routes (2-opt*), each move evaluated exactly by (2).
 """
 
 from __future__ import annotations
@@ -38,6 +41,11 @@ __all__ = ["StationInserter", "solve_evrptw_heuristic"]
 _EPS = 1e-9
 #: Allowance factors for recharge time tried in turn (fraction of g*r*distance).
 ALPHAS = (0.5, 0.0, 1.0, 0.25, 0.75)
+#: Share of the time limit spent polishing the best plan at the end (local search only).
+POLISH_SHARE = 0.15
+#: Squeeze rounds inflate the learned recharge allowance by this factor (fewer routes
+#: leave less slack, so be conservative).
+SQUEEZE_ALLOWANCE = 1.5
 
 
 class StationInserter:
@@ -223,7 +231,9 @@ def _insert_with_ejection(
     return None if best is None else best[1]
 
 
-def _evaluate(ins: StationInserter, plan: Plan) -> tuple[int, float, list[tuple[int, ...]]] | None:
+def _evaluate(
+    ins: StationInserter, plan: Plan, deadline: float = np.inf
+) -> tuple[int, float, list[tuple[int, ...]]] | None:
     """Make ``plan`` energy-feasible: insert stations, eject-and-reinsert, split as last resort."""
     inst = ins.inst
     d = ins.d
@@ -253,6 +263,14 @@ def _evaluate(ins: StationInserter, plan: Plan) -> tuple[int, float, list[tuple[
             b, cand, delta = mv
             seqs[b] = cand
             dist[b] += delta
+            continue
+        # no room: try making room by moving one customer elsewhere (ejection chain)
+        stop = min(deadline, time.perf_counter() + 1.0)
+        ej = _insert_with_ejection(ins, seqs, dist, c, -1, stop)
+        if ej is not None:
+            for b, cand, delta in ej:
+                seqs[b] = cand
+                dist[b] += delta
             continue
         single = ins.route((c,))
         if single is None:
@@ -348,6 +366,17 @@ def _improve(
                     seqs[a] = rest
                     dist[a] = got[0] if rest and got else 0.0
                     improved = True
+        # 3) move a customer within its own route (or-opt of length 1)
+        for a in range(len(seqs)):
+            if time.perf_counter() > deadline:
+                break
+            moved = _or_opt(ins, seqs[a], dist[a])
+            if moved is not None:
+                seqs[a], dist[a] = moved
+                improved = True
+        # 4) 2-opt*: exchange the tails of two routes
+        if _two_opt_star(ins, seqs, dist, deadline):
+            improved = True
     out = []
     for s in seqs:
         if s:
@@ -356,6 +385,64 @@ def _improve(
                 raise InfeasibleError("internal: improved route became infeasible")
             out.append(got[1])
     return out
+
+
+def _or_opt(
+    ins: StationInserter, seq: tuple[int, ...], dist: float
+) -> tuple[tuple[int, ...], float] | None:
+    """Best single-customer move within one route (exact evaluation), or None."""
+    best: tuple[tuple[int, ...], float] | None = None
+    for k, c in enumerate(seq):
+        rest = seq[:k] + seq[k + 1 :]
+        for pos in range(len(rest) + 1):
+            if pos == k:
+                continue
+            cand = (*rest[:pos], c, *rest[pos:])
+            got = ins.route(cand)
+            if got is not None and got[0] < (dist if best is None else best[1]) - 1e-7:
+                best = (cand, got[0])
+    return best
+
+
+def _two_opt_star(
+    ins: StationInserter, seqs: list[tuple[int, ...]], dist: list[float], deadline: float
+) -> bool:
+    """First-improvement tail exchange between every pair of routes; True if any move.
+
+    Routes ``a = a1 + a2`` and ``b = b1 + b2`` become ``a1 + b2`` and ``b1 + a2``; both
+    new routes are evaluated exactly (station insertion), an emptied route saves a vehicle.
+    """
+    moved = False
+    n = len(seqs)
+    for a in range(n):
+        for b in range(a + 1, n):
+            if time.perf_counter() > deadline:
+                return moved
+            sa, sb = seqs[a], seqs[b]
+            if not sa or not sb:
+                continue
+            done = False
+            for i in range(len(sa) + 1):
+                for j in range(len(sb) + 1):
+                    if (i == 0 and j == 0) or (i == len(sa) and j == len(sb)):
+                        continue
+                    na, nb = sa[:i] + sb[j:], sb[:j] + sa[i:]
+                    da = ins.route(na) if na else (0.0, ())
+                    if da is None:
+                        continue
+                    db = ins.route(nb) if nb else (0.0, ())
+                    if db is None:
+                        continue
+                    old = dist[a] + dist[b]
+                    new = da[0] + db[0] - (1e6 if not na or not nb else 0.0)
+                    if new < old - 1e-7:
+                        seqs[a], seqs[b] = na, nb
+                        dist[a], dist[b] = da[0], db[0]
+                        moved = done = True
+                        break
+                if done:
+                    break
+    return moved
 
 
 def solve_evrptw_heuristic(
@@ -375,19 +462,22 @@ def solve_evrptw_heuristic(
     fixed = 2.0 * float(d[0].sum())  # > any distance saving: one vehicle costs more
     best: tuple[int, float, list[tuple[int, ...]]] | None = None
     plan_init: list[list[int]] | None = None
-    round_s = time_limit_s / len(ALPHAS)
+    # the last POLISH_SHARE of the time polishes the best plan found by the rounds
+    rounds_end = t0 + (1.0 - POLISH_SHARE) * time_limit_s
+    round_s = (1.0 - POLISH_SHARE) * time_limit_s / len(ALPHAS)
     extra = dict.fromkeys(nodes, 0.0)  # learned recharge+detour time per customer
     k = 0
     while True:
-        left = deadline - time.perf_counter()
+        left = rounds_end - time.perf_counter()
         if best is not None and left < 0.3 * round_s:
             break
-        # odd rounds: learned per-customer recharge allowance instead of a uniform one
-        learned = k % 2 == 1
-        alpha = 0.0 if learned else ALPHAS[(k // 2) % len(ALPHAS)]
-        route_s = max(0.05, min(0.6 * round_s, left))
         # every third round: one vehicle fewer than the best plan, as a hard fleet limit
         squeeze = best is not None and k % 3 == 2 and best[0] > 1
+        # odd and squeeze rounds: learned per-customer recharge allowance instead of a
+        # uniform one (a squeezed plan must leave room for its recharges)
+        learned = k % 2 == 1 or squeeze
+        alpha = 0.0 if learned else ALPHAS[(k // 2) % len(ALPHAS)]
+        route_s = max(0.05, min(0.4 * round_s, left))
         fleet = best[0] - 1 if squeeze and best is not None else len(cust)
         p = TwRouting(
             d,
@@ -395,7 +485,11 @@ def solve_evrptw_heuristic(
             [inst.demand[i] for i in nodes],
             [inst.ready[i] for i in nodes],
             [inst.due[i] for i in nodes],
-            [inst.service[i] + (extra[i] if learned else 0.0) for i in nodes],
+            [
+                inst.service[i]
+                + (SQUEEZE_ALLOWANCE if squeeze else 1.0) * (extra[i] if learned else 0.0)
+                for i in nodes
+            ],
             inst.capacity,
             fleet,
             fixed_cost=fixed,
@@ -407,9 +501,9 @@ def solve_evrptw_heuristic(
         k += 1
         got = None
         if routes is not None:
-            got = _evaluate(ins, [tuple(nodes[i] for i in rt) for rt in routes])
+            got = _evaluate(ins, [tuple(nodes[i] for i in rt) for rt in routes], deadline)
         if got is not None:
-            stop = min(deadline, time.perf_counter() + 0.4 * round_s)
+            stop = min(rounds_end, time.perf_counter() + 0.6 * round_s)
             paths = _improve(ins, got[2], stop)
             dist = 0.0
             for pa in paths:
@@ -438,6 +532,14 @@ def solve_evrptw_heuristic(
                 binding=["battery", "time windows"],
             )
         best = singles
+    elif time.perf_counter() < deadline:
+        polished = _improve(ins, best[2], deadline)
+        total = 0.0
+        for pa in polished:
+            part = ins.route(_customers_of(inst, pa))
+            total += part[0] if part is not None else float("inf")
+        if (len(polished), total + 1e-9) < (best[0], best[1]):
+            best = (len(polished), total, polished)
     paths = best[2]
     id_routes = tuple(tuple(inst.ids[i] for i in path) for path in paths)
     rep = check_solution(inst, id_routes)

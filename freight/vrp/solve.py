@@ -44,7 +44,7 @@ def solve_instance(
     if inst.num_customers <= EXACT_MAX_CUSTOMERS:
         t0 = time.perf_counter()
         try:
-            return solve_evrptw_exact(inst, time_limit_s, bks)
+            return solve_evrptw_exact(inst, time_limit_s, bks, seed=seed)
         except ExactTimeout:
             left = max(time_limit_s - (time.perf_counter() - t0), 0.5)
             sol = solve_evrptw_heuristic(inst, left, seed, bks)

@@ -92,7 +92,9 @@ def test_solomon_and_cvrp_solutions_are_feasible() -> None:
 
 # a few of the smallest verified optima (bks.csv "verified exact"), <1 s each
 @needs_data
-@pytest.mark.parametrize("name", ["c101C5", "r104C5", "rc108C5", "r102C10", "rc102C10", "r105C15"])
+@pytest.mark.parametrize(
+    "name", ["c101C5", "r104C5", "rc108C5", "r102C10", "rc102C10", "r105C15", "c202C10", "r203C10"]
+)
 def test_exact_evrptw_reaches_verified_optimum(name: str) -> None:
     path = DATA / "evrptw" / f"{name}.txt"
     inst = read_instance(path)
