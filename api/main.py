@@ -40,11 +40,21 @@ DESCRIPTION = """Kuytun Freight Optimizer API (奎屯多式联运货运优化).
 """
 
 
+#: Matched first (the router tries routes in order): the high-rate open endpoints.
+#: The OpenAPI document keeps the sorted-by-module order.
+_HOT_ROUTE_MODULES = ("api.routes.routes", "api.routes.health")
+
+
 def _route_modules() -> list[str]:
     names = [
         m.name for m in pkgutil.iter_modules(api.routes.__path__) if not m.name.startswith("_")
     ]
     return [f"api.routes.{n}" for n in sorted(names)]
+
+
+def _inclusion_order(modules: list[str]) -> list[str]:
+    hot = [m for m in _HOT_ROUTE_MODULES if m in modules]
+    return hot + [m for m in modules if m not in hot]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -92,12 +102,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.metrics = Metrics()
     app.state.network = None
     install_error_handlers(app)
-    for name in _route_modules():
-        module = importlib.import_module(name)
-        router = getattr(module, "router", None)
+    modules = _route_modules()
+    doc_paths: list[str] = []  # path order of the OpenAPI document: sorted by module
+    for name in modules:
+        router = getattr(importlib.import_module(name), "router", None)
+        if router is not None:
+            doc_paths += [r.path for r in router.routes if hasattr(r, "path")]
+    for name in _inclusion_order(modules):
+        router = getattr(importlib.import_module(name), "router", None)
         if router is not None:
             app.include_router(router)
-    app.add_middleware(RequestMiddleware, metrics=app.state.metrics, rates=settings.rates)
+    app.add_middleware(
+        RequestMiddleware,
+        metrics=app.state.metrics,
+        rates=settings.rates,
+        store_url=settings.rate_limit_url,
+        database_url=settings.database_url,
+    )
 
     def openapi() -> dict:
         if app.openapi_schema:
@@ -105,6 +126,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         schema = get_openapi(
             title=app.title, version=app.version, description=app.description, routes=app.routes
         )
+        paths = schema.get("paths", {})
+        order = {p: i for i, p in reversed(list(enumerate(doc_paths)))}
+        schema["paths"] = dict(sorted(paths.items(), key=lambda kv: order.get(kv[0], len(order))))
         comps = schema.setdefault("components", {})
         comps.setdefault("schemas", {})["Problem"] = Problem.model_json_schema(
             ref_template="#/components/schemas/{model}"

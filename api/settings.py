@@ -2,7 +2,10 @@
 
 ``FREIGHT_DATABASE_URL`` defaults to an SQLite file under ``<repo>/var`` (created on demand),
 so ``python3 dev.py run`` needs nothing else. ``FREIGHT_RATE_LIMITS`` is ``off`` or a list
-like ``anonymous=120/minute,key=1200/minute`` (per client address / per API key, per process).
+like ``anonymous=120/minute,key=1200/minute`` (per client address / per API key).
+``FREIGHT_RATE_LIMIT_URL`` says where the buckets live: empty (default) = a file shared by
+all worker processes of this host, ``memory:`` = per process, ``redis://host:port/db`` = one
+Redis shared by several hosts (see ``api.observability``).
 """
 
 from __future__ import annotations
@@ -67,6 +70,8 @@ class Settings(BaseSettings):
 
     database_url: str = f"sqlite:///{DEFAULT_SQLITE_PATH}"
     rate_limits: str = "anonymous=300/minute,key=3000/minute"
+    #: Bucket store: "" (host-wide file), "file:///path", "memory:" (per process), "redis://..."
+    rate_limit_url: str = ""
     log_level: str = "INFO"
     log_json: bool = True
     #: Solver worker processes per service process (CPU-bound jobs; keep small).
@@ -86,6 +91,20 @@ class Settings(BaseSettings):
     @classmethod
     def _check_rates(cls, v: str) -> str:
         parse_rate_limits(v)
+        return v
+
+    @field_validator("rate_limit_url")
+    @classmethod
+    def _check_rate_store(cls, v: str) -> str:
+        v = v.strip()
+        if v not in ("", "host", "memory", "memory:", "process") and not v.startswith(
+            ("file:///", "redis://")
+        ):
+            raise ValueError(
+                f"FREIGHT_RATE_LIMIT_URL: cannot use {v!r}; expected '' (a file shared by the "
+                "host's workers), 'memory:' (per process), 'file:///path' or "
+                "'redis://host:port/db'"
+            )
         return v
 
     @field_validator("job_workers")

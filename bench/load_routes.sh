@@ -43,10 +43,36 @@ else
     SCRIPT=()
 fi
 
+# CPU seconds used by the server's process tree (robust to other load on a shared machine)
+server_cpu_s() {
+    $PY - "$SERVER" <<'PY'
+import os, sys
+root = int(sys.argv[1])
+kids: dict[int, list[int]] = {}
+stats: dict[int, list[str]] = {}
+for d in os.listdir("/proc"):
+    if d.isdigit():
+        try:
+            f = open(f"/proc/{d}/stat").read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        stats[int(d)] = f
+        kids.setdefault(int(f[1]), []).append(int(d))
+todo, ticks = [root], 0
+while todo:
+    p = todo.pop()
+    if p in stats:
+        ticks += int(stats[p][11]) + int(stats[p][12])
+    todo += kids.get(p, [])
+print(ticks / os.sysconf("SC_CLK_TCK"))
+PY
+}
+CPU0="$(server_cpu_s)"
 wrk -t "$THREADS" -c "$CONNECTIONS" -d "$DURATION" --latency "${SCRIPT[@]}" \
     "http://127.0.0.1:$PORT$ENDPOINT" >"$WORK/wrk.txt"
+CPU1="$(server_cpu_s)"
 cat "$WORK/wrk.txt" >&2
-$PY - "$WORK/wrk.txt" "$WORKERS" "$CONNECTIONS" "$DURATION" "$ENDPOINT" <<'PY'
+$PY - "$WORK/wrk.txt" "$WORKERS" "$CONNECTIONS" "$DURATION" "$ENDPOINT" "$CPU0" "$CPU1" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
 def ms(label):
@@ -59,8 +85,9 @@ rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
 total = int(re.search(r"(\d+) requests in", text).group(1))
 bad = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
 errs = re.search(r"Socket errors: (.*)", text)
-print(f"| endpoint | workers | conns | duration | requests | req/s | p50 ms | p99 ms | non-2xx | socket errors |")
-print(f"|---|---|---|---|---|---|---|---|---|---|")
+cpu_ms = (float(sys.argv[7]) - float(sys.argv[6])) * 1000 / max(total, 1)
+print(f"| endpoint | workers | conns | duration | requests | req/s | p50 ms | p99 ms | non-2xx | socket errors | server CPU ms/req |")
+print(f"|---|---|---|---|---|---|---|---|---|---|---|")
 print(f"| {sys.argv[5]} | {sys.argv[2]} | {sys.argv[3]} | {sys.argv[4]} | {total} | {rps:.0f} | "
-      f"{ms('50%'):.1f} | {ms('99%'):.1f} | {bad.group(1) if bad else 0} | {errs.group(1) if errs else 'none'} |")
+      f"{ms('50%'):.1f} | {ms('99%'):.1f} | {bad.group(1) if bad else 0} | {errs.group(1) if errs else 'none'} | {cpu_ms:.2f} |")
 PY
