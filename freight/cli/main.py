@@ -27,6 +27,9 @@ app.add_typer(_vrp.app, name="vrp")
 from freight.cli import fleet as _fleet  # noqa: E402
 
 app.add_typer(_fleet.app, name="fleet")
+from freight.cli import fleet_plan as _fleet_plan  # noqa: E402
+
+_fleet.app.command("plan")(_fleet_plan.plan)
 
 from freight.cli import route as _route  # noqa: E402
 

@@ -7,6 +7,9 @@ exact charging DP for one fixed route (what fleet sizing builds on).
 """
 
 from freight.fleet.charging import ChargerBook, schedule_route
+
+# fleet and charger planning (issue 7)
+from freight.fleet.plan import FleetPlan, FleetPlanSet, PlanParams, plan_fleet, plan_fleet_years
 from freight.fleet.problem import (
     ChargingSite,
     Depot,
@@ -34,10 +37,13 @@ __all__ = [
     "ChargerBook",
     "ChargingSite",
     "Depot",
+    "FleetPlan",
+    "FleetPlanSet",
     "FleetProblem",
     "FleetResult",
     "FleetStatus",
     "Method",
+    "PlanParams",
     "RoutePlan",
     "RouterParams",
     "Stop",
@@ -47,6 +53,8 @@ __all__ = [
     "VehicleType",
     "check_plan",
     "parse_problem",
+    "plan_fleet",
+    "plan_fleet_years",
     "problem_to_dict",
     "result_from_dict",
     "schedule_route",

@@ -1,0 +1,197 @@
+"""POST /v1/fleet/plans: fleet and charger sizing 2026–2035 (issue 7, a job), and its report.
+
+``POST /v1/fleet/plans`` starts a ``fleet-plan`` job (planner role) for one ``year`` or for
+``years`` (a list or ``"2026-2035"``); the runner is :func:`freight.fleet.plan.jobs.run`.
+The result (``GET /v1/jobs/{id}/result``) is the fleet-plan JSON contract plus
+``report_md``. ``GET /v1/fleet/plans/{id}/report`` answers that report as ``text/markdown``
+(``?format=html``: a self-contained HTML page with the same SVG charts).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from api.errors import ApiError, problem_responses
+from api.jobs import add_job_route, register_job_kind, service
+from api.security import ROLES, Principal, require_role
+from freight.errors import InputError, NotFoundError
+
+router = APIRouter(tags=["fleet"], responses=problem_responses(401, 403, 404, 409, 422, 429, 500))
+
+KIND = "fleet-plan"
+FIRST_YEAR = 2026
+LAST_YEAR = 2035
+DEFAULT_TIME_LIMIT_S = 600.0
+MAX_TIME_LIMIT_S = 3600.0
+YEARS_PATTERN = r"^\s*\d{4}\s*(-\s*\d{4}\s*)?$"
+
+Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
+ChargerPowerKw = Annotated[float, Field(gt=0, le=1000)]
+
+
+class FleetPlanParams(BaseModel):
+    """Parameters of a fleet plan: exactly one of ``year`` or ``years``."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"year": 2035},
+                {"years": "2026-2035", "time_limit_s": 1800},
+                {"years": [2026, 2030, 2035], "seed": 7},
+                {"year": 2030, "max_stops": 200, "time_limit_s": 60, "charger_powers_kw": [11, 60]},
+            ]
+        },
+    )
+
+    year: Year | None = Field(None, description=f"one year, {FIRST_YEAR}..{LAST_YEAR}")
+    years: (
+        Annotated[list[Year], Field(min_length=1, max_length=LAST_YEAR - FIRST_YEAR + 1)]
+        | Annotated[str, Field(pattern=YEARS_PATTERN, max_length=32)]
+        | None
+    ) = Field(
+        None,
+        validate_default=True,
+        description='several years: a list, or a range such as "2026-2035" (in year order)',
+    )
+    seed: int = Field(0, ge=0, le=2**31 - 1, description="same seed, same plan")
+    time_limit_s: float = Field(
+        DEFAULT_TIME_LIMIT_S,
+        gt=0,
+        le=MAX_TIME_LIMIT_S,
+        description="whole-plan wall budget; when it cuts the plan short the job is partial",
+    )
+    max_stops: int | None = Field(
+        None,
+        ge=1,
+        le=100_000,
+        description="seeded subsample of each representative day, for quick runs "
+        "(the answer then says sampled)",
+    )
+    engine: Literal["process", "ray"] = Field(
+        "process", description="'ray' only where the service has the ray package"
+    )
+    charger_powers_kw: Annotated[list[ChargerPowerKw], Field(min_length=1, max_length=8)] | None = (
+        Field(
+            None,
+            description="candidate charger classes in kW, each one of the cited classes in "
+            "networks/kuytun/fleet_defaults.toml (default: all of them)",
+        )
+    )
+
+    @field_validator("years")
+    @classmethod
+    def _one_of_year_or_years(cls, v: Any, info: ValidationInfo) -> Any:
+        if "year" not in info.data:  # year itself was invalid; that error is enough
+            return v
+        year = info.data["year"]
+        if v is None and year is None:
+            raise ValueError("give exactly one of year or years; neither was given")
+        if v is not None and year is not None:
+            raise ValueError("give exactly one of year or years, not both")
+        if isinstance(v, str):
+            m = re.match(r"^\s*(\d{4})\s*(?:-\s*(\d{4})\s*)?$", v)
+            assert m is not None  # the pattern matched already
+            a, b = int(m.group(1)), int(m.group(2) or m.group(1))
+            if a > b:
+                raise ValueError(f"the range {v!r} runs backwards")
+            if not (a >= FIRST_YEAR and b <= LAST_YEAR):
+                raise ValueError(f"years must lie in {FIRST_YEAR}..{LAST_YEAR}, got {v!r}")
+            return v
+        if v is not None and len(set(v)) != len(v):
+            raise ValueError("a year is repeated")
+        return v
+
+    @field_validator("engine")
+    @classmethod
+    def _engine_available(cls, v: str) -> str:
+        if v == "ray" and importlib.util.find_spec("ray") is None:
+            raise ValueError("the ray engine is not installed on this service; use 'process'")
+        return v
+
+    @field_validator("charger_powers_kw")
+    @classmethod
+    def _distinct_powers(cls, v: list[float] | None) -> list[float] | None:
+        if v is None:
+            return v
+        if len(set(v)) != len(v):
+            raise ValueError("a charger power is repeated")
+        from freight.fleet.plan.defaults import load_fleet_defaults
+
+        known = [c.power_kw for c in load_fleet_defaults().chargers]
+        bad = [p for p in v if p not in known]
+        if bad:
+            raise ValueError(
+                f"{', '.join(f'{p:g}' for p in bad)} kW not among the cited charger classes "
+                f"({', '.join(f'{k:g}' for k in known)} kW)"
+            )
+        return v
+
+
+register_job_kind(
+    KIND,
+    "freight.fleet.plan.jobs:run",
+    params_model=FleetPlanParams,
+    default_time_limit_s=DEFAULT_TIME_LIMIT_S,
+    max_time_limit_s=MAX_TIME_LIMIT_S,
+    roles=("planner",),
+    description="Size the urban new-energy delivery fleet by type and depot and the chargers "
+    "by site and power for 2026–2035 (both representative days routed and checked, overnight "
+    "charging scheduled, at most 4 plug-in vehicles per charger, refrigerated share >= 0.5 %); "
+    "the result carries a Markdown report with SVG charts.",
+)
+add_job_route(
+    router,
+    "/v1/fleet/plans",
+    KIND,
+    summary="Start a fleet and charger plan for one year or several (job)",
+    tags=["fleet", "jobs"],
+)
+
+REPORT_MEDIA = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8"}
+
+
+@router.get(
+    "/v1/fleet/plans/{job_id}/report",
+    response_class=Response,
+    summary="The report of a succeeded fleet-plan job (Markdown, or HTML with format=html)",
+    responses={
+        200: {
+            "description": "The report, with inline SVG charts",
+            "content": {
+                "text/markdown": {"schema": {"type": "string"}},
+                "text/html": {"schema": {"type": "string"}},
+            },
+        },
+        **problem_responses(401, 404, 409, 422, 429, 500),
+    },
+)
+def fleet_plan_report(
+    request: Request,
+    job_id: str = Path(max_length=36, description="id of a fleet-plan job"),
+    format: Literal["md", "html"] = Query("md", description="md (text/markdown) or html"),
+    principal: Principal = Depends(require_role(*ROLES)),
+) -> Response:
+    from freight.fleet.plan.report import render_report, render_report_html
+
+    db = request.app.state.db
+    job = service.get(db, job_id, principal)  # 404 when unknown or not the caller's
+    if job.kind != KIND:
+        raise NotFoundError(f"no {KIND} job with id {job_id!r} (it is a {job.kind!r} job)")
+    _, result = service.get_result(db, job_id, principal)  # 409 until succeeded
+    plan = {k: v for k, v in result.items() if k != "report_md"}
+    try:
+        if format == "html":
+            text = render_report_html(plan)
+        else:
+            stored = result.get("report_md")
+            text = stored if isinstance(stored, str) else render_report(plan)
+    except InputError as exc:  # a stored result is ours, never the caller's input
+        raise ApiError(500, f"the stored plan cannot be rendered: {exc}") from None
+    return Response(text, media_type=REPORT_MEDIA[format])

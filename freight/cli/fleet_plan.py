@@ -1,0 +1,123 @@
+"""``freight fleet plan``: fleet and charger sizing 2026-2035 (issue 7), a thin adapter.
+
+Registered on the ``fleet`` sub-app by ``freight.cli.main``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import typer
+
+from freight.cli.common import echo_json, run_cli
+from freight.errors import InputError
+
+_RANGE = re.compile(r"^\s*(\d{4})\s*-\s*(\d{4})\s*$")
+
+
+def _parse_years(text: str) -> list[int]:
+    m = _RANGE.match(text)
+    if m:
+        a, b = int(m.group(1)), int(m.group(2))
+        if a > b:
+            raise InputError(f"--years: {a} is after {b} (expected A-B with A <= B)")
+        return list(range(a, b + 1))
+    try:
+        return [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise InputError(f"--years: expected A-B or a comma list of years, got {text!r}") from None
+
+
+def plan(
+    year: int | None = typer.Option(None, "--year", help="One year, 2026-2035."),
+    years: str | None = typer.Option(None, "--years", help="A range A-B (or 2026,2030)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the plan JSON (contract)."),
+    engine: str = typer.Option("process", "--engine", help="process | ray"),
+    address: str | None = typer.Option(None, "--address", help="Ray cluster address."),
+    workers: int | None = typer.Option(None, "--workers", help="Parallel workers (CPUs)."),
+    seed: int = typer.Option(0, "--seed", help="Random seed (sampling and search)."),
+    time_limit: float = typer.Option(600.0, "--time-limit", help="Whole-plan budget, s."),
+    max_stops: int | None = typer.Option(
+        None, "--max-stops", help="Seeded subsample of each day (quick runs)."
+    ),
+    report: Path | None = typer.Option(None, "--report", help="Write a Markdown report."),
+) -> None:
+    """Size the urban EV fleet and depot chargers for --year Y or --years A-B."""
+
+    def go() -> None:
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        from freight.fleet.plan import PlanParams, plan_fleet, plan_fleet_years
+
+        if (year is None) == (years is None):
+            raise InputError("give exactly one of --year Y or --years A-B")
+        render = None
+        if report is not None:
+            try:
+                from freight.fleet.plan.report import render_report
+            except ImportError as exc:
+                raise InputError(
+                    f"--report: the report module freight.fleet.plan.report is missing ({exc})"
+                ) from None
+            render = render_report
+        params = PlanParams(
+            seed=seed,
+            time_limit_s=time_limit,
+            engine=engine,
+            workers=workers,
+            ray_address=address,
+            max_stops=max_stops,
+        )
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.percentage:>3.0f}%"),
+            TimeElapsedColumn(),
+            transient=True,
+            disable=as_json,
+        ) as bar:
+            task = bar.add_task("planning", total=1.0)
+
+            def progress(frac: float, msg: str) -> None:
+                bar.update(task, completed=frac, description=msg[:60])
+
+            if year is not None:
+                out = plan_fleet(year, params, progress).to_dict()
+                plans = [out]
+            else:
+                out = plan_fleet_years(_parse_years(years or ""), params, progress).to_dict()
+                plans = out["plans"]
+        if render is not None and report is not None:
+            try:
+                report.write_text(render(out), encoding="utf-8")
+            except OSError as exc:
+                raise InputError(f"--report: cannot write {report} ({exc})") from None
+        if as_json:
+            echo_json(out)
+            return
+        for p in plans:
+            typer.echo(
+                f"{p['year']}: {p['policy']['planned_new_energy_vehicles']} vehicles, "
+                f"{sum(c['count'] for c in p['chargers'])} chargers "
+                f"({p['vehicles_per_charger']:.2f} per charger), refrigerated "
+                f"{p['refrigerated_share']:.2%}, overnight energy "
+                f"{'ok' if p['overnight_energy_ok'] else 'SHORT'}, "
+                f"total {p['cost']['total_cny_per_year']:,.0f} CNY/year"
+                f"{' (sampled)' if p['sampled'] else ''}{' (partial)' if p['partial'] else ''}"
+            )
+            for dc in p["daily_check"]:
+                typer.echo(
+                    f"  {dc['day']}: {dc['served']}/{dc['stops']} served, "
+                    f"{dc['vehicles_used']} vehicles, verified={dc['verified']}"
+                )
+            for c in p["chargers"]:
+                typer.echo(
+                    f"  {c['site']}: {c['count']} x {c['power_kw']:g} kW, peak "
+                    f"{c['peak_kw']:.0f} kW, short {c['short_kwh']:.1f} kWh"
+                )
+            typer.echo(f"  {p['policy']['note']}")
+        if report is not None:
+            typer.echo(f"report written to {report}")
+
+    run_cli(go)

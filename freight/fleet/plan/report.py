@@ -1,0 +1,1218 @@
+"""Markdown and HTML report of a fleet plan (issue #7), with hand-written inline SVG charts.
+
+``render_report(result)`` takes the JSON of a single-year plan (``FleetPlan.to_dict()``) or of
+several years (``{"plans": [...], "wall_s", "partial"}``, ``FleetPlanSet.to_dict()``) and
+returns Markdown: a summary against the plan's policy (3,000 new-energy vehicles by 2035, at
+most 4 plug-in vehicles per charger, refrigerated share at least 0.5 %, overnight energy),
+the cost table, per-year fleet and charger tables, and three charts drawn as SVG by this
+module (no plotting library, nothing loaded from the internet):
+
+* fleet by year, stacked by vehicle type (with the policy target as a dashed line);
+* chargers (stacked by power class) and peak kW by charging site, for the horizon year;
+* winter versus summer representative day: stops, vehicles used, km and kWh, per year.
+
+``render_report_html(result)`` gives a self-contained HTML page with the same content and
+the same SVGs. Both are deterministic (same input, same bytes) and escape every string that
+comes from the input. A malformed input raises :class:`~freight.errors.InputError` whose
+issues name the JSON path (``$.plans[2].vehicles[0].count``).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from freight.errors import InputError, IssueCollector
+
+__all__ = ["render_report", "render_report_html"]
+
+# Defaults when a plan's "policy" omits them: the plan's own figures (facts digest, "Green
+# urban fleet"; see the fleet-plan contract).
+DEFAULT_MAX_VEHICLES_PER_CHARGER = 4.0
+DEFAULT_MIN_REFRIGERATED_SHARE = 0.005
+MAX_ISSUES = 50
+
+PALETTE = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+)
+WINTER_COLOR = "#3b6fb6"
+SUMMER_COLOR = "#e08a1e"
+COST_KEYS = (
+    ("vehicles_cny_per_year", "vehicles"),
+    ("chargers_cny_per_year", "chargers"),
+    ("energy_cny_per_year", "energy"),
+    ("driver_and_maintenance_cny_per_year", "drivers and maintenance"),
+    ("total_cny_per_year", "total"),
+)
+
+
+# -- the validated input ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Vehicle:
+    type: str
+    depot: str
+    count: int
+    powertrain: str
+    refrigerated: bool
+    battery_kwh: float | None
+
+
+@dataclass(frozen=True)
+class _Charger:
+    site: str
+    depot: str | None
+    power_kw: float
+    count: int
+    peak_kw: float | None
+    energy_kwh: float | None
+    occupancy: float | None
+    energy_cost_cny: float | None
+    short_kwh: float | None
+    binding: str | None
+
+
+@dataclass(frozen=True)
+class _DepotRatio:
+    depot: str
+    plug_in_vehicles: int | None
+    chargers: int | None
+    ratio: float | None
+
+
+@dataclass(frozen=True)
+class _Day:
+    day: str
+    stops: int
+    served: int
+    unserved: int
+    vehicles_used: int | None
+    distance_km: float | None
+    energy_kwh: float | None
+    verified: bool | None
+    wall_s: float | None
+
+
+@dataclass(frozen=True)
+class _Policy:
+    target: int
+    target_year: int | None
+    planned: int
+    max_vehicles_per_charger: float
+    min_refrigerated_share: float
+    note: str | None
+
+
+@dataclass(frozen=True)
+class _Plan:
+    year: int
+    vehicles: tuple[_Vehicle, ...]
+    chargers: tuple[_Charger, ...]
+    vehicles_per_charger: float | None
+    by_depot: tuple[_DepotRatio, ...]
+    refrigerated_share: float | None
+    overnight_energy_ok: bool
+    days: tuple[_Day, ...]
+    policy: _Policy
+    cost: tuple[tuple[str, float], ...]
+    assumptions: tuple[tuple[str, str], ...]
+    sampled: bool
+    partial: bool
+    wall_s: float | None
+
+    @property
+    def fleet_total(self) -> int:
+        return sum(v.count for v in self.vehicles)
+
+    def day(self, name: str) -> _Day | None:
+        return next((d for d in self.days if d.day == name), None)
+
+
+@dataclass(frozen=True)
+class _Report:
+    plans: tuple[_Plan, ...]
+    multi: bool
+    wall_s: float | None
+    partial: bool
+
+
+_MISSING = object()
+
+
+class _Reader:
+    """Typed field access that records every problem with its JSON path."""
+
+    def __init__(self) -> None:
+        self.issues = IssueCollector()
+
+    def bad(self, path: str, msg: str) -> None:
+        if len(self.issues.issues) < MAX_ISSUES:
+            self.issues.add(path, msg)
+
+    def obj(self, value: Any, path: str) -> Mapping[str, Any] | None:
+        if not isinstance(value, Mapping):
+            self.bad(path, f"must be an object, got {_kind(value)}")
+            return None
+        return value
+
+    def arr(self, value: Any, path: str) -> Sequence[Any]:
+        if not isinstance(value, list | tuple):
+            self.bad(path, f"must be a list, got {_kind(value)}")
+            return ()
+        return value
+
+    def field(self, obj: Mapping[str, Any], key: str, path: str, required: bool) -> Any:
+        if key not in obj:
+            if required:
+                self.bad(f"{path}.{key}", "is required")
+            return _MISSING
+        return obj[key]
+
+    def text(self, obj: Mapping[str, Any], key: str, path: str, *, required: bool = True) -> Any:
+        v = self.field(obj, key, path, required)
+        if v is _MISSING or (v is None and not required):
+            return None
+        if not isinstance(v, str) or not v.strip():
+            self.bad(f"{path}.{key}", f"must be a non-empty string, got {_kind(v)}")
+            return None
+        return v
+
+    def integer(
+        self,
+        obj: Mapping[str, Any],
+        key: str,
+        path: str,
+        *,
+        required: bool = True,
+        minimum: int | None = 0,
+    ) -> Any:
+        v = self.field(obj, key, path, required)
+        if v is _MISSING or (v is None and not required):
+            return None
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        if not isinstance(v, int) or isinstance(v, bool):
+            self.bad(f"{path}.{key}", f"must be an integer, got {_kind(v)}")
+            return None
+        if minimum is not None and v < minimum:
+            self.bad(f"{path}.{key}", f"must be >= {minimum}, got {v}")
+            return None
+        return v
+
+    def number(
+        self,
+        obj: Mapping[str, Any],
+        key: str,
+        path: str,
+        *,
+        required: bool = True,
+        nullable: bool = False,
+    ) -> Any:
+        v = self.field(obj, key, path, required)
+        if v is _MISSING or (v is None and (nullable or not required)):
+            return None
+        if not isinstance(v, int | float) or isinstance(v, bool) or not math.isfinite(v):
+            self.bad(f"{path}.{key}", f"must be a finite number, got {_kind(v)}")
+            return None
+        return float(v)
+
+    def boolean(self, obj: Mapping[str, Any], key: str, path: str, *, required: bool = True) -> Any:
+        v = self.field(obj, key, path, required)
+        if v is _MISSING or (v is None and not required):
+            return None
+        if not isinstance(v, bool):
+            self.bad(f"{path}.{key}", f"must be true or false, got {_kind(v)}")
+            return None
+        return v
+
+
+def _kind(v: Any) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "a boolean"
+    if isinstance(v, int | float):
+        return f"the number {v!r}" if isinstance(v, int) or math.isfinite(v) else repr(v)
+    if isinstance(v, str):
+        return "a string" if v.strip() else "an empty string"
+    if isinstance(v, Mapping):
+        return "an object"
+    if isinstance(v, list | tuple):
+        return "a list"
+    return type(v).__name__
+
+
+def _read_plan(r: _Reader, raw: Any, path: str) -> _Plan | None:
+    obj = r.obj(raw, path)
+    if obj is None:
+        return None
+    n0 = len(r.issues.issues)
+    year = r.integer(obj, "year", path, minimum=1900)
+
+    vehicles = []
+    for i, rv in enumerate(r.arr(r.field(obj, "vehicles", path, True), f"{path}.vehicles")):
+        p = f"{path}.vehicles[{i}]"
+        v = r.obj(rv, p)
+        if v is None:
+            continue
+        pt = r.text(v, "powertrain", p)
+        if pt is not None and pt not in ("bev", "phev"):
+            r.bad(f"{p}.powertrain", f"must be 'bev' or 'phev', got {pt!r}")
+        vehicles.append(
+            _Vehicle(
+                type=r.text(v, "type", p),
+                depot=r.text(v, "depot", p),
+                count=r.integer(v, "count", p),
+                powertrain=pt,
+                refrigerated=r.boolean(v, "refrigerated", p),
+                battery_kwh=r.number(v, "battery_kwh", p, required=False),
+            )
+        )
+
+    chargers = []
+    for i, rc in enumerate(r.arr(r.field(obj, "chargers", path, True), f"{path}.chargers")):
+        p = f"{path}.chargers[{i}]"
+        c = r.obj(rc, p)
+        if c is None:
+            continue
+        binding = c.get("binding")
+        if isinstance(binding, list) and all(isinstance(b, str) for b in binding):
+            binding = ", ".join(binding) or None
+        elif binding is not None and not isinstance(binding, str):
+            r.bad(
+                f"{p}.binding", f"must be null, a string or a list of strings, got {_kind(binding)}"
+            )
+            binding = None
+        power = r.number(c, "power_kw", p)
+        if power is not None and power <= 0:
+            r.bad(f"{p}.power_kw", f"must be > 0, got {power:g}")
+        chargers.append(
+            _Charger(
+                site=r.text(c, "site", p),
+                depot=r.text(c, "depot", p, required=False),
+                power_kw=power,
+                count=r.integer(c, "count", p),
+                peak_kw=r.number(c, "peak_kw", p, required=False),
+                energy_kwh=r.number(c, "energy_kwh", p, required=False),
+                occupancy=r.number(c, "occupancy", p, required=False),
+                energy_cost_cny=r.number(c, "energy_cost_cny", p, required=False),
+                short_kwh=r.number(c, "short_kwh", p, required=False),
+                binding=binding,
+            )
+        )
+
+    by_depot = []
+    raw_by_depot = r.field(obj, "vehicles_per_charger_by_depot", path, False)
+    if raw_by_depot is not _MISSING and raw_by_depot is not None:
+        bp = f"{path}.vehicles_per_charger_by_depot"
+        for i, rd in enumerate(r.arr(raw_by_depot, bp)):
+            p = f"{bp}[{i}]"
+            d = r.obj(rd, p)
+            if d is None:
+                continue
+            by_depot.append(
+                _DepotRatio(
+                    depot=r.text(d, "depot", p),
+                    plug_in_vehicles=r.integer(d, "plug_in_vehicles", p, required=False),
+                    chargers=r.integer(d, "chargers", p, required=False),
+                    ratio=r.number(d, "ratio", p, required=False),
+                )
+            )
+
+    days = []
+    seen_days: set[str] = set()
+    for i, rd in enumerate(r.arr(r.field(obj, "daily_check", path, True), f"{path}.daily_check")):
+        p = f"{path}.daily_check[{i}]"
+        d = r.obj(rd, p)
+        if d is None:
+            continue
+        name = r.text(d, "day", p)
+        if name is not None and name not in ("winter", "summer"):
+            r.bad(f"{p}.day", f"must be 'winter' or 'summer', got {name!r}")
+        elif name in seen_days:
+            r.bad(f"{p}.day", f"{name!r} appears twice")
+        seen_days.add(name)
+        days.append(
+            _Day(
+                day=name,
+                stops=r.integer(d, "stops", p),
+                served=r.integer(d, "served", p),
+                unserved=r.integer(d, "unserved", p),
+                vehicles_used=r.integer(d, "vehicles_used", p, required=False),
+                distance_km=r.number(d, "distance_km", p, required=False),
+                energy_kwh=r.number(d, "energy_kwh", p, required=False),
+                verified=r.boolean(d, "verified", p, required=False),
+                wall_s=r.number(d, "wall_s", p, required=False),
+            )
+        )
+    days.sort(key=lambda d: 0 if d.day == "winter" else 1)
+
+    policy = None
+    raw_pol = r.field(obj, "policy", path, True)
+    pol = None if raw_pol is _MISSING else r.obj(raw_pol, f"{path}.policy")
+    if pol is not None:
+        pp = f"{path}.policy"
+        max_vpc = r.number(pol, "max_vehicles_per_charger", pp, required=False)
+        min_ref = r.number(pol, "min_refrigerated_share", pp, required=False)
+        policy = _Policy(
+            target=r.integer(pol, "target_new_energy_vehicles", pp),
+            target_year=r.integer(pol, "target_year", pp, required=False, minimum=1900),
+            planned=r.integer(pol, "planned_new_energy_vehicles", pp),
+            max_vehicles_per_charger=(
+                DEFAULT_MAX_VEHICLES_PER_CHARGER if max_vpc is None else max_vpc
+            ),
+            min_refrigerated_share=DEFAULT_MIN_REFRIGERATED_SHARE if min_ref is None else min_ref,
+            note=r.text(pol, "note", pp, required=False),
+        )
+
+    cost: list[tuple[str, float]] = []
+    raw = r.field(obj, "cost", path, True)
+    raw_cost = None if raw is _MISSING else r.obj(raw, f"{path}.cost")
+    if raw_cost is not None:
+        known = [k for k, _ in COST_KEYS]
+        keys = [k for k in known if k in raw_cost] + sorted(k for k in raw_cost if k not in known)
+        for k in keys:
+            value = r.number(raw_cost, k, f"{path}.cost")
+            if value is not None:
+                cost.append((str(k), value))
+
+    assumptions: list[tuple[str, str]] = []
+    raw_ass = r.field(obj, "assumptions", path, False)
+    if raw_ass is not _MISSING and raw_ass is not None:
+        a = r.obj(raw_ass, f"{path}.assumptions")
+        for k in sorted(a or {}, key=str):
+            assumptions.append((str(k), _plain(a[k]) if a is not None else ""))
+
+    # null when there is nothing to divide by (no chargers, no vehicles)
+    vpc = r.number(obj, "vehicles_per_charger", path, nullable=True)
+    ref = r.number(obj, "refrigerated_share", path, nullable=True)
+    overnight = r.boolean(obj, "overnight_energy_ok", path)
+    sampled = r.boolean(obj, "sampled", path, required=False)
+    partial = r.boolean(obj, "partial", path, required=False)
+    wall = r.number(obj, "wall_s", path, required=False)
+    if len(r.issues.issues) > n0 or policy is None:
+        return None
+    return _Plan(
+        year=year,
+        vehicles=tuple(vehicles),
+        chargers=tuple(chargers),
+        vehicles_per_charger=vpc,
+        by_depot=tuple(by_depot),
+        refrigerated_share=ref,
+        overnight_energy_ok=overnight,
+        days=tuple(days),
+        policy=policy,
+        cost=tuple(cost),
+        assumptions=tuple(assumptions),
+        sampled=bool(sampled),
+        partial=bool(partial),
+        wall_s=wall,
+    )
+
+
+def _plain(v: Any) -> str:
+    if isinstance(v, str):
+        return v
+    if isinstance(v, bool) or v is None:
+        return json.dumps(v)
+    if isinstance(v, int | float):
+        return _num(v)
+    try:
+        return json.dumps(v, sort_keys=True, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        return str(v)
+
+
+def _read(result: Any) -> _Report:
+    r = _Reader()
+    top = r.obj(result, "$")
+    if top is None:
+        r.issues.raise_if_any("the fleet plan is not an object", InputError)
+    assert top is not None
+    if "plans" in top:
+        raw_plans = r.arr(top["plans"], "$.plans")
+        if isinstance(top["plans"], list | tuple) and not raw_plans:
+            r.bad("$.plans", "must hold at least one plan")
+        plans = [_read_plan(r, p, f"$.plans[{i}]") for i, p in enumerate(raw_plans)]
+        wall = r.number(top, "wall_s", "$", required=False)
+        partial = r.boolean(top, "partial", "$", required=False)
+        ok = [p for p in plans if p is not None]
+        if len(ok) == len(plans):
+            for i in range(1, len(ok)):
+                if ok[i].year <= ok[i - 1].year:
+                    r.bad(
+                        f"$.plans[{i}].year",
+                        f"plans must be in increasing year order; {ok[i].year} follows "
+                        f"{ok[i - 1].year}",
+                    )
+        r.issues.raise_if_any("the fleet plan set is malformed", InputError)
+        return _Report(
+            plans=tuple(ok),
+            multi=True,
+            wall_s=wall,
+            partial=bool(partial) or any(p.partial for p in ok),
+        )
+    plan = _read_plan(r, top, "$")
+    r.issues.raise_if_any("the fleet plan is malformed", InputError)
+    assert plan is not None
+    return _Report(plans=(plan,), multi=False, wall_s=plan.wall_s, partial=plan.partial)
+
+
+# -- number formatting -------------------------------------------------------------------------
+
+
+def _num(x: float | int | None, digits: int = 1) -> str:
+    if x is None:
+        return "–"
+    if isinstance(x, int) and not isinstance(x, bool):
+        return f"{x:,}"
+    if float(x).is_integer() and abs(x) < 1e15:
+        return f"{int(x):,}"
+    return f"{x:,.{digits}f}"
+
+
+def _int(x: int | None) -> str:
+    return "–" if x is None else f"{x:,}"
+
+
+def _cny(x: float | None) -> str:
+    if x is None:
+        return "–"
+    if float(x).is_integer() or abs(x) >= 1000:
+        return f"{x:,.0f}"
+    return f"{x:,.2f}"  # small sums (sampled runs) keep their fen
+
+
+def _ratio(x: float | None) -> str:
+    return "–" if x is None else f"{x:.2f}"
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{100 * x:.2f} %"
+
+
+def _yes(ok: bool | None, yes: str = "yes", no: str = "NO") -> str:
+    return "–" if ok is None else (yes if ok else no)
+
+
+# -- the document, as blocks rendered to Markdown or HTML -------------------------------------
+
+
+@dataclass(frozen=True)
+class _Heading:
+    level: int
+    text: str
+
+
+@dataclass(frozen=True)
+class _Para:
+    text: str
+
+
+@dataclass(frozen=True)
+class _List:
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Table:
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    numeric: tuple[bool, ...]
+
+
+@dataclass(frozen=True)
+class _Figure:
+    svg: str
+    caption: str
+
+
+_Block = _Heading | _Para | _List | _Table | _Figure
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[bool]) -> _Table:
+    return _Table(tuple(header), tuple(tuple(r) for r in rows), tuple(numeric))
+
+
+def _title(rep: _Report) -> str:
+    years = [p.year for p in rep.plans]
+    span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+    return f"Fleet and charger plan, Kuytun urban delivery, {span}"
+
+
+def _build(rep: _Report) -> list[_Block]:
+    plans = rep.plans
+    last = plans[-1]
+    out: list[_Block] = [_Heading(1, _title(rep))]
+    flags = []
+    if any(p.sampled for p in plans):
+        flags.append(
+            "Sampled run: each representative day was subsampled (max_stops); the figures "
+            "describe a quick run, not the full plan."
+        )
+    if rep.partial:
+        flags.append("Partial: the time limit cut the plan short; this is the best plan so far.")
+    if flags:
+        out.append(_List(tuple(flags)))
+    wall = rep.wall_s if rep.wall_s is not None else last.wall_s
+    if wall is not None:
+        out.append(
+            _Para(f"Years: {', '.join(str(p.year) for p in plans)}. Wall time {wall:,.1f} s.")
+        )
+
+    # summary ---------------------------------------------------------------------------
+    out.append(_Heading(2, "Summary"))
+    target_plan = next((p for p in plans if p.year == last.policy.target_year), last)
+    pol = target_plan.policy
+    diff = pol.planned - pol.target
+    share = (pol.planned / pol.target) if pol.target > 0 else None
+    target_year = f" by {pol.target_year}" if pol.target_year is not None else ""
+    items = [
+        f"New-energy vehicles planned for {target_plan.year}: {pol.planned:,} against the plan's "
+        f"target of {pol.target:,}{target_year} ({'+' if diff >= 0 else '−'}{abs(diff):,}"
+        + (f", {100 * share:.1f} % of the target)" if share is not None else ")")
+        + f"; vehicles in the fleet: {target_plan.fleet_total:,}.",
+        f"Plug-in vehicles per charger: {_ratio(target_plan.vehicles_per_charger)} city-wide "
+        f"(at most {_num(pol.max_vehicles_per_charger, 2)}): "
+        + _yes(_vpc_ok(target_plan), "within the limit", "ABOVE THE LIMIT")
+        + ".",
+        f"Refrigerated share: {_pct(target_plan.refrigerated_share)} (at least "
+        f"{_pct(pol.min_refrigerated_share)}): "
+        + _yes(_ref_ok(target_plan), "met", "NOT MET")
+        + ".",
+        "Overnight charging restores the fleet: "
+        + _yes(target_plan.overnight_energy_ok, "yes", "NO, chargers or grid are short")
+        + ".",
+    ]
+    for d in target_plan.days:
+        items.append(
+            f"{d.day.capitalize()} day: {d.served:,} of {d.stops:,} stops served, "
+            f"{d.unserved:,} unserved" + (", routes verified." if d.verified else ".")
+        )
+    out.append(_List(tuple(items)))
+    if pol.note:
+        out.append(_Para(f"Note: {pol.note}"))
+
+    if rep.multi:
+        rows = []
+        for p in plans:
+            w, s = p.day("winter"), p.day("summer")
+            rows.append(
+                (
+                    str(p.year),
+                    _int(p.policy.planned),
+                    _int(p.fleet_total),
+                    _ratio(p.vehicles_per_charger),
+                    _pct(p.refrigerated_share),
+                    _yes(p.overnight_energy_ok),
+                    _served(w),
+                    _served(s),
+                    _cny(dict(p.cost).get("total_cny_per_year")),
+                )
+            )
+        out.append(
+            _table(
+                (
+                    "year",
+                    "new-energy vehicles",
+                    "fleet",
+                    "vehicles per charger",
+                    "refrigerated share",
+                    "overnight energy ok",
+                    "winter served / stops",
+                    "summer served / stops",
+                    "total cost CNY/year",
+                ),
+                rows,
+                (False, True, True, True, True, False, True, True, True),
+            )
+        )
+
+    # cost -----------------------------------------------------------------------------
+    out.append(_Heading(2, "Cost (CNY per year, annualised)"))
+    labels = dict(COST_KEYS)
+    keys: list[str] = []
+    for p in plans:
+        keys.extend(k for k, _ in p.cost if k not in keys)
+    if rep.multi:
+        out.append(
+            _table(
+                ("year", *(labels.get(k, k) for k in keys)),
+                [(str(p.year), *(_cny(dict(p.cost).get(k)) for k in keys)) for p in plans],
+                (False, *(True for _ in keys)),
+            )
+        )
+    else:
+        out.append(
+            _table(
+                ("item", "CNY per year"),
+                [(labels.get(k, k), _cny(v)) for k, v in last.cost],
+                (False, True),
+            )
+        )
+
+    # charts -------------------------------------------------------------------------------
+    out.append(_Heading(2, "Charts"))
+    out.append(
+        _Figure(
+            _svg_fleet_by_year(plans),
+            "Fleet by year, stacked by vehicle type"
+            + (
+                f"; dashed line: the plan's target of {pol.target:,} new-energy vehicles"
+                f"{target_year}."
+                if pol.target > 0
+                else "."
+            ),
+        )
+    )
+    multi_class = _sites_with_classes(last)
+    out.append(
+        _Figure(
+            _svg_chargers_by_site(last),
+            f"Chargers (stacked by power class) and peak kW by charging site, {last.year}"
+            + (
+                "; a site's peak kW is the sum of its power classes' peaks." if multi_class else "."
+            ),
+        )
+    )
+    out.append(
+        _Figure(
+            _svg_winter_summer(plans),
+            "Winter versus summer representative day: stops, vehicles used, distance (km) and "
+            "energy (kWh), by year.",
+        )
+    )
+
+    # per year details --------------------------------------------------------------------
+    for p in plans:
+        out.extend(_plan_details(p, heading=2 if not rep.multi else 3, multi=rep.multi))
+
+    # assumptions -------------------------------------------------------------------------
+    distinct = {p.assumptions for p in plans}
+    if any(distinct - {()}):
+        out.append(_Heading(2, "Assumptions"))
+        if len(distinct) == 1:
+            out.append(_table(("assumption", "value and source"), last.assumptions, (False, False)))
+        else:
+            for p in plans:
+                out.append(_Heading(3, f"Assumptions, {p.year}"))
+                out.append(
+                    _table(("assumption", "value and source"), p.assumptions, (False, False))
+                )
+    return out
+
+
+def _vpc_ok(p: _Plan) -> bool | None:
+    if p.vehicles_per_charger is None:
+        return None
+    return p.vehicles_per_charger <= p.policy.max_vehicles_per_charger + 1e-9
+
+
+def _ref_ok(p: _Plan) -> bool | None:
+    if p.refrigerated_share is None:
+        return None
+    return p.refrigerated_share >= p.policy.min_refrigerated_share - 1e-12
+
+
+def _served(d: _Day | None) -> str:
+    return "–" if d is None else f"{d.served:,} / {d.stops:,}"
+
+
+def _sites_with_classes(p: _Plan) -> bool:
+    seen: dict[str, int] = {}
+    for c in p.chargers:
+        seen[c.site] = seen.get(c.site, 0) + 1
+    return any(n > 1 for n in seen.values())
+
+
+def _plan_details(p: _Plan, heading: int, multi: bool) -> list[_Block]:
+    out: list[_Block] = []
+    suffix = f", {p.year}" if multi else ""
+    if multi:
+        out.append(_Heading(heading - 1, f"Plan for {p.year}"))
+    out.append(_Heading(heading, f"Fleet by type and depot{suffix}"))
+    vs = sorted(p.vehicles, key=lambda v: (v.depot, v.type))
+    rows = [
+        (
+            v.type,
+            v.depot,
+            v.powertrain,
+            _yes(v.refrigerated, "yes", "no"),
+            _num(v.battery_kwh),
+            _int(v.count),
+        )
+        for v in vs
+    ]
+    rows.append(("total", "", "", "", "", _int(p.fleet_total)))
+    out.append(
+        _table(
+            ("type", "depot", "powertrain", "refrigerated", "battery kWh", "vehicles"),
+            rows,
+            (False, False, False, False, True, True),
+        )
+    )
+    out.append(_Heading(heading, f"Chargers by site{suffix}"))
+    cs = sorted(p.chargers, key=lambda c: (c.site, c.power_kw))
+    crow = [
+        (
+            c.site,
+            c.depot or "–",
+            _num(c.power_kw),
+            _int(c.count),
+            _num(c.peak_kw),
+            _num(c.energy_kwh),
+            "–" if c.occupancy is None else f"{100 * c.occupancy:.1f} %",
+            _cny(c.energy_cost_cny),
+            _num(c.short_kwh),
+            c.binding or "–",
+        )
+        for c in cs
+    ]
+    crow.append(("total", "", "", _int(sum(c.count for c in cs)), "", "", "", "", "", ""))
+    out.append(
+        _table(
+            (
+                "site",
+                "depot",
+                "power kW",
+                "chargers",
+                "peak kW",
+                "energy kWh",
+                "occupancy",
+                "energy cost CNY",
+                "short kWh",
+                "binding",
+            ),
+            crow,
+            (False, False, True, True, True, True, True, True, True, False),
+        )
+    )
+    if p.by_depot:
+        out.append(_Heading(heading, f"Plug-in vehicles per charger by depot{suffix}"))
+        limit = p.policy.max_vehicles_per_charger
+        out.append(
+            _table(
+                ("depot", "plug-in vehicles", "chargers", "vehicles per charger", "within limit"),
+                [
+                    (
+                        d.depot,
+                        _int(d.plug_in_vehicles),
+                        _int(d.chargers),
+                        _ratio(d.ratio),
+                        _yes(None if d.ratio is None else d.ratio <= limit + 1e-9),
+                    )
+                    for d in sorted(p.by_depot, key=lambda d: d.depot)
+                ],
+                (False, True, True, True, False),
+            )
+        )
+    out.append(_Heading(heading, f"Representative days{suffix}"))
+    out.append(
+        _table(
+            (
+                "day",
+                "stops",
+                "served",
+                "unserved",
+                "vehicles used",
+                "distance km",
+                "energy kWh",
+                "verified",
+                "wall s",
+            ),
+            [
+                (
+                    d.day,
+                    _int(d.stops),
+                    _int(d.served),
+                    _int(d.unserved),
+                    _int(d.vehicles_used),
+                    _num(d.distance_km),
+                    _num(d.energy_kwh),
+                    _yes(d.verified, "yes", "no"),
+                    _num(d.wall_s),
+                )
+                for d in p.days
+            ],
+            (False, True, True, True, True, True, True, False, True),
+        )
+    )
+    return out
+
+
+# -- SVG charts -----------------------------------------------------------------------------
+
+SVG_NS = "http://www.w3.org/2000/svg"
+FONT = 'font-family="sans-serif" font-size="11"'
+
+
+def _x(s: str) -> str:
+    """Escape text and attribute values for XML/HTML."""
+    return html.escape(s, quote=True)
+
+
+def _f(v: float) -> str:
+    out = f"{v:.1f}"
+    return "0.0" if out == "-0.0" else out
+
+
+def _nice_ticks(vmax: float, n: int = 5) -> list[float]:
+    """0 and round steps (1, 2, 5 × 10^k) up to at least ``vmax``."""
+    if vmax <= 0:
+        return [0.0, 1.0]
+    raw = vmax / n
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 5, 10) if m * mag >= raw - 1e-12)
+    top = math.ceil(vmax / step - 1e-9) * step
+    count = int(round(top / step))
+    return [i * step for i in range(count + 1)]
+
+
+def _tick_label(v: float) -> str:
+    if abs(v) >= 1_000_000:
+        return f"{v / 1_000_000:g}M"
+    if abs(v) >= 10_000:
+        return f"{v / 1000:g}k"
+    return f"{v:,.0f}" if float(v).is_integer() else f"{v:g}"
+
+
+class _Svg:
+    def __init__(self, width: float, height: float, title: str) -> None:
+        self.width = width
+        self.height = height
+        self.parts = [
+            f'<svg xmlns="{SVG_NS}" width="{_f(width)}" height="{_f(height)}" '
+            f'viewBox="0 0 {_f(width)} {_f(height)}" role="img" {FONT}>',
+            f"<title>{_x(title)}</title>",
+            f'<rect x="0" y="0" width="{_f(width)}" height="{_f(height)}" fill="#ffffff"/>',
+        ]
+
+    def rect(self, x: float, y: float, w: float, h: float, fill: str, tip: str = "") -> None:
+        body = f"<title>{_x(tip)}</title>" if tip else ""
+        end = f">{body}</rect>" if body else "/>"
+        self.parts.append(
+            f'<rect x="{_f(x)}" y="{_f(y)}" width="{_f(max(w, 0.0))}" height="{_f(max(h, 0.0))}" '
+            f'fill="{_x(fill)}"{end}'
+        )
+
+    def line(
+        self, x1: float, y1: float, x2: float, y2: float, stroke: str = "#444", dash: str = ""
+    ) -> None:
+        d = f' stroke-dasharray="{dash}"' if dash else ""
+        self.parts.append(
+            f'<line x1="{_f(x1)}" y1="{_f(y1)}" x2="{_f(x2)}" y2="{_f(y2)}" stroke="{stroke}"{d}/>'
+        )
+
+    def text(
+        self,
+        x: float,
+        y: float,
+        s: str,
+        anchor: str = "start",
+        size: int | None = None,
+        weight: str = "",
+    ) -> None:
+        extra = f' font-size="{size}"' if size else ""
+        extra += f' font-weight="{weight}"' if weight else ""
+        self.parts.append(
+            f'<text x="{_f(x)}" y="{_f(y)}" text-anchor="{anchor}"{extra}>{_x(s)}</text>'
+        )
+
+    def done(self) -> str:
+        return "".join(self.parts) + "</svg>"
+
+
+def _y_axis(svg: _Svg, x0: float, y0: float, y1: float, ticks: list[float], label: str) -> None:
+    """Ticks and grid from value 0 at ``y0`` (bottom) to ``ticks[-1]`` at ``y1`` (top)."""
+    top = ticks[-1] or 1.0
+    for t in ticks:
+        y = y0 - (y0 - y1) * t / top
+        svg.line(x0 - 4, y, x0, y)
+        svg.text(x0 - 6, y + 4, _tick_label(t), anchor="end")
+    svg.line(x0, y0, x0, y1)
+    if label:
+        svg.text(x0 - 6, y1 - 10, label, anchor="start")
+
+
+def _svg_fleet_by_year(plans: Sequence[_Plan]) -> str:
+    types = sorted({v.type for p in plans for v in p.vehicles})
+    color = {t: PALETTE[i % len(PALETTE)] for i, t in enumerate(types)}
+    totals = [p.fleet_total for p in plans]
+    target = plans[-1].policy.target
+    legend_w = 20 + 7 * max([len(t) for t in types] + [12])
+    left, right, top, bottom = 64.0, legend_w + 20.0, 34.0, 36.0
+    band = max(44.0, min(90.0, 560.0 / max(1, len(plans))))
+    width = left + band * len(plans) + right
+    height = 330.0
+    svg = _Svg(width, height, "Fleet by year, stacked by vehicle type")
+    svg.text(left, 18, "Fleet by year (vehicles, stacked by type)", size=13, weight="bold")
+    y0, y1 = height - bottom, top + 10
+    ticks = _nice_ticks(max(totals + [target, 1]))
+    scale = (y0 - y1) / (ticks[-1] or 1.0)
+    for t in ticks[1:]:
+        svg.line(left, y0 - t * scale, left + band * len(plans), y0 - t * scale, "#e4e4e4")
+    _y_axis(svg, left, y0, y1, ticks, "")
+    svg.line(left, y0, left + band * len(plans), y0)
+    for i, p in enumerate(plans):
+        x = left + band * i + band * 0.2
+        w = band * 0.6
+        by_type: dict[str, int] = {}
+        for v in p.vehicles:
+            by_type[v.type] = by_type.get(v.type, 0) + v.count
+        y = y0
+        for vt in types:
+            n = by_type.get(vt, 0)
+            if n <= 0:
+                continue
+            h = n * scale
+            svg.rect(x, y - h, w, h, color[vt], f"{p.year} {vt}: {n:,}")
+            y -= h
+        svg.text(x + w / 2, y - 4, f"{totals[i]:,}", anchor="middle")
+        svg.text(x + w / 2, y0 + 16, str(p.year), anchor="middle")
+    if target > 0:
+        ty = y0 - target * scale
+        svg.line(left, ty, left + band * len(plans), ty, "#c0392b", "6 4")
+        svg.text(left + band * len(plans) - 2, ty - 4, f"target {target:,}", anchor="end")
+    lx = left + band * len(plans) + 16
+    for j, vt in enumerate(types):
+        ly = top + 16 * j
+        svg.rect(lx, ly, 10, 10, color[vt])
+        svg.text(lx + 14, ly + 9, vt)
+    return svg.done()
+
+
+def _svg_chargers_by_site(p: _Plan) -> str:
+    sites = sorted({c.site for c in p.chargers})
+    powers = sorted({c.power_kw for c in p.chargers})
+    color = {pw: PALETTE[i % len(PALETTE)] for i, pw in enumerate(powers)}
+    counts: dict[str, dict[float, int]] = {s: {} for s in sites}
+    peak: dict[str, float | None] = {s: None for s in sites}
+    for c in p.chargers:
+        counts[c.site][c.power_kw] = counts[c.site].get(c.power_kw, 0) + c.count
+        if c.peak_kw is not None:
+            peak[c.site] = (peak[c.site] or 0.0) + c.peak_kw
+    label_w = 12 + 6.5 * max([len(s) for s in sites] + [8])
+    row = 22.0
+    top, bottom = 72.0, 34.0
+    panel = 230.0
+    gap = 40.0
+    width = label_w + panel + gap + panel + 30
+    height = top + row * max(1, len(sites)) + bottom
+    svg = _Svg(width, height, f"Chargers and peak kW by site, {p.year}")
+    svg.text(8, 18, f"Chargers and peak kW by charging site, {p.year}", size=13, weight="bold")
+    x_c = label_w
+    x_p = label_w + panel + gap
+    svg.text(x_c, top - 14, "chargers (by power class)", weight="bold")
+    svg.text(x_p, top - 14, "peak kW", weight="bold")
+    if not sites:
+        svg.text(x_c, top + 14, "no chargers in this plan")
+        return svg.done()
+    max_c = max(sum(v.values()) for v in counts.values())
+    max_p = max([v for v in peak.values() if v is not None] + [0.0])
+    tc = _nice_ticks(max(max_c, 1))
+    tp = _nice_ticks(max(max_p, 1.0))
+    sc = panel / (tc[-1] or 1.0)
+    sp = panel / (tp[-1] or 1.0)
+    y_axis = top + row * len(sites)
+    for ticks, x0, s in ((tc, x_c, sc), (tp, x_p, sp)):
+        for t in ticks:
+            svg.line(x0 + t * s, top - 4, x0 + t * s, y_axis, "#e4e4e4")
+            svg.text(x0 + t * s, y_axis + 14, _tick_label(t), anchor="middle")
+        svg.line(x0, top - 4, x0, y_axis)
+    for i, s_id in enumerate(sites):
+        y = top + row * i + 4
+        svg.text(x_c - 6, y + 11, s_id, anchor="end")
+        x = x_c
+        for pw in powers:
+            n = counts[s_id].get(pw, 0)
+            if n <= 0:
+                continue
+            svg.rect(x, y, n * sc, row - 8, color[pw], f"{s_id}: {n:,} × {_num(pw)} kW")
+            x += n * sc
+        svg.text(x + 4, y + 11, f"{sum(counts[s_id].values()):,}")
+        pk = peak[s_id]
+        if pk is None:
+            svg.text(x_p + 4, y + 11, "–")
+        else:
+            svg.rect(x_p, y, pk * sp, row - 8, "#6c5ce7", f"{s_id}: peak {_num(pk)} kW")
+            svg.text(x_p + pk * sp + 4, y + 11, _num(pk))
+    lx = x_c
+    for pw in powers:
+        label = f"{_num(pw)} kW"
+        svg.rect(lx, 28, 10, 10, color[pw])
+        svg.text(lx + 14, 37, label)
+        lx += 24 + 7 * len(label)
+    return svg.done()
+
+
+def _svg_winter_summer(plans: Sequence[_Plan]) -> str:
+    metrics: list[tuple[str, str]] = [
+        ("stops", "stops"),
+        ("vehicles_used", "vehicles used"),
+        ("distance_km", "distance km"),
+        ("energy_kwh", "energy kWh"),
+    ]
+    band = max(36.0, min(80.0, 300.0 / max(1, len(plans))))
+    pw, ph = 56 + band * len(plans) + 16, 190.0
+    top = 40.0
+    width = 2 * pw + 20
+    height = top + 2 * ph + 10
+    svg = _Svg(width, height, "Winter versus summer representative day")
+    svg.text(8, 18, "Winter versus summer representative day", size=13, weight="bold")
+    lx = width - 170
+    for k, (name, col) in enumerate((("winter", WINTER_COLOR), ("summer", SUMMER_COLOR))):
+        svg.rect(lx + 80 * k, 9, 10, 10, col)
+        svg.text(lx + 80 * k + 14, 18, name)
+    for m, (attr, label) in enumerate(metrics):
+        ox = 10 + (m % 2) * (pw + 10)
+        oy = top + (m // 2) * ph
+        left = ox + 56
+        y0, y1 = oy + ph - 30, oy + 26
+        svg.text(left, oy + 12, label, weight="bold")
+        values: list[float] = []
+        for p in plans:
+            for d in p.days:
+                v = getattr(d, attr)
+                if v is not None:
+                    values.append(float(v))
+        ticks = _nice_ticks(max(values + [1.0]), 4)
+        scale = (y0 - y1) / (ticks[-1] or 1.0)
+        for t in ticks[1:]:
+            svg.line(left, y0 - t * scale, left + band * len(plans), y0 - t * scale, "#e4e4e4")
+        _y_axis(svg, left, y0, y1, ticks, "")
+        svg.line(left, y0, left + band * len(plans), y0)
+        for i, p in enumerate(plans):
+            bx = left + band * i + band * 0.15
+            bw = band * 0.35
+            for k, (name, col) in enumerate((("winter", WINTER_COLOR), ("summer", SUMMER_COLOR))):
+                day = p.day(name)
+                v = None if day is None else getattr(day, attr)
+                if v is None:
+                    continue
+                h = float(v) * scale
+                svg.rect(bx + k * bw, y0 - h, bw, h, col, f"{p.year} {name} {label}: {_num(v)}")
+            svg.text(left + band * (i + 0.5), y0 + 14, str(p.year), anchor="middle")
+    return svg.done()
+
+
+# -- renderers ----------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|#~!])")
+_MD_LEADING = re.compile(r"^([-+>])(?=\s|$)|^(\d+)([.)])(?=\s|$)")
+
+
+def _md(text: str) -> str:
+    """One line of Markdown-safe text: HTML escaped, Markdown syntax backslash-escaped."""
+    flat = " ".join(str(text).split())
+    esc = _MD_SPECIAL.sub(r"\\\1", html.escape(flat, quote=False))
+    return esc
+
+
+def _md_line(text: str) -> str:
+    """Like :func:`_md`, also escaping what would start a list or quote at a line's start."""
+
+    def fix(m: re.Match[str]) -> str:
+        if m.group(1):
+            return "\\" + m.group(1)
+        return m.group(2) + "\\" + m.group(3)
+
+    return _MD_LEADING.sub(fix, _md(text))
+
+
+def _to_markdown(blocks: Sequence[_Block]) -> str:
+    lines: list[str] = []
+    fig = 0
+    for b in blocks:
+        if isinstance(b, _Heading):
+            lines += ["#" * b.level + " " + _md_line(b.text), ""]
+        elif isinstance(b, _Para):
+            lines += [_md_line(b.text), ""]
+        elif isinstance(b, _List):
+            lines += ["- " + _md_line(item) for item in b.items] + [""]
+        elif isinstance(b, _Table):
+            lines.append("| " + " | ".join(_md(h) for h in b.header) + " |")
+            lines.append("|" + "|".join("---:" if n else "---" for n in b.numeric) + "|")
+            for r in b.rows:
+                lines.append("| " + " | ".join(_md(c) if c else " " for c in r) + " |")
+            lines.append("")
+        else:
+            fig += 1
+            lines += [b.svg, "", f"*Figure {fig}. {_md(b.caption)}*", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+_CSS = (
+    "body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}"
+    "table{border-collapse:collapse;margin:0.5em 0 1.2em}"
+    "th,td{border:1px solid #ccc;padding:3px 8px}th{background:#f3f3f3}"
+    "td.n{text-align:right;font-variant-numeric:tabular-nums}"
+    "figure{margin:1em 0}figcaption{font-style:italic;color:#555}"
+    "svg{max-width:100%;height:auto}"
+)
+
+
+def _to_html(blocks: Sequence[_Block], title: str) -> str:
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_x(title)}</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body>",
+    ]
+    fig = 0
+    for b in blocks:
+        if isinstance(b, _Heading):
+            out.append(f"<h{b.level}>{_x(b.text)}</h{b.level}>")
+        elif isinstance(b, _Para):
+            out.append(f"<p>{_x(b.text)}</p>")
+        elif isinstance(b, _List):
+            out.append("<ul>" + "".join(f"<li>{_x(i)}</li>" for i in b.items) + "</ul>")
+        elif isinstance(b, _Table):
+            head = "".join(f"<th>{_x(h)}</th>" for h in b.header)
+            body = "".join(
+                "<tr>"
+                + "".join(
+                    f'<td class="n">{_x(c)}</td>' if n else f"<td>{_x(c)}</td>"
+                    for c, n in zip(r, b.numeric, strict=True)
+                )
+                + "</tr>"
+                for r in b.rows
+            )
+            out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+        else:
+            fig += 1
+            out.append(
+                f"<figure>{b.svg}<figcaption>Figure {fig}. {_x(b.caption)}</figcaption></figure>"
+            )
+    out += ["</body>", "</html>"]
+    return "\n".join(out) + "\n"
+
+
+def render_report(result: Mapping[str, Any]) -> str:
+    """Markdown report (with inline SVG charts) of a single- or multi-year fleet plan JSON."""
+    return _to_markdown(_build(_read(result)))
+
+
+def render_report_html(result: Mapping[str, Any]) -> str:
+    """A self-contained HTML page with the same content and charts as :func:`render_report`."""
+    rep = _read(result)
+    return _to_html(_build(rep), _title(rep))
