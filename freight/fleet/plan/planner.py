@@ -44,8 +44,9 @@ from freight.fleet.plan.defaults import (
     capital_recovery_factor,
     load_fleet_defaults,
 )
+from freight.fleet.plan.duties import DEFAULT_RELOAD_MIN, DutyResult, chain_by_type
 from freight.fleet.plan.executors import ENGINES, PartTask, run_parts
-from freight.fleet.result import FleetResult, FleetStatus, StopVisit, Unserved
+from freight.fleet.result import FleetResult, FleetStatus, RoutePlan, StopVisit, Unserved
 from freight.fleet.routing import RouterParams
 from freight.fleet.verify import verify_plan
 
@@ -273,18 +274,33 @@ def _plan(year: int, params: PlanParams, progress: Progress | None, t0: float) -
         if part_res is not None:
             day_wall[p.day] += part_res.wall_s
     say(0.8, "verifying merged days")
+    # usable battery per type@depot for duty chaining (PHEV: unlimited, the engine takes over)
+    usable: dict[str, float | None] = {}
+    for day in DAYS:
+        for p in parts[day]:
+            for vt in p.problem.vehicle_types:
+                spec = d.vehicle(vt.id.split("@")[0])
+                usable[vt.id] = (
+                    None if spec.powertrain != "bev" else spec.battery_kwh - spec.min_soc_kwh
+                )
+    duties: dict[str, dict[str, tuple[DutyResult, tuple[int, ...]]]] = {}
     for day in DAYS:
         res = _merge_day([(p, by_key[p.key]) for p in parts[day]])
         problem = merged_problem(parts[day], depots, sites, d)
         errs = verify_plan(problem, res)
         merged[day] = res
+        duties[day] = chain_by_type(
+            res.routes, reload_min=DEFAULT_RELOAD_MIN, usable_kwh_by_type=usable
+        )
         daily.append(
             {
                 "day": day,
                 "stops": len(problem.stops),
                 "served": res.served_count,
                 "unserved": len(res.unserved),
-                "vehicles_used": res.vehicles_used,
+                "routes": len(res.routes),
+                "vehicles_used": sum(len(dr.duties) for dr, _ in duties[day].values()),
+                "duty_lower_bound": sum(dr.lower_bound for dr, _ in duties[day].values()),
                 "distance_km": round(res.distance_km, 3),
                 "energy_kwh": round(sum(r.energy_kwh for r in res.routes), 3),
                 "verified": not errs,
@@ -296,8 +312,8 @@ def _plan(year: int, params: PlanParams, progress: Progress | None, t0: float) -
     # ---- fleet by (type, depot)
     need: dict[tuple[str, str], int] = defaultdict(int)
     for day in DAYS:
-        used = Counter(r.vehicle_type for r in merged[day].routes)
-        for tid, n in used.items():
+        for tid, (dr, _) in duties[day].items():
+            n = len(dr.duties)
             spec_id, depot = tid.split("@")
             need[spec_id, depot] = max(need[spec_id, depot], n)
     fleet = {k: math.ceil(n * (1 + d.reserve_share) - 1e-9) for k, n in need.items() if n > 0}
@@ -326,35 +342,47 @@ def _plan(year: int, params: PlanParams, progress: Progress | None, t0: float) -
     )
     needs_by_depot: dict[str, list[OvernightNeed]] = defaultdict(list)
     w_problem = merged_problem(parts["winter"], depots, sites, d)
-    for k, r in enumerate(merged["winter"].routes):
-        spec_id, depot = r.vehicle_type.split("@")
-        spec = d.vehicle(spec_id)
-        if spec.powertrain == "bev":
-            last = r.visits[-1]
-            vt = w_problem.vehicle_type(r.vehicle_type)
-            from_idx = w_problem.index_of(
-                last.stop_id if isinstance(last, StopVisit) else last.site_id
-            )
-            leg = vt.leg_kwh(w_problem.km(from_idx, w_problem.index_of(depot)), 0.0)
-            soc = (last.soc_kwh if last.soc_kwh is not None else spec.battery_kwh) - leg
-        else:  # PHEV: electric first, then engine
-            soc = spec.battery_kwh - min(
-                spec.battery_kwh - spec.min_soc_kwh, r.distance_km * spec.kwh_per_km("winter")
-            )
-        dep_obj = next(x for x in depots if x.id == depot)
-        start = max(d.shift_start_min, dep_obj.open_min)
-        needs_by_depot[depot].append(
-            OvernightNeed(
-                f"v{k}",
-                math.ceil(r.end_min),
-                1440 + start,
-                round(max(0.0, min(spec.battery_kwh, soc)), 3),
-                spec.battery_kwh,
-                spec.battery_kwh,
-                spec.ac_max_kw,
-                spec.dc_max_kw,
-            )
+    w_routes = merged["winter"].routes
+
+    def route_soc(r: RoutePlan) -> float:
+        """SoC back at the depot after ``r`` alone, from a full battery."""
+        spec = d.vehicle(r.vehicle_type.split("@")[0])
+        last = r.visits[-1]
+        vt = w_problem.vehicle_type(r.vehicle_type)
+        from_idx = w_problem.index_of(last.stop_id if isinstance(last, StopVisit) else last.site_id)
+        leg = vt.leg_kwh(
+            w_problem.km(from_idx, w_problem.index_of(r.vehicle_type.split("@")[1])), 0.0
         )
+        return (last.soc_kwh if last.soc_kwh is not None else spec.battery_kwh) - leg
+
+    k = 0
+    for tid, (dr, idx) in duties["winter"].items():
+        spec_id, depot = tid.split("@")
+        spec = d.vehicle(spec_id)
+        for duty in dr.duties:
+            legs = [w_routes[idx[j]] for j in duty.route_indices]
+            if spec.powertrain == "bev":
+                # one route: its own SoC trace; a chain has no charging visit, so the
+                # battery only loses the routes' energy (duties.py)
+                soc = route_soc(legs[0]) if len(legs) == 1 else spec.battery_kwh - duty.energy_kwh
+            else:  # PHEV: electric first, then engine
+                soc = spec.battery_kwh - min(
+                    spec.battery_kwh - spec.min_soc_kwh,
+                    duty.distance_km * spec.kwh_per_km("winter"),
+                )
+            needs_by_depot[depot].append(
+                OvernightNeed(
+                    f"v{k}",
+                    math.ceil(duty.end_min),
+                    1440 + math.floor(duty.start_min),  # the duty's first departure tomorrow
+                    round(max(0.0, min(spec.battery_kwh, soc)), 3),
+                    spec.battery_kwh,
+                    spec.battery_kwh,
+                    spec.ac_max_kw,
+                    spec.dc_max_kw,
+                )
+            )
+            k += 1
     classes = [d.charger(p) for p in params.charger_powers_kw]
     chargers: list[dict[str, Any]] = []
     ratio_rows: list[dict[str, Any]] = []
@@ -429,18 +457,22 @@ def _plan(year: int, params: PlanParams, progress: Progress | None, t0: float) -
     fuel = 0.0
     ops = 0.0
     for day, days_n in (("winter", d.winter_days_per_year), ("summer", d.summer_days_per_year)):
-        for r in merged[day].routes:
-            spec = d.vehicle(r.vehicle_type.split("@")[0])
-            ops += days_n * (spec.driver_cny_per_day + spec.maintenance_cny_per_km * r.distance_km)
-            if spec.powertrain == "phev":
-                e_km = (spec.battery_kwh - spec.min_soc_kwh) / spec.kwh_per_km(day)
-                fuel += (
-                    days_n
-                    * max(0.0, r.distance_km - e_km)
-                    * spec.l_per_100km
-                    / 100
-                    * d.fuel_cny_per_l
+        # one driver and one battery per duty (vehicle-day), not per route
+        for tid, (dr, _) in duties[day].items():
+            spec = d.vehicle(tid.split("@")[0])
+            for r in dr.duties:
+                ops += days_n * (
+                    spec.driver_cny_per_day + spec.maintenance_cny_per_km * r.distance_km
                 )
+                if spec.powertrain == "phev":
+                    e_km = (spec.battery_kwh - spec.min_soc_kwh) / spec.kwh_per_km(day)
+                    fuel += (
+                        days_n
+                        * max(0.0, r.distance_km - e_km)
+                        * spec.l_per_100km
+                        / 100
+                        * d.fuel_cny_per_l
+                    )
     energy_cost = depot_energy + fuel
     cost = {
         "vehicles_cny_per_year": round(vehicles_cost, 2),
@@ -456,12 +488,21 @@ def _plan(year: int, params: PlanParams, progress: Progress | None, t0: float) -
     note = (
         f"{'sampled days: ' if sampled else ''}"
         f"demand needs {n_veh:,} new-energy vehicles in {year} "
-        f"({sum(need.values()):,} = each type and depot's busier day, + {d.reserve_share:.0%} "
+        f"({sum(need.values()):,} = each type and depot's busier day's duties, "
+        f"+ {d.reserve_share:.0%} "
         "reserve rounded up per type and depot"
         f"{f' + {reefer_added} refrigerated to reach the share' if reefer_added else ''}); "
         f"the plan's trajectory to {d.target_new_energy_vehicles:,} by {d.target_year} "
         f"(straight line from {d.baseline_year}) is {target_now:,} for {year}: "
-        + (f"demand needs {n_veh - target_now:+,} against it" if target_now else "no target yet")
+        + (
+            "a sampled plan covers only part of the demand and cannot be compared to it"
+            if sampled
+            else (
+                f"demand needs {n_veh - target_now:+,} against it"
+                if target_now
+                else "no target yet"
+            )
+        )
         + ("" if served_all else "; some stops unserved, see daily_check")
     )
     over = [
