@@ -54,3 +54,7 @@ app.add_typer(_demand.app, name="demand")
 
 def main() -> None:  # pragma: no cover - console entry point
     app()
+
+
+if __name__ == "__main__":  # pragma: no cover - python -m freight.cli.main
+    main()
