@@ -113,6 +113,15 @@ def latest_return(problem: FleetProblem, vt: VehicleType) -> float:
     return min(vt.shift_end_min, problem.depot(vt.depot).close_min)
 
 
+def shift_bounds_s(problem: FleetProblem, vt: VehicleType) -> tuple[int, int]:
+    """Earliest departure and latest return in whole seconds, rounded inwards (for the
+    integer time dimensions of the OR-Tools models)."""
+    return (
+        math.ceil(earliest_departure(problem, vt) * 60 - 1e-6),
+        math.floor(latest_return(problem, vt) * 60 + 1e-6),
+    )
+
+
 def schedule_route(
     problem: FleetProblem,
     vt: VehicleType,

@@ -61,7 +61,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from freight.errors import InputError, SolverError
-from freight.fleet.charging import earliest_departure, latest_return, schedule_route
+from freight.fleet.charging import schedule_route, shift_bounds_s
 from freight.fleet.problem import FleetProblem, VehicleType
 from freight.fleet.result import RoutePlan, StopVisit
 
@@ -343,12 +343,9 @@ def search_ortools_energy(
             if no_battery:
                 routing.VehicleVar(idx).RemoveValues(no_battery)
     for v, vt in enumerate(vehicles):
-        tdim.CumulVar(routing.Start(v)).SetRange(
-            math.ceil(earliest_departure(problem, vt) * S_PER_MIN - 1e-6), _HORIZON_S
-        )
-        tdim.CumulVar(routing.End(v)).SetRange(
-            0, math.floor(latest_return(problem, vt) * S_PER_MIN + 1e-6)
-        )
+        depart_s, return_s = shift_bounds_s(problem, vt)
+        tdim.CumulVar(routing.Start(v)).SetRange(depart_s, _HORIZON_S)
+        tdim.CumulVar(routing.End(v)).SetRange(0, return_s)
 
     deadline = t_start + time_s
     sp = pywrapcp.DefaultRoutingSearchParameters()
@@ -606,8 +603,7 @@ def _model_cost(
         return None
     cap = _UNLIMITED if vt.battery_kwh is None else math.floor(vt.usable_kwh * WH_PER_KWH + 1e-6)
     e = m.energy_wh[vt.id]
-    t = math.ceil(earliest_departure(problem, vt) * S_PER_MIN - 1e-6)
-    end_by = math.floor(latest_return(problem, vt) * S_PER_MIN + 1e-6)
+    t, end_by = shift_bounds_s(problem, vt)
     deficit = 0
     here = depot
     km_m = 0

@@ -36,9 +36,8 @@ import numpy as np
 from freight.errors import InputError, SolverError
 from freight.fleet.charging import (
     ChargerBook,
-    earliest_departure,
-    latest_return,
     schedule_route,
+    shift_bounds_s,
 )
 from freight.fleet.problem import FleetProblem, VehicleType
 from freight.fleet.result import FleetResult, FleetStatus, RoutePlan, Unserved
@@ -611,6 +610,7 @@ def _search_pyvrp(
     vtypes = []
     for vt in types:
         d = problem.index_of(vt.depot)
+        depart_s, return_s = shift_bounds_s(problem, vt)
         vtypes.append(
             pyvrp.VehicleType(
                 num_available=fleet[vt.id],
@@ -621,8 +621,8 @@ def _search_pyvrp(
                 start_depot=d,
                 end_depot=d,
                 fixed_cost=round(vt.fixed_cost_cny * _COST_PER_CNY),
-                tw_early=math.ceil(earliest_departure(problem, vt) * _S_PER_MIN - 1e-6),
-                tw_late=math.floor(latest_return(problem, vt) * _S_PER_MIN + 1e-6),
+                tw_early=depart_s,
+                tw_late=return_s,
                 max_distance=_energy_cap_m(vt, optimistic),
                 unit_distance_cost=round(vt.cost_per_km_cny * _COST_PER_CNY / _M_PER_KM),
                 profile=1 if need_reefer_profile and not vt.refrigerated else 0,
@@ -745,12 +745,9 @@ def _search_ortools(
         if s.refrigerated and ordinary:
             routing.VehicleVar(idx).RemoveValues(ordinary)
     for v, vt in enumerate(vehicles):
-        tdim.CumulVar(routing.Start(v)).SetRange(
-            math.ceil(earliest_departure(problem, vt) * _S_PER_MIN - 1e-6), horizon
-        )
-        tdim.CumulVar(routing.End(v)).SetRange(
-            0, math.floor(latest_return(problem, vt) * _S_PER_MIN + 1e-6)
-        )
+        depart_s, return_s = shift_bounds_s(problem, vt)
+        tdim.CumulVar(routing.Start(v)).SetRange(depart_s, horizon)
+        tdim.CumulVar(routing.End(v)).SetRange(0, return_s)
     sp = pywrapcp.DefaultRoutingSearchParameters()
     sp.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
     # with an iteration budget the run must be reproducible: plain descent to a local
