@@ -10,7 +10,6 @@ The result (``GET /v1/jobs/{id}/result``) is the fleet-plan JSON contract plus
 from __future__ import annotations
 
 import importlib.util
-import re
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -95,17 +94,12 @@ class FleetPlanParams(BaseModel):
             raise ValueError("give exactly one of year or years; neither was given")
         if v is not None and year is not None:
             raise ValueError("give exactly one of year or years, not both")
-        if isinstance(v, str):
-            m = re.match(r"^\s*(\d{4})\s*(?:-\s*(\d{4})\s*)?$", v)
-            assert m is not None  # the pattern matched already
-            a, b = int(m.group(1)), int(m.group(2) or m.group(1))
-            if a > b:
-                raise ValueError(f"the range {v!r} runs backwards")
-            if not (a >= FIRST_YEAR and b <= LAST_YEAR):
-                raise ValueError(f"years must lie in {FIRST_YEAR}..{LAST_YEAR}, got {v!r}")
-            return v
-        if v is not None and len(set(v)) != len(v):
-            raise ValueError("a year is repeated")
+        from freight.fleet.plan.jobs import parse_years
+
+        try:  # one parser of year ranges for the API, the job runner and the CLI
+            parse_years({"year": year, "years": v})
+        except InputError as exc:
+            raise ValueError("; ".join(i.message for i in exc.issues) or exc.message) from None
         return v
 
     @field_validator("engine")

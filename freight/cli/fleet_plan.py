@@ -5,7 +5,6 @@ Registered on the ``fleet`` sub-app by ``freight.cli.main``.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import typer
@@ -13,20 +12,24 @@ import typer
 from freight.cli.common import echo_json, run_cli
 from freight.errors import InputError
 
-_RANGE = re.compile(r"^\s*(\d{4})\s*-\s*(\d{4})\s*$")
-
 
 def _parse_years(text: str) -> list[int]:
-    m = _RANGE.match(text)
-    if m:
-        a, b = int(m.group(1)), int(m.group(2))
-        if a > b:
-            raise InputError(f"--years: {a} is after {b} (expected A-B with A <= B)")
-        return list(range(a, b + 1))
+    """``A-B`` or a comma list of years, checked by the job runner's ``parse_years``."""
+    from freight.fleet.plan.jobs import parse_years
+
+    years: str | list[int] = text
+    if "," in text:
+        try:
+            years = [int(x) for x in text.split(",") if x.strip()]
+        except ValueError:
+            raise InputError(
+                f"--years: expected A-B or a comma list of years, got {text!r}"
+            ) from None
     try:
-        return [int(x) for x in text.split(",") if x.strip()]
-    except ValueError:
-        raise InputError(f"--years: expected A-B or a comma list of years, got {text!r}") from None
+        _, out = parse_years({"years": years})
+    except InputError as exc:
+        raise InputError("--years: " + "; ".join(i.message for i in exc.issues)) from None
+    return list(out or ())
 
 
 def plan(
