@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import platform
 import statistics
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -128,13 +130,33 @@ def ortools_routes(inst: VrptwInstance, time_limit_s: float) -> list[list[int]] 
     return routes
 
 
+def run_method(m: str, path: Path, time_limit_s: float) -> list[list[int]] | None:
+    """One method on one instance (top level so a process pool can run methods side by side)."""
+    if m == "ours":
+        inst = read_instance(path)
+        assert isinstance(inst, VrptwInstance)
+        s = solve_vrptw(inst, time_limit_s, seed=SEED)
+        return [list(map(int, r)) for r in s.routes]
+    if m == "pyvrp":
+        return plain_pyvrp(path, time_limit_s)
+    inst = read_instance(path)
+    assert isinstance(inst, VrptwInstance)
+    return ortools_routes(inst, time_limit_s)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--time-limit", type=float, default=10.0)
     ap.add_argument("--only", default="")
     ap.add_argument("--methods", default="ours,pyvrp,ortools")
     ap.add_argument("--out", default="")
+    ap.add_argument(
+        "--side-by-side",
+        action="store_true",
+        help="run the methods of an instance at the same time, one process each",
+    )
     args = ap.parse_args()
+    load_start = os.getloadavg()
     files = sorted(DATA.glob("*.txt"))
     if args.only:
         keep = set(args.only.split(","))
@@ -152,14 +174,14 @@ def main() -> None:
         assert isinstance(inst, VrptwInstance)
         bks = load_bks(f, "bks_distance.csv")
         res: dict[str, tuple[int, float, bool] | None] = {}
+        if args.side_by_side:
+            with ProcessPoolExecutor(max_workers=len(methods)) as pool:
+                futs = {m: pool.submit(run_method, m, f, args.time_limit) for m in methods}
+                answers = {m: fut.result() for m, fut in futs.items()}
+        else:
+            answers = {m: run_method(m, f, args.time_limit) for m in methods}
         for m in methods:
-            if m == "ours":
-                s = solve_vrptw(inst, args.time_limit, seed=SEED)
-                routes: list[list[int]] | None = [list(map(int, r)) for r in s.routes]
-            elif m == "pyvrp":
-                routes = plain_pyvrp(f, args.time_limit)
-            else:
-                routes = ortools_routes(inst, args.time_limit)
+            routes = answers[m]
             if routes is None:
                 res[m] = None
                 continue
@@ -198,8 +220,14 @@ def main() -> None:
             f"# Solomon VRPTW at {args.time_limit:g} s per instance per method",
             "",
             f"Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; machine: {platform.machine()}, "
-            "2 cores shared with ~8 engineers working at once (contention: times are wall "
-            "clock, each method single-threaded, so quality is lower than on an idle core).",
+            f"{os.cpu_count()} cores; 1-min load average {load_start[0]:.1f} at start, "
+            f"{os.getloadavg()[0]:.1f} at end (times are wall clock, each method "
+            "single-threaded; "
+            + (
+                "methods run side by side, one process each, at the same time)."
+                if args.side_by_side
+                else "methods run one after another)."
+            ),
             f"Command: `{' '.join(['.venv/bin/python', *sys.argv])}`; seed {SEED}.",
             "Distances: unrounded Euclidean recomputed by freight.vrp.checker; "
             "gap vs bks_distance.csv (distance-only best known).",
