@@ -47,13 +47,25 @@ def _data(year: int, synthetic: bool) -> tuple[Any, list[Any]]:
 
 
 def one(year: int, scale: int, synthetic: bool) -> None:
+    import freight.assign.solve as solve_mod
     from freight.assign import AssignOptions, assign
 
     t = time.perf_counter()
     net, base = _data(year, synthetic)
     ships = base * scale
     t_load = time.perf_counter() - t
+    queries = 0
+    find_routes = solve_mod.find_routes
+
+    def counted(*a: Any, **k: Any) -> Any:
+        nonlocal queries
+        queries += 1
+        return find_routes(*a, **k)
+
+    solve_mod.find_routes = counted  # type: ignore[assignment]  # router queries of assign()
+    cpu0 = time.process_time()
     res = assign(net, ships, AssignOptions(time_limit_s=120), year=year).to_dict()
+    cpu_s = time.process_time() - cpu0
     rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({
         "scale": scale, "shipments": res["shipments"], "groups": res["groups"],
@@ -61,6 +73,7 @@ def one(year: int, scale: int, synthetic: bool) -> None:
         "timings": res["timings_s"], "rss_mib": round(rss_mib), "rail_share": res["rail_share"],
         "unassigned_t": res["tonnes_unassigned"], "lp_status": res["lp_status"],
         "overloaded_uncap": res["uncapacitated"]["overloaded_count"],
+        "router_queries": queries, "assign_cpu_s": round(cpu_s, 2),
     }))  # fmt: skip
 
 
@@ -83,12 +96,16 @@ def main() -> None:
         )  # fmt: skip
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
     hdr = f"{'scale':>5}{'shipments':>11}{'groups':>8}{'routes':>8}{'assign s':>10}"
-    print(hdr + f"{'cand s':>8}{'LP s':>7}{'RSS MiB':>9}{'rail %':>8}{'unassigned t':>14}")
+    print(
+        hdr + f"{'cand s':>8}{'LP s':>7}{'CPU s':>7}{'queries':>9}{'RSS MiB':>9}{'rail %':>8}"
+        f"{'unassigned t':>14}"
+    )
     for r in rows:
         print(
             f"{r['scale']:>5}{r['shipments']:>11}{r['groups']:>8}{r['candidates']:>8}"
             f"{r['wall_s']:>10.2f}{r['timings']['candidates']:>8.2f}{r['timings']['lp']:>7.2f}"
-            f"{r['rss_mib']:>9}{100 * r['rail_share']:>8.1f}{r['unassigned_t']:>14,.0f}"
+            f"{r['assign_cpu_s']:>7.2f}{r['router_queries']:>9}{r['rss_mib']:>9}"
+            f"{100 * r['rail_share']:>8.1f}{r['unassigned_t']:>14,.0f}"
         )
 
 
