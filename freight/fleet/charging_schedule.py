@@ -1,16 +1,28 @@
 """Depot charging schedule per site: a MIP (OR-Tools SCIP) over 15-minute slots.
 
-Each vehicle is plugged in from its arrival to the start of its next shift and must reach
-the SoC that shift needs. At most ``charger_count`` vehicles draw power in any slot, each at
-most ``min(vehicle max kW, charger kW)``, and the site total stays within the optional grid
+Each vehicle is plugged in during one or more *stays* at the depot and must leave each stay
+with the SoC the next trip needs. The single-stay form (:class:`ChargingVehicle`) is the
+overnight case: plugged from arrival to the next shift's start. The multi-stay form
+(:class:`DutyChargingVehicle`, issue #7) adds the midday gaps between the trips of a
+multi-trip duty: stay ``k`` leaves with ``>= soc_needed_kwh`` and the trip after it uses
+``trip_kwh`` of the next stay, so energy charged at one stay carries over to the next.
+At most ``charger_count`` vehicles draw power in any slot, each at most
+``min(vehicle max kW, charger kW)``, and the site total stays within the optional grid
 limit. Power is chosen per slot in steps of ``power_step_kw`` (0.1 kW by default).
 
+**The day repeats**: slots are shared by clock time (minute modulo 1440), so a vehicle
+charging at 07:00 tomorrow morning (the tail of its overnight stay) and another's midday or
+early-evening stay at 07:00 compete for the same chargers. A vehicle's stays must span at
+most 24 h. The site series (``slot_starts_min`` ...) cover one day from the first slot.
+
 Shortage policy (documented choice): the solve is *best effort*, never raising for lack of
-chargers or grid. Each vehicle gets an unmet-energy slack; the objectives are, in strict
-order, least unmet kWh, then least energy cost, then least site peak kW (three SCIP
-solves, each fixing the previous optimum). Any vehicle left short appears in
-``ChargingScheduleResult.shortages`` with the kWh missing and what binds (``chargers``,
-``grid_limit``, ``plug_time``). Malformed input raises ``InputError``.
+chargers or grid. Each stay gets an unmet-energy slack (virtual energy: a stay left short
+is counted, and the next trips are evaluated as if it had been made up, so one shortage is
+not counted again at every later stay); the objectives are, in strict order, least unmet
+kWh, then least energy cost, then least site peak kW (three SCIP solves, each fixing the
+previous optimum). Any vehicle left short appears in ``ChargingScheduleResult.shortages``
+with the kWh missing, the stays concerned, and what binds (``chargers``, ``grid_limit``,
+``plug_time``). Malformed input raises ``InputError``.
 
 Why SCIP and not CP-SAT: the first version was a CP-SAT model; on 4 vehicles sharing one
 7.4 kW charger it did not prove the first stage optimal in 20 s, SCIP (LP relaxation plus
@@ -66,6 +78,91 @@ class ChargingVehicle:
             issues.append(FieldIssue(f"{loc}.max_charge_kw", "must be > 0"))
         if issues:
             raise InputError(f"invalid vehicle {self.vehicle_id!r}", issues=issues)
+
+    def as_duty(self) -> DutyChargingVehicle:
+        """The same vehicle as a one-stay :class:`DutyChargingVehicle`."""
+        stay = PlugInterval(self.arrival_min, self.departure_min, self.soc_needed_kwh)
+        return DutyChargingVehicle(
+            self.vehicle_id, self.soc_arrival_kwh, (stay,), self.battery_kwh, self.max_charge_kw
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PlugInterval:
+    """One stay at the depot, minutes from the first day's 00:00 (may exceed 1440).
+
+    The vehicle must leave with at least ``soc_needed_kwh``; ``trip_kwh`` is the energy the
+    trip(s) since the previous stay's departure used (0 for the first stay).
+    """
+
+    arrival_min: int
+    departure_min: int
+    soc_needed_kwh: float
+    trip_kwh: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class DutyChargingVehicle:
+    """A vehicle with several stays at the depot (midday gaps of a duty, then the night).
+
+    ``soc_arrival_kwh`` is the SoC at the first stay's arrival; later arrivals follow from
+    the charging and the stays' ``trip_kwh``. Stays are in time order, within 24 h.
+    """
+
+    vehicle_id: str
+    soc_arrival_kwh: float
+    intervals: tuple[PlugInterval, ...]
+    battery_kwh: float
+    max_charge_kw: float
+
+    def __post_init__(self) -> None:
+        issues: list[FieldIssue] = []
+        loc = f"vehicles.{self.vehicle_id}"
+        if self.battery_kwh <= 0:
+            issues.append(FieldIssue(f"{loc}.battery_kwh", "must be > 0"))
+        if not 0 <= self.soc_arrival_kwh <= self.battery_kwh:
+            issues.append(FieldIssue(f"{loc}.soc_arrival_kwh", "must be in [0, battery_kwh]"))
+        if self.max_charge_kw <= 0:
+            issues.append(FieldIssue(f"{loc}.max_charge_kw", "must be > 0"))
+        if not self.intervals:
+            issues.append(FieldIssue(f"{loc}.intervals", "must not be empty"))
+        for k, iv in enumerate(self.intervals):
+            at = f"{loc}.intervals[{k}]"
+            if iv.arrival_min < 0:
+                issues.append(FieldIssue(f"{at}.arrival_min", "must be >= 0"))
+            if iv.departure_min <= iv.arrival_min:
+                issues.append(FieldIssue(f"{at}.departure_min", "must be after arrival_min"))
+            if not 0 <= iv.soc_needed_kwh <= self.battery_kwh:
+                issues.append(FieldIssue(f"{at}.soc_needed_kwh", "must be in [0, battery_kwh]"))
+            if k == 0 and iv.trip_kwh != 0:
+                issues.append(FieldIssue(f"{at}.trip_kwh", "must be 0 for the first stay"))
+            if k > 0:
+                prev = self.intervals[k - 1]
+                if iv.arrival_min < prev.departure_min:
+                    issues.append(FieldIssue(f"{at}.arrival_min", "before the previous stay ends"))
+                if not 0 <= iv.trip_kwh <= prev.soc_needed_kwh + 1e-9:
+                    issues.append(
+                        FieldIssue(
+                            f"{at}.trip_kwh",
+                            "must be in [0, previous stay's soc_needed_kwh] "
+                            "(the trip must fit the SoC it leaves with)",
+                        )
+                    )
+        if (
+            self.intervals
+            and self.intervals[-1].departure_min - self.intervals[0].arrival_min > DAY_MIN
+        ):
+            issues.append(FieldIssue(f"{loc}.intervals", "stays must span at most 24 h"))
+        if issues:
+            raise InputError(f"invalid vehicle {self.vehicle_id!r}", issues=issues)
+
+    def needed_kwh(self) -> float:
+        """Least energy to charge so that every stay leaves with its ``soc_needed_kwh``."""
+        need = used = 0.0
+        for iv in self.intervals:
+            used += iv.trip_kwh
+            need = max(need, iv.soc_needed_kwh + used - self.soc_arrival_kwh)
+        return need
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +229,9 @@ class VehicleSchedule:
     delivered_kwh: float
     needed_kwh: float
     unmet_kwh: float
+    #: per stay (one entry per interval of the vehicle; the last is the overnight stay)
+    delivered_by_stay_kwh: tuple[float, ...] = ()
+    unmet_by_stay_kwh: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +242,7 @@ class Shortage:
     unmet_kwh: float
     binding: tuple[str, ...]
     message: str
+    stays: tuple[int, ...] = ()  # indices of the short stays (0-based)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +261,15 @@ class ChargingScheduleResult:
     unmet_kwh: float
     shortages: tuple[Shortage, ...]
     wall_s: float
+    #: energy charged during stays before a vehicle's last one (midday gaps) and the site
+    #: kW those midday stays draw at most in one slot
+    midday_kwh: float = 0.0
+    midday_peak_kw: float = 0.0
+
+    @property
+    def binding(self) -> tuple[str, ...]:
+        """What binds at this site (union over the shortages); empty if none."""
+        return tuple(sorted({b for sh in self.shortages for b in sh.binding}))
 
 
 def _solve_stage(m: Any, objective: Any, time_limit_s: float, seed: int) -> tuple[str, float]:
@@ -179,13 +289,17 @@ def _solve_stage(m: Any, objective: Any, time_limit_s: float, seed: int) -> tupl
 
 def solve_charging_schedule(
     site: ChargingSiteSpec,
-    vehicles: Sequence[ChargingVehicle],
+    vehicles: Sequence[ChargingVehicle | DutyChargingVehicle],
     *,
     power_step_kw: float = 0.1,
     time_limit_s: float = 10.0,
     seed: int = 0,
 ) -> ChargingScheduleResult:
-    """Least-unmet, then cheapest, then lowest-peak charging schedule for one site."""
+    """Least-unmet, then cheapest, then lowest-peak charging schedule for one site.
+
+    ``vehicles`` may mix the overnight form (:class:`ChargingVehicle`) and the multi-stay
+    form (:class:`DutyChargingVehicle`); see the module docstring.
+    """
     t0 = time.perf_counter()
     ids = [v.vehicle_id for v in vehicles]
     if len(set(ids)) != len(ids):
@@ -196,9 +310,15 @@ def solve_charging_schedule(
         return ChargingScheduleResult(
             site.site_id, "optimal", (), (), (), (), 0.0, 0, 0.0, 0.0, (), 0.0
         )
-    first = min(v.arrival_min for v in vehicles) // SLOT_MIN * SLOT_MIN
-    last = max(v.departure_min for v in vehicles)
+    duty = [v.as_duty() if isinstance(v, ChargingVehicle) else v for v in vehicles]
+    first = min(v.intervals[0].arrival_min for v in duty) // SLOT_MIN * SLOT_MIN
+    last = max(v.intervals[-1].departure_min for v in duty)
     starts = list(range(first, last, SLOT_MIN))
+    n_day = min(len(starts), DAY_MIN // SLOT_MIN)  # slots of one day: the clock repeats
+
+    def day_slot(t: int) -> int:
+        return t % n_day if len(starts) > n_day else t
+
     # Units: power in steps of power_step_kw; energy in steps * SLOT hours.
     unit_kwh = power_step_kw * SLOT_MIN / 60.0
     price = [site.price_at(s) for s in starts]
@@ -217,33 +337,44 @@ def solve_charging_schedule(
     power: dict[tuple[int, int], Any] = {}
     on: dict[tuple[int, int], Any] = {}
     unmet: list[Any] = []
-    plugged: list[list[int]] = []
-    for i, v in enumerate(vehicles):
+    plugged: list[list[list[int]]] = []  # vehicle -> stay -> timeline slots
+    pmax_of: list[int] = []
+    for i, v in enumerate(duty):
         pmax = math.floor(min(v.max_charge_kw, site.charger_power_kw) / power_step_kw + 1e-9)
-        slots = [
-            t
-            for t, s in enumerate(starts)
-            if s >= v.arrival_min and s + SLOT_MIN <= v.departure_min
-        ]
-        plugged.append(slots)
-        need = max(0, math.ceil((v.soc_needed_kwh - v.soc_arrival_kwh) / unit_kwh - 1e-9))
-        room = math.floor((v.battery_kwh - v.soc_arrival_kwh) / unit_kwh + 1e-9)
-        for t in slots:
-            power[i, t] = m.IntVar(0, pmax, f"p_{i}_{t}")
-            on[i, t] = m.BoolVar(f"on_{i}_{t}")
-            m.Add(power[i, t] <= pmax * on[i, t])
-        delivered = sum(power[i, t] for t in slots)
-        u = m.IntVar(0, need, f"unmet_{i}")
-        unmet.append(u)
-        m.Add(delivered + u >= need)
-        m.Add(delivered <= room)
+        pmax_of.append(pmax)
+        stays: list[list[int]] = []
+        cum_d: Any = 0
+        cum_u: Any = 0
+        used_kwh = 0.0
+        for k, iv in enumerate(v.intervals):
+            slots = [
+                t
+                for t, s in enumerate(starts)
+                if s >= iv.arrival_min and s + SLOT_MIN <= iv.departure_min
+            ]
+            stays.append(slots)
+            for t in slots:
+                power[i, t] = m.IntVar(0, pmax, f"p_{i}_{t}")
+                on[i, t] = m.BoolVar(f"on_{i}_{t}")
+                m.Add(power[i, t] <= pmax * on[i, t])
+            used_kwh += iv.trip_kwh
+            need = math.ceil((iv.soc_needed_kwh + used_kwh - v.soc_arrival_kwh) / unit_kwh - 1e-9)
+            room = math.floor((v.battery_kwh + used_kwh - v.soc_arrival_kwh) / unit_kwh + 1e-9)
+            u = m.IntVar(0, max(0, need), f"unmet_{i}_{k}")
+            unmet.append(u)
+            cum_d = cum_d + sum(power[i, t] for t in slots)
+            cum_u = cum_u + u
+            if need > 0:
+                m.Add(cum_d + cum_u >= need)  # leaves stay k with its SoC floor
+            m.Add(cum_d <= room)  # never above the battery
+        plugged.append(stays)
     peak = m.NumVar(0, inf, "peak")
-    for t in range(len(starts)):
-        here = [i for i in range(len(vehicles)) if (i, t) in power]
-        if not here:
-            continue
-        m.Add(sum(on[i, t] for i in here) <= site.charger_count)
-        total = sum(power[i, t] for i in here)
+    by_day: dict[int, list[tuple[int, int]]] = {}
+    for i, t in power:
+        by_day.setdefault(day_slot(t), []).append((i, t))
+    for cells in by_day.values():
+        m.Add(sum(on[c] for c in cells) <= site.charger_count)
+        total = sum(power[c] for c in cells)
         if grid_units is not None:
             m.Add(total <= grid_units)
         m.Add(peak >= total)
@@ -257,50 +388,75 @@ def solve_charging_schedule(
         if stage < 2:  # keep this optimum while the next objective is minimised
             m.Add(objective <= best + 1e-6)
     status = "optimal" if all(s == "optimal" for s in statuses) else "feasible"
-    site_units = [0] * len(starts)
-    occ = [0] * len(starts)
+    site_units = [0] * n_day
+    midday_units = [0] * n_day
+    occ = [0] * n_day
     val = {k: round(p.solution_value()) for k, p in power.items()}
-    for (_i, t), pu in val.items():
-        if pu > 0:
-            site_units[t] += pu
-            occ[t] += 1
+    for i, stays in enumerate(plugged):
+        for k, slots in enumerate(stays):
+            for t in slots:
+                if val[i, t] > 0:
+                    site_units[day_slot(t)] += val[i, t]
+                    occ[day_slot(t)] += 1
+                    if k < len(stays) - 1:
+                        midday_units[day_slot(t)] += val[i, t]
     schedules: list[VehicleSchedule] = []
     shortages: list[Shortage] = []
-    for i, v in enumerate(vehicles):
-        rows = tuple((starts[t], val[i, t] * power_step_kw) for t in plugged[i] if val[i, t] > 0)
-        delivered_units = sum(val[i, t] for t in plugged[i])
-        needed_kwh = max(0.0, v.soc_needed_kwh - v.soc_arrival_kwh)
-        short_kwh = max(0.0, needed_kwh - delivered_units * unit_kwh)
-        short_kwh = round(short_kwh, 6)
+    for i, v in enumerate(duty):
+        stays = plugged[i]
+        all_slots = [t for slots in stays for t in slots]
+        rows = tuple((starts[t], val[i, t] * power_step_kw) for t in all_slots if val[i, t] > 0)
+        by_stay = [sum(val[i, t] for t in slots) * unit_kwh for slots in stays]
+        short_by_stay = _shortfalls(v, by_stay)
+        short_kwh = round(sum(short_by_stay), 6)
         schedules.append(
-            VehicleSchedule(v.vehicle_id, rows, delivered_units * unit_kwh, needed_kwh, short_kwh)
-        )
-        if round(unmet[i].solution_value()) > 0:
-            pmax = math.floor(min(v.max_charge_kw, site.charger_power_kw) / power_step_kw + 1e-9)
-            binding: list[str] = []
-            idle = [t for t in plugged[i] if val[i, t] < pmax]
-            if any(occ[t] >= site.charger_count and val[i, t] == 0 for t in idle):
-                binding.append("chargers")
-            if grid_units is not None and any(site_units[t] >= grid_units for t in idle):
-                binding.append("grid_limit")
-            if not idle:
-                binding.append("plug_time")
-            shortages.append(
-                Shortage(
-                    v.vehicle_id,
-                    short_kwh,
-                    tuple(binding),
-                    f"vehicle {v.vehicle_id} leaves {short_kwh:.2f} kWh short of "
-                    f"{v.soc_needed_kwh:.2f} kWh; short: {', '.join(binding) or 'capacity'}",
-                )
+            VehicleSchedule(
+                v.vehicle_id,
+                rows,
+                sum(val[i, t] for t in all_slots) * unit_kwh,
+                v.needed_kwh(),
+                short_kwh,
+                tuple(by_stay),
+                tuple(short_by_stay),
             )
+        )
+        short_stays = tuple(k for k, x in enumerate(short_by_stay) if x > 0)
+        if not short_stays:
+            continue
+        binding: set[str] = set()
+        for k in short_stays:
+            idle = [t for slots in stays[: k + 1] for t in slots if val[i, t] < pmax_of[i]]
+            if any(occ[day_slot(t)] >= site.charger_count and val[i, t] == 0 for t in idle):
+                binding.add("chargers")
+            if grid_units is not None and any(site_units[day_slot(t)] >= grid_units for t in idle):
+                binding.add("grid_limit")
+            if all(val[i, t] >= pmax_of[i] for t in stays[k]):
+                binding.add("plug_time")
+        what = ", ".join(sorted(binding)) or "capacity"
+        where = (
+            ""
+            if len(stays) == 1
+            else " at stay(s) "
+            + ", ".join(f"{k} (leaving {v.intervals[k].departure_min} min)" for k in short_stays)
+        )
+        need_txt = f"{v.intervals[-1].soc_needed_kwh:.2f} kWh" if len(stays) == 1 else "its trips"
+        shortages.append(
+            Shortage(
+                v.vehicle_id,
+                short_kwh,
+                tuple(sorted(binding)),
+                f"vehicle {v.vehicle_id} leaves {short_kwh:.2f} kWh short of "
+                f"{need_txt}{where}; short: {what}",
+                short_stays,
+            )
+        )
     site_kw = tuple(u * power_step_kw for u in site_units)
     energy_cost = sum(val[i, t] * unit_kwh * price[t] for (i, t) in val)
     return ChargingScheduleResult(
         site_id=site.site_id,
         status=status,
         vehicles=tuple(schedules),
-        slot_starts_min=tuple(starts),
+        slot_starts_min=tuple(starts[:n_day]),
         site_kw_by_slot=site_kw,
         occupancy_by_slot=tuple(occ),
         peak_kw=max(site_kw, default=0.0),
@@ -309,4 +465,20 @@ def solve_charging_schedule(
         unmet_kwh=sum(s.unmet_kwh for s in schedules),
         shortages=tuple(shortages),
         wall_s=time.perf_counter() - t0,
+        midday_kwh=sum(midday_units) * unit_kwh,
+        midday_peak_kw=max(midday_units, default=0) * power_step_kw,
     )
+
+
+def _shortfalls(v: DutyChargingVehicle, delivered_by_stay_kwh: Sequence[float]) -> list[float]:
+    """kWh each stay leaves below its floor, the next trips evaluated as if made up."""
+    soc = v.soc_arrival_kwh
+    out: list[float] = []
+    for k, (iv, e) in enumerate(zip(v.intervals, delivered_by_stay_kwh, strict=True)):
+        if k:
+            soc -= iv.trip_kwh
+        soc += e
+        short = max(0.0, iv.soc_needed_kwh - soc)
+        out.append(round(short, 6) if short > 1e-6 else 0.0)
+        soc = max(soc, iv.soc_needed_kwh)
+    return out

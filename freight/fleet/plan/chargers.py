@@ -1,22 +1,30 @@
-"""Depot charger sizing: power class and count per site, checked by the overnight schedule.
+"""Depot charger sizing: power class and count per site, checked by the site's schedule.
 
 For each candidate class (power kW, AC or DC) the count starts at the larger of the policy
 floor ``ceil(plug-in vehicles / 4)`` and an energy lower bound (``need kWh / (kW x hours of
-the overnight window)``), grows until :func:`solve_charging_schedule` restores every vehicle
-(then a bisection finds the least such count), then keeps adding chargers while the yearly
-cost (annualised chargers + energy at the time-of-use tariff) still falls. The cheapest class
-wins (ties: lower power). Classes whose cost lower bound is already above the best are
-skipped. If no count up to one charger per vehicle restores the fleet, the class with the
-least shortage is kept and the shortage is reported (``short_kwh``, ``binding``).
+the charging window)``, the window capped at 24 h), grows until the schedule restores every
+vehicle (then a bisection finds the least such count), then keeps adding chargers while the
+yearly cost (annualised chargers + energy at the time-of-use tariff) still falls. The
+cheapest class wins (ties: lower power). Classes whose cost lower bound is already above
+the best are skipped. If no count up to one charger per vehicle restores the fleet, the
+class with the least shortage is kept and the shortage is reported (``short_kwh``,
+``binding``).
 
-**Schedules.** CP-SAT (:func:`solve_charging_schedule`) needs seconds to minutes even on
+**Midday stays** (issue #7): a vehicle whose duty needs charging between two trips
+(:class:`MiddayStay`, recorded by ``duties.py``) is plugged during those gaps too; each gap
+must bring it to the SoC the rest of its day needs. Midday and overnight stays share the
+site's chargers by clock time (the day repeats: tomorrow 07:00 is today 07:00), see
+:mod:`freight.fleet.charging_schedule`.
+
+**Schedules.** The MIP (:func:`solve_charging_schedule`) needs seconds to minutes even on
 a handful of vehicles when the site is tight, far too slow for the search over classes and
 counts on hundreds of vehicles. The search therefore evaluates each (class, count) with
-:func:`greedy_schedule`, a *constructive* schedule (least flexible vehicle first, cheapest
+:func:`greedy_site_schedule`, a *constructive* schedule (least flexible stay first, cheapest
 free slots at full power): whatever it builds respects the charger count and every
 vehicle's power, so "no shortage" is proven by a real schedule (a shortage it reports is
-conservative: more chargers are added). The chosen configuration of a site with at most
-``CP_SAT_MAX_VEHICLES`` vehicles is then re-scheduled by CP-SAT (least unmet kWh, then
+conservative: more chargers are added). Each midday stay charges exactly what it must
+(the rest waits for the cheaper night). The chosen configuration of a site with at most
+``CP_SAT_MAX_VEHICLES`` vehicles is then re-scheduled by the MIP (least unmet kWh, then
 cost, then peak kW), whose answer replaces the greedy one only if it is at least as good.
 """
 
@@ -29,13 +37,17 @@ from dataclasses import dataclass
 
 from freight.errors import SolverError
 from freight.fleet.charging_schedule import (
+    DAY_MIN,
     SLOT_MIN,
     ChargingSiteSpec,
     ChargingVehicle,
+    DutyChargingVehicle,
+    PlugInterval,
     TariffPeriod,
     solve_charging_schedule,
 )
 from freight.fleet.plan.defaults import ChargerClass
+from freight.fleet.plan.duties import Duty
 
 CP_SAT_MAX_VEHICLES = 16
 #: Search stops after this many schedule evaluations per class (safety on huge sites).
@@ -43,8 +55,30 @@ MAX_EVALS_PER_CLASS = 40
 
 
 @dataclass(frozen=True, slots=True)
+class MiddayStay:
+    """A gap between two trips of a duty at the depot, in minutes of the day.
+
+    The vehicle arrives with ``soc_arrival_kwh`` (every earlier stay having charged exactly
+    what it must) and leaves with at least ``soc_needed_kwh``.
+    """
+
+    arrival_min: int
+    departure_min: int
+    soc_arrival_kwh: float
+    soc_needed_kwh: float
+
+    @property
+    def need_kwh(self) -> float:
+        return max(0.0, self.soc_needed_kwh - self.soc_arrival_kwh)
+
+
+@dataclass(frozen=True, slots=True)
 class OvernightNeed:
-    """A vehicle back at its depot: plugged from ``arrival_min`` to ``departure_min``."""
+    """A vehicle back at its depot: plugged from ``arrival_min`` to ``departure_min``.
+
+    ``midday`` lists the gaps of its duty (in time order, before ``arrival_min``) in which it
+    must also charge; ``soc_arrival_kwh`` assumes those stays charged exactly their need.
+    """
 
     vehicle_id: str
     arrival_min: int
@@ -54,22 +88,97 @@ class OvernightNeed:
     battery_kwh: float
     ac_max_kw: float
     dc_max_kw: float
+    midday: tuple[MiddayStay, ...] = ()
+
+    @property
+    def overnight_kwh(self) -> float:
+        return max(0.0, self.soc_needed_kwh - self.soc_arrival_kwh)
+
+    @property
+    def midday_kwh(self) -> float:
+        return sum(m.need_kwh for m in self.midday)
 
     @property
     def need_kwh(self) -> float:
-        return max(0.0, self.soc_needed_kwh - self.soc_arrival_kwh)
+        """Energy to charge over the whole day (midday stays + night)."""
+        return self.overnight_kwh + self.midday_kwh
 
-    def for_class(self, c: ChargerClass) -> ChargingVehicle:
-        kw = self.ac_max_kw if c.kind == "ac" else self.dc_max_kw
-        return ChargingVehicle(
-            self.vehicle_id,
-            self.arrival_min,
-            self.departure_min,
-            self.soc_arrival_kwh,
-            self.soc_needed_kwh,
-            self.battery_kwh,
-            min(kw, c.power_kw),
+    @property
+    def first_arrival_min(self) -> int:
+        return self.midday[0].arrival_min if self.midday else self.arrival_min
+
+    def stays(self) -> list[tuple[int, int, float, bool]]:
+        """(arrival, departure, kWh to charge, is midday) of every stay, in time order."""
+        out = [(m.arrival_min, m.departure_min, m.need_kwh, True) for m in self.midday]
+        return out + [(self.arrival_min, self.departure_min, self.overnight_kwh, False)]
+
+    def charge_kw(self, c: ChargerClass) -> float:
+        return min(self.ac_max_kw if c.kind == "ac" else self.dc_max_kw, c.power_kw)
+
+    def for_class(self, c: ChargerClass) -> ChargingVehicle | DutyChargingVehicle:
+        """The schedule's vehicle on chargers of class ``c`` (multi-stay if ``midday``)."""
+        kw = self.charge_kw(c)
+        if not self.midday:
+            return ChargingVehicle(
+                self.vehicle_id,
+                self.arrival_min,
+                self.departure_min,
+                self.soc_arrival_kwh,
+                self.soc_needed_kwh,
+                self.battery_kwh,
+                kw,
+            )
+        stays: list[PlugInterval] = []
+        prev_needed = 0.0
+        for k, m in enumerate(self.midday):
+            trip = 0.0 if k == 0 else max(0.0, prev_needed - m.soc_arrival_kwh)
+            stays.append(PlugInterval(m.arrival_min, m.departure_min, m.soc_needed_kwh, trip))
+            prev_needed = m.soc_needed_kwh
+        last_trip = max(0.0, prev_needed - self.soc_arrival_kwh)
+        stays.append(
+            PlugInterval(self.arrival_min, self.departure_min, self.soc_needed_kwh, last_trip)
         )
+        return DutyChargingVehicle(
+            self.vehicle_id, self.midday[0].soc_arrival_kwh, tuple(stays), self.battery_kwh, kw
+        )
+
+
+def need_for_duty(
+    vehicle_id: str,
+    duty: Duty,
+    *,
+    battery_kwh: float,
+    ac_max_kw: float,
+    dc_max_kw: float,
+    soc_arrival_kwh: float | None = None,
+    departure_min: int | None = None,
+) -> OvernightNeed:
+    """The charging need of a BEV duty: its midday stays (``duty.midday``) and the night
+    from its last return to its first departure tomorrow (``departure_min``, default
+    ``1440 + start``), back to a full battery. ``soc_arrival_kwh`` defaults to full minus
+    the duty's energy plus its midday charges."""
+    full = battery_kwh
+    midday = tuple(
+        MiddayStay(
+            math.ceil(m.arrival_min - 1e-9),  # whole minutes inside the gap
+            math.floor(m.departure_min + 1e-9),
+            round(full - m.below_full_kwh, 3),
+            round(min(full, full - m.below_full_kwh + m.charge_kwh), 3),
+        )
+        for m in duty.midday
+    )
+    soc = full - duty.energy_kwh + duty.midday_kwh if soc_arrival_kwh is None else soc_arrival_kwh
+    return OvernightNeed(
+        vehicle_id,
+        math.ceil(duty.end_min),
+        DAY_MIN + math.floor(duty.start_min) if departure_min is None else departure_min,
+        round(max(0.0, min(full, soc)), 3),
+        full,
+        full,
+        ac_max_kw,
+        dc_max_kw,
+        midday,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +195,8 @@ class SiteEvaluation:
     binding: tuple[str, ...]
     cost_cny_per_year: float
     method: str = "greedy"
+    midday_kwh: float = 0.0  # charged in midday stays (part of energy_kwh)
+    midday_peak_kw: float = 0.0  # most site kW drawn by midday stays in one slot
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,57 +208,106 @@ class SiteChoice:
     evaluated: tuple[SiteEvaluation, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class GreedySchedule:
+    """A site's greedy schedule; slot keys are clock minutes of the day (start % 1440)."""
+
+    kw_by_slot: dict[int, float]
+    used_by_slot: dict[int, int]
+    delivered_kwh: float
+    cost_cny: float
+    short_kwh: float
+    binding: tuple[str, ...]
+    midday_kwh: float
+    midday_kw_by_slot: dict[int, float]
+    #: (vehicle id, stay index in ``OvernightNeed.stays()``) -> ((slot start, kW), ...)
+    slots_by_stay: dict[tuple[str, int], tuple[tuple[int, float], ...]]
+
+
+def _stay_slots(arrival_min: int, departure_min: int) -> list[int]:
+    """Starts of the whole 15-minute slots inside ``[arrival, departure]``."""
+    first = -(-arrival_min // SLOT_MIN) * SLOT_MIN
+    return list(range(first, departure_min - SLOT_MIN + 1, SLOT_MIN))
+
+
+def _window_slots(active: Sequence[OvernightNeed]) -> int:
+    """15-min slots from the first arrival to the last departure, at most one day."""
+    first = min(n.first_arrival_min for n in active) // SLOT_MIN * SLOT_MIN
+    span = max(n.departure_min for n in active) - first
+    return max(1, min(DAY_MIN // SLOT_MIN, math.ceil(span / SLOT_MIN)))
+
+
+def greedy_site_schedule(
+    needs: Sequence[OvernightNeed],
+    c: ChargerClass,
+    count: int,
+    tariff: tuple[TariffPeriod, ...],
+) -> GreedySchedule:
+    """A valid schedule built greedily (sound: it never exceeds ``count`` chargers in a
+    clock slot nor a vehicle's power): least flexible stay first (midday and overnight
+    stays alike), each takes its cheapest free 15-minute slots (earlier first on equal
+    price) at full power until it has its need."""
+    spec = ChargingSiteSpec("greedy", max(0, count), c.power_kw, None, tariff)
+    h = SLOT_MIN / 60.0
+    used: dict[int, int] = defaultdict(int)
+    kw: dict[int, float] = defaultdict(float)
+    midday_kw: dict[int, float] = defaultdict(float)
+    delivered = cost = short = midday = 0.0
+    binding: set[str] = set()
+    taken: dict[tuple[str, int], tuple[tuple[int, float], ...]] = {}
+    jobs: list[tuple[float, str, int, list[int], float, float, bool]] = []
+    for n in needs:
+        pmax = n.charge_kw(c)
+        for k, (arr, dep, need, is_midday) in enumerate(n.stays()):
+            if need <= 1e-9:
+                continue
+            slots = _stay_slots(arr, dep)
+            jobs.append(
+                (len(slots) * pmax * h - need, n.vehicle_id, k, slots, need, pmax, is_midday)
+            )
+    jobs.sort(key=lambda j: (j[0], j[1], j[2]))
+    for _slack, vid, k, slots, need, pmax, is_midday in jobs:
+        left = need
+        rows: list[tuple[int, float]] = []
+        for t in sorted(slots, key=lambda t: (spec.price_at(t), t)):
+            if left <= 1e-9:
+                break
+            key = t % DAY_MIN
+            if used[key] >= count:
+                continue
+            e = min(left, pmax * h)
+            used[key] += 1
+            kw[key] += e / h
+            if is_midday:
+                midday_kw[key] += e / h
+                midday += e
+            cost += e * spec.price_at(t)
+            delivered += e
+            left -= e
+            rows.append((t, e / h))
+        taken[vid, k] = tuple(sorted(rows))
+        if left > 1e-9:
+            short += left
+            if len(slots) * pmax * h < need - 1e-9:
+                binding.add("plug_time")
+            else:
+                binding.add("chargers")
+    return GreedySchedule(
+        dict(kw), dict(used), delivered, cost, short, tuple(sorted(binding)), midday,
+        dict(midday_kw), taken,
+    )  # fmt: skip
+
+
 def greedy_schedule(
     needs: Sequence[OvernightNeed],
     c: ChargerClass,
     count: int,
     tariff: tuple[TariffPeriod, ...],
 ) -> tuple[dict[int, float], dict[int, int], float, float, float, tuple[str, ...]]:
-    """A valid overnight schedule built greedily (sound: it never exceeds ``count`` chargers
-    in a slot nor a vehicle's power): least flexible vehicle first, each takes its cheapest
-    free 15-minute slots (earlier first on equal price) at full power until it is full.
-
-    Returns (site kW by slot start, occupancy by slot start, delivered kWh, energy cost CNY,
-    short kWh, binding reasons).
-    """
-    spec = ChargingSiteSpec("greedy", max(0, count), c.power_kw, None, tariff)
-    h = SLOT_MIN / 60.0
-    used: dict[int, int] = defaultdict(int)
-    kw: dict[int, float] = defaultdict(float)
-    delivered = cost = short = 0.0
-    binding: set[str] = set()
-    active = [n for n in needs if n.need_kwh > 1e-9]
-
-    def window(n: OvernightNeed) -> list[int]:
-        first = -(-n.arrival_min // SLOT_MIN) * SLOT_MIN
-        return list(range(first, n.departure_min - SLOT_MIN + 1, SLOT_MIN))
-
-    def slack(n: OvernightNeed) -> tuple[float, str]:
-        pmax = n.for_class(c).max_charge_kw
-        return (len(window(n)) * pmax * h - n.need_kwh, n.vehicle_id)
-
-    for n in sorted(active, key=slack):
-        pmax = n.for_class(c).max_charge_kw
-        left = n.need_kwh
-        slots = window(n)
-        for t in sorted(slots, key=lambda t: (spec.price_at(t), t)):
-            if left <= 1e-9:
-                break
-            if used[t] >= count:
-                continue
-            e = min(left, pmax * h)
-            used[t] += 1
-            kw[t] += e / h
-            cost += e * spec.price_at(t)
-            delivered += e
-            left -= e
-        if left > 1e-9:
-            short += left
-            if len(slots) * pmax * h < n.need_kwh - 1e-9:
-                binding.add("plug_time")
-            else:
-                binding.add("chargers")
-    return dict(kw), dict(used), delivered, cost, short, tuple(sorted(binding))
+    """:func:`greedy_site_schedule` as a tuple (site kW by clock slot, occupancy by clock
+    slot, delivered kWh, energy cost CNY, short kWh, binding reasons)."""
+    g = greedy_site_schedule(needs, c, count, tariff)
+    return g.kw_by_slot, g.used_by_slot, g.delivered_kwh, g.cost_cny, g.short_kwh, g.binding
 
 
 def evaluate_site(
@@ -160,26 +320,26 @@ def evaluate_site(
     annual_charger_cny: float,
     energy_days_per_year: float,
 ) -> SiteEvaluation:
-    """The site's night with ``count`` chargers of class ``c`` (greedy valid schedule)."""
-    kw, used, energy, cost, short, binding = greedy_schedule(needs, c, count, tariff)
+    """The site's day with ``count`` chargers of class ``c`` (greedy valid schedule)."""
+    g = greedy_site_schedule(needs, c, count, tariff)
     active = [n for n in needs if n.need_kwh > 1e-9]
     if active and count:
-        first = min(n.arrival_min for n in active) // SLOT_MIN * SLOT_MIN
-        slots = max(1, math.ceil((max(n.departure_min for n in active) - first) / SLOT_MIN))
-        occupancy = sum(used.values()) / (count * slots)
+        occupancy = sum(g.used_by_slot.values()) / (count * _window_slots(active))
     else:
         occupancy = 0.0
     return SiteEvaluation(
         power_kw=c.power_kw,
         count=count,
-        peak_kw=round(max(kw.values(), default=0.0), 3),
-        energy_kwh=round(energy, 3),
+        peak_kw=round(max(g.kw_by_slot.values(), default=0.0), 3),
+        energy_kwh=round(g.delivered_kwh, 3),
         occupancy=round(occupancy, 4),
-        energy_cost_cny=round(cost, 2),
-        short_kwh=round(short, 3),
-        binding=binding,
-        cost_cny_per_year=round(count * annual_charger_cny + cost * energy_days_per_year, 2),
+        energy_cost_cny=round(g.cost_cny, 2),
+        short_kwh=round(g.short_kwh, 3),
+        binding=g.binding,
+        cost_cny_per_year=round(count * annual_charger_cny + g.cost_cny * energy_days_per_year, 2),
         method="greedy",
+        midday_kwh=round(g.midday_kwh, 3),
+        midday_peak_kw=round(max(g.midday_kw_by_slot.values(), default=0.0), 3),
     )
 
 
@@ -213,9 +373,8 @@ def refine_with_cp_sat(
         return e
     if res.unmet_kwh > e.short_kwh + 1e-6 or (res.unmet_kwh > 1e-6 and e.short_kwh <= 1e-6):
         return e
-    first = res.slot_starts_min[0] if res.slot_starts_min else 0
-    slots = max(1, math.ceil((max(n.departure_min for n in active) - first) / SLOT_MIN))
-    binding = sorted({b for sh in res.shortages for b in sh.binding})
+    slots = _window_slots(active)
+    binding = res.binding
     return SiteEvaluation(
         power_kw=c.power_kw,
         count=e.count,
@@ -229,6 +388,8 @@ def refine_with_cp_sat(
             e.count * annual_charger_cny + res.energy_cost_cny * energy_days_per_year, 2
         ),
         method=f"cp-sat ({res.status})",
+        midday_kwh=round(res.midday_kwh, 3),
+        midday_peak_kw=round(res.midday_peak_kw, 3),
     )
 
 
@@ -251,11 +412,8 @@ def choose_site_chargers(
     active = [n for n in needs if n.need_kwh > 1e-9]
     cap = max(floor_n, len(active))
     need_kwh = sum(n.need_kwh for n in active)
-    window_h = (
-        (max(n.departure_min for n in active) - min(n.arrival_min for n in active)) / 60.0
-        if active
-        else 1.0
-    )
+    # every kWh is charged inside the site's window, at most one day (the clock repeats)
+    window_h = _window_slots(active) * SLOT_MIN / 60.0 if active else 1.0
     min_price = min((p.cny_per_kwh for p in tariff), default=0.0)
     evaluated: list[SiteEvaluation] = []
     best: SiteEvaluation | None = None
@@ -278,9 +436,7 @@ def choose_site_chargers(
         return b is None or (a.cost_cny_per_year, a.power_kw) < (b.cost_cny_per_year, b.power_kw)
 
     for c in sorted(classes, key=lambda x: x.power_kw):
-        kw = min(
-            c.power_kw, max((n.for_class(c).max_charge_kw for n in active), default=c.power_kw)
-        )
+        kw = min(c.power_kw, max((n.charge_kw(c) for n in active), default=c.power_kw))
         n_lb = max(floor_n, math.ceil(need_kwh / max(1e-9, kw * window_h) - 1e-9))
         n_lb = min(n_lb, cap)
         lb_cost = n_lb * c.capex_cny * annual_factor + need_kwh * min_price * energy_days_per_year
