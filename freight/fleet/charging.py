@@ -242,8 +242,12 @@ def schedule_route(
         layer = _pareto(nxt)
         if not layer:
             return None
-    best = min(layer, key=lambda x: (x.km, x.t))
-    return _build_plan(problem, vt, pts, load, best)
+    if vt.cost_per_hour_cny <= 0 or len(layer) == 1:
+        best = min(layer, key=lambda x: (x.km, x.t))
+        return _build_plan(problem, vt, pts, load, best)
+    # paid time counts: the cheapest label once its departure is pushed forward
+    plans = [_build_plan(problem, vt, pts, load, lab) for lab in layer]
+    return min(plans, key=lambda p: (p.cost_cny, p.distance_km, p.end_min))
 
 
 def _build_plan(
@@ -274,15 +278,13 @@ def _build_plan(
             )
     start = chain[0].t
     end = chain[-1].arrive
-    # leave later instead of waiting at the first stop (same schedule from then on)
-    if visits and isinstance(visits[0], StopVisit):
-        v0 = visits[0]
-        wait = v0.start_min - v0.arrive_min
-        if wait > 0:
-            start += wait
-            visits[0] = StopVisit(
-                v0.stop_id, v0.start_min, v0.start_min, v0.depart_min, v0.soc_kwh, v0.load_kg
-            )
+    closes = [
+        problem.stops[problem.index_of(v.stop_id) - first_stop].window_close_min
+        if isinstance(v, StopVisit)
+        else math.inf
+        for v in visits
+    ]
+    start, visits = _push_forward(start, end, visits, closes, latest_return(problem, vt))
     km = energy = 0.0
     here = pts[0]
     kg = load[0]
@@ -306,11 +308,51 @@ def _build_plan(
         energy += d * (vt.kwh_per_km + per_t * on_board)
         here = to
     return RoutePlan(
-        vt.id,
-        start,
-        end,
-        tuple(visits),
-        km,
-        energy,
-        vt.fixed_cost_cny + vt.cost_per_km_cny * km,
+        vt.id, start, end, tuple(visits), km, energy, vt.route_cost_cny(km, end - start)
     )
+
+
+def _push_forward(
+    start_min: float,
+    end_min: float,
+    visits: list[Visit],
+    window_close_min: list[float],
+    latest_return_min: float,
+) -> tuple[float, list[Visit]]:
+    """Leave the depot as late as the schedule allows, so waiting turns into later departure.
+
+    Classic forward time slack (Savelsbergh 1992) of the departure: shifting it by ``d``
+    delays every later point until the waiting in between absorbs the shift, so
+    ``d <= min_k (close_k - start_k + waiting at points 1..k)``, capped by the total waiting
+    (beyond it the return moves too and the duration no longer falls). Only the stops
+    before the first charging visit move: the plug reservations (``ChargerBook``) and
+    everything from the first charge on stay as scheduled. ``window_close_min[k]`` is the
+    latest service start at ``visits[k]``. Returns (departure, visits).
+    """
+    head = 0
+    while head < len(visits) and isinstance(visits[head], StopVisit):
+        head += 1
+    if head == 0:
+        return start_min, visits
+    waited = 0.0
+    slack = math.inf
+    for v, close in zip(visits[:head], window_close_min, strict=False):
+        waited += v.start_min - v.arrive_min
+        slack = min(slack, close - v.start_min + waited)
+    if head == len(visits):
+        slack = min(slack, latest_return_min - end_min + waited)
+    delta = min(slack, waited)
+    if delta <= EPS:
+        return start_min, visits
+    out = list(visits)
+    shift = delta  # how much the arrival at the current point moves
+    for k in range(head):
+        v = out[k]
+        assert isinstance(v, StopVisit)
+        wait = v.start_min - v.arrive_min
+        arrive = v.arrive_min + shift
+        shift = max(0.0, shift - wait)
+        out[k] = StopVisit(
+            v.stop_id, arrive, v.start_min + shift, v.depart_min + shift, v.soc_kwh, v.load_kg
+        )
+    return start_min + delta, out

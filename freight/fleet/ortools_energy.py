@@ -4,7 +4,8 @@ The search model of ``Method.ORTOOLS_ENERGY``: one ``pywrapcp`` routing model wi
 
 * capacity dimensions ``kg`` and ``m3`` (per-vehicle capacities), a ``time`` dimension
   (travel + service, waiting as slack, stop windows, shift start/end and depot hours as
-  cumul bounds), fixed cost per vehicle and ``cost_per_km`` per vehicle as arc cost;
+  cumul bounds), fixed cost per vehicle, ``cost_per_km`` per vehicle as arc cost and
+  ``cost_per_hour`` as a span cost on the time dimension (route duration);
 * refrigeration as vehicle-node compatibility (refrigerated stops drop ordinary vehicles
   from their ``VehicleVar`` domain);
 * optional stops (disjunction with a penalty ten times any route cost: serve first, then
@@ -246,7 +247,10 @@ def _build(
         m3[nd + k] = math.ceil(problem.stops[i].demand_m3 * L_PER_M3 - 1e-6)
     max_fixed = max(vt.fixed_cost_cny for vt in types)
     max_cpk = max(vt.cost_per_km_cny for vt in types)
-    route_bound = (max_fixed + max_cpk * 4 * float(km.max(initial=0.0))) * COST_PER_CNY
+    max_cph = max(vt.cost_per_hour_cny for vt in types)
+    route_bound = (
+        max_fixed + max_cpk * 4 * float(km.max(initial=0.0)) + max_cph * 24
+    ) * COST_PER_CNY
     prize = int(min(1e14, 10 * route_bound + 1e7))
     return _Model(
         loc, nd, stops, site_of, level_wh, charge_s, dist_m, time_s, energy, windows, kg, m3,
@@ -344,8 +348,12 @@ def search_ortools_energy(
                 routing.VehicleVar(idx).RemoveValues(no_battery)
     for v, vt in enumerate(vehicles):
         depart_s, return_s = shift_bounds_s(problem, vt)
+        # the departure is a range from the shift start: a span cost moves it later
         tdim.CumulVar(routing.Start(v)).SetRange(depart_s, _HORIZON_S)
         tdim.CumulVar(routing.End(v)).SetRange(0, return_s)
+        span_cost = round(vt.cost_per_hour_cny * COST_PER_CNY / (60 * S_PER_MIN))
+        if span_cost > 0:  # paid route time: departure to return, waiting included
+            tdim.SetSpanCostCoefficientForVehicle(span_cost, v)
 
     deadline = t_start + time_s
     sp = pywrapcp.DefaultRoutingSearchParameters()
@@ -603,10 +611,13 @@ def _model_cost(
         return None
     cap = _UNLIMITED if vt.battery_kwh is None else math.floor(vt.usable_kwh * WH_PER_KWH + 1e-6)
     e = m.energy_wh[vt.id]
-    t, end_by = shift_bounds_s(problem, vt)
+    t0, end_by = shift_bounds_s(problem, vt)
+    t = t0
     deficit = 0
     here = depot
     km_m = 0
+    waited = 0  # waiting so far, and the forward slack of the departure (Savelsbergh)
+    slack = _UNLIMITED
     for node in [*path, depot]:
         deficit += int(e[here, node])
         t += int(m.time_s[here, node])
@@ -614,14 +625,18 @@ def _model_cost(
         if node == depot:
             if t > end_by:
                 return None
+            slack = min(slack, end_by - t + waited)
         else:
             lo, hi = m.windows[node]
+            waited += max(0, lo - t)
             t = max(t, lo)
             if t > hi:
                 return None
+            slack = min(slack, hi - t + waited)
             if node >= fc and deficit < m.level_wh[node - fc]:
                 return None
         if not 0 <= deficit <= cap:
             return None
         here = node
-    return vt.fixed_cost_cny + vt.cost_per_km_cny * km_m / M_PER_KM
+    duration_s = t - t0 - min(waited, slack)  # departure pushed as late as it helps
+    return vt.route_cost_cny(km_m / M_PER_KM, duration_s / S_PER_MIN)

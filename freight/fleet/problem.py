@@ -98,6 +98,9 @@ class VehicleType:
     refrigerated: bool
     shift_start_min: float
     shift_end_min: float
+    #: Cost per hour of route duration, depot departure to return, waiting included (the
+    #: driver's paid time). 0 (default): routes cost fixed + per-km only.
+    cost_per_hour_cny: float = 0.0
 
     def __post_init__(self) -> None:
         w = f"VehicleType {self.id!r}"
@@ -115,6 +118,11 @@ class VehicleType:
         _check(self.kwh_per_km_per_tonne >= 0, w, "kwh_per_km_per_tonne must be >= 0")
         _check(self.fixed_cost_cny >= 0, w, "fixed_cost_cny must be >= 0")
         _check(self.cost_per_km_cny >= 0, w, "cost_per_km_cny must be >= 0")
+        _check(
+            math.isfinite(self.cost_per_hour_cny) and self.cost_per_hour_cny >= 0,
+            w,
+            f"cost_per_hour_cny must be a finite number >= 0, got {self.cost_per_hour_cny}",
+        )
         _check(
             self.shift_start_min <= self.shift_end_min,
             w,
@@ -135,6 +143,14 @@ class VehicleType:
     def leg_kwh(self, km: float, load_kg: float) -> float:
         """Energy of a leg of ``km`` with ``load_kg`` on board (issue-4 reference formula)."""
         return km * (self.kwh_per_km + self.kwh_per_km_per_tonne * load_kg / 1000.0)
+
+    def route_cost_cny(self, km: float, duration_min: float) -> float:
+        """Cost of one route: fixed + per km + per hour of duration (waiting included)."""
+        return (
+            self.fixed_cost_cny
+            + self.cost_per_km_cny * km
+            + self.cost_per_hour_cny * duration_min / 60.0
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -507,6 +523,7 @@ def parse_problem(data: Any) -> FleetProblem:
         kpt = r.num(o, "kwh_per_km_per_tonne", p, default=0.0)
         fixed = r.num(o, "fixed_cost_cny", p, default=0.0)
         cpk = r.num(o, "cost_per_km_cny", p, default=0.0)
+        cph = r.num(o, "cost_per_hour_cny", p, default=0.0)
         refr = r.bool_(o, "refrigerated", p)
         s0 = r.time(o.get("shift_start"), f"{p}.shift_start", dep.open_min if dep else 0.0)
         s1 = r.time(o.get("shift_end"), f"{p}.shift_end", dep.close_min if dep else 1440.0)
@@ -516,7 +533,7 @@ def parse_problem(data: Any) -> FleetProblem:
                 f"shift starts {format_hhmm(s0)} after it ends {format_hhmm(s1)}",
             )
             continue
-        vals = (cnt, cap_kg, cap_m3, min_soc, kpk, kpt, fixed, cpk, s0, s1)
+        vals = (cnt, cap_kg, cap_m3, min_soc, kpk, kpt, fixed, cpk, s0, s1, cph)
         if vid and dep and all(x is not None for x in vals):
             vt = _construct(
                 issues,
@@ -536,6 +553,7 @@ def parse_problem(data: Any) -> FleetProblem:
                 refr,
                 s0,
                 s1,
+                cph,
             )
             if vt is not None:
                 vts.append(vt)
@@ -682,6 +700,7 @@ def problem_to_dict(p: FleetProblem) -> dict[str, Any]:
                 "kwh_per_km_per_tonne": v.kwh_per_km_per_tonne,
                 "fixed_cost_cny": v.fixed_cost_cny,
                 "cost_per_km_cny": v.cost_per_km_cny,
+                "cost_per_hour_cny": v.cost_per_hour_cny,
                 "refrigerated": v.refrigerated,
                 "shift_start": format_hhmm(v.shift_start_min),
                 "shift_end": format_hhmm(v.shift_end_min),

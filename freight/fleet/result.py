@@ -63,6 +63,16 @@ class RoutePlan:
     cost_cny: float
 
     @property
+    def duration_min(self) -> float:
+        """Minutes from leaving the depot to returning, waiting included (paid time)."""
+        return self.end_min - self.start_min
+
+    @property
+    def waiting_min(self) -> float:
+        """Minutes spent waiting for windows or plugs (arrival to service/charge start)."""
+        return sum(v.start_min - v.arrive_min for v in self.visits)
+
+    @property
     def stop_ids(self) -> tuple[str, ...]:
         return tuple(v.stop_id for v in self.visits if isinstance(v, StopVisit))
 
@@ -148,6 +158,8 @@ def _route_dict(r: RoutePlan) -> dict[str, Any]:
         "end": format_hhmm(r.end_min),
         "start_min": r.start_min,
         "end_min": r.end_min,
+        "duration_min": r.duration_min,
+        "waiting_min": r.waiting_min,
         "visits": visits,
         "distance_km": r.distance_km,
         "energy_kwh": r.energy_kwh,

@@ -5,10 +5,12 @@ Pipeline (``solve_fleet``):
 1. Screen each stop alone on every vehicle type (with charging): stops no vehicle can serve
    even alone are reported unserved with the reason, the rest go to the search.
 2. Routing search on a conservative model with PyVRP 0.14 (or OR-Tools routing): kg and m3
-   capacities, windows, shifts and depot hours, fixed and per-km costs, one profile per
-   refrigeration class (prohibitive arcs into refrigerated stops for ordinary vehicles),
-   optional stops with a prize far above any route cost (serve first, then cost), and the
-   battery as a route-length cap valid at full load (so search routes never need charging).
+   capacities, windows, shifts and depot hours, fixed, per-km and per-hour (route duration)
+   costs, one profile per refrigeration class (prohibitive arcs into refrigerated stops for
+   ordinary vehicles), optional stops with a prize far above any route cost (serve first,
+   then cost), and the battery as a route-length cap valid at full load (so search routes
+   never need charging). A per-hour cost makes routes compact in time: the engines choose
+   the departure that minimises duration, and ``schedule_route`` pushes it forward too.
 3. Schedule every route exactly (``charging.schedule_route``), queueing for plugs that
    earlier routes reserved; routes that fail lose stops until they pass.
 4. Repair: re-insert every left-out stop at its cheapest position in any route or on a new
@@ -77,6 +79,10 @@ class RouterParams:
 WARM_START_MAX_STOPS = 1500
 #: Zones up to this size stop PyVRP after 5,000 iterations without improvement.
 TINY_STOPS = 30
+#: Solutions the OR-Tools warm start may take when routes pay per hour (span cost): on
+#: nine sampled 2035 parts (issue #7) 100 kept the cost within 0.05 % of the full descent
+#: in 40-60 % of its time.
+WARM_SPAN_SOLUTIONS = 100
 #: Largest zone searched in two energy-cap variants (each with half the time).
 VARIANTS_MAX_STOPS = 800
 
@@ -86,10 +92,17 @@ _S_PER_MIN = 60
 _G_PER_KG = 1000
 _L_PER_M3 = 1000
 _COST_PER_CNY = 100_000  # milli-fen: per-metre costs stay integral to 0.001 fen
+_S_PER_H = 3600
+
+
+def _unit_duration_cost(vt: VehicleType) -> int:
+    """Integer cost per second of route duration (40 CNY/h -> 1111, 0.01 % rounding)."""
+    return round(vt.cost_per_hour_cny * _COST_PER_CNY / _S_PER_H)
 
 
 def solve_fleet(problem: FleetProblem, params: RouterParams | None = None) -> FleetResult:
-    """Route ``problem``: serve every stop possible, then minimise fixed + per-km cost.
+    """Route ``problem``: serve every stop possible, then minimise fixed + per-km cost
+    + per-hour cost of each route's duration (departure to return, waiting included).
 
     >>> from freight.fleet.problem import parse_problem
     >>> p = parse_problem({"speed_kmh": 30,
@@ -322,7 +335,19 @@ def _solve_zone(
             # less on small problems (GLS runs to its limit)
             share = 0.25 if len(stops) <= 300 else 0.75
             warm_s = min(share * search_s, 0.5 + 0.03 * len(stops))
-            warm = _search_ortools(problem, stops, types, fleet, params, warm_s, optimistic)
+            # a duration (span) cost makes every OR-Tools move price its cumuls by LP: cap
+            # the descent by solutions (reproducible), PyVRP finishes the search
+            timed = any(_unit_duration_cost(vt) > 0 for vt in types)
+            warm = _search_ortools(
+                problem,
+                stops,
+                types,
+                fleet,
+                params,
+                warm_s,
+                optimistic,
+                solution_limit=WARM_SPAN_SOLUTIONS if timed else None,
+            )
             search_s -= warm_s
         raw = _search_pyvrp(problem, stops, types, fleet, params, search_s, warm, optimistic)
     elif params.method == Method.ORTOOLS_ENERGY:
@@ -528,7 +553,10 @@ def _int_model(problem: FleetProblem, stops: list[int]) -> _IntModel:
     np.fill_diagonal(dur_s, 0)
     max_fixed = max(vt.fixed_cost_cny for vt in problem.vehicle_types)
     max_cpk = max(vt.cost_per_km_cny for vt in problem.vehicle_types)
-    route_bound = (max_fixed + max_cpk * 4 * float(km.max(initial=0.0))) * _COST_PER_CNY
+    max_cph = max(vt.cost_per_hour_cny for vt in problem.vehicle_types)
+    route_bound = (
+        max_fixed + max_cpk * 4 * float(km.max(initial=0.0)) + max_cph * 24
+    ) * _COST_PER_CNY
     prize = int(min(1e14, 10 * route_bound + 1e7))
     return _IntModel(dist_m, dur_s, stops, prize)
 
@@ -625,6 +653,8 @@ def _search_pyvrp(
                 tw_late=return_s,
                 max_distance=_energy_cap_m(vt, optimistic),
                 unit_distance_cost=round(vt.cost_per_km_cny * _COST_PER_CNY / _M_PER_KM),
+                # PyVRP picks the start in [tw_early, start_late] minimising the duration
+                unit_duration_cost=_unit_duration_cost(vt),
                 profile=1 if need_reefer_profile and not vt.refrigerated else 0,
                 name=vt.id,
             )
@@ -676,6 +706,8 @@ def _search_ortools(
     params: RouterParams,
     time_s: float,
     optimistic: bool = False,
+    *,
+    solution_limit: int | None = None,
 ) -> list[tuple[VehicleType, list[int]]]:
     from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
@@ -746,8 +778,11 @@ def _search_ortools(
             routing.VehicleVar(idx).RemoveValues(ordinary)
     for v, vt in enumerate(vehicles):
         depart_s, return_s = shift_bounds_s(problem, vt)
+        # the departure is a range from the shift start: a span cost moves it later
         tdim.CumulVar(routing.Start(v)).SetRange(depart_s, horizon)
         tdim.CumulVar(routing.End(v)).SetRange(0, return_s)
+        if _unit_duration_cost(vt) > 0:
+            tdim.SetSpanCostCoefficientForVehicle(_unit_duration_cost(vt), v)
     sp = pywrapcp.DefaultRoutingSearchParameters()
     sp.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
     # with an iteration budget the run must be reproducible: plain descent to a local
@@ -760,6 +795,8 @@ def _search_ortools(
     if params.max_iterations is not None:  # descent runs to its local optimum (reproducible)
         time_s = max(time_s, params.time_limit_s)
     sp.time_limit.FromMilliseconds(max(100, int(time_s * 1000)))
+    if solution_limit is not None:
+        sp.solution_limit = solution_limit
     sol = routing.SolveWithParameters(sp)
     if sol is None:
         status = routing.status()

@@ -4,8 +4,9 @@ Written separately from the solver (no shared scheduling code): it replays every
 from the depot with a full battery and checks windows, shift and depot hours, energy per
 leg (km x (kwh_per_km + kwh_per_km_per_tonne x tonnes on board)), SoC >= min_soc_kwh,
 charging (power x minutes / 60, capped at the battery), simultaneous use of each charging
-site <= its plug count, refrigeration, kg and m3 capacity, vehicle counts, and that cost,
-distance and the served/unserved partition add up. Returns a list of violations (empty =
+site <= its plug count, refrigeration, kg and m3 capacity, vehicle counts, and that cost
+(fixed + per km + per hour of departure-to-return duration), distance and the
+served/unserved partition add up. Returns a list of violations (empty =
 valid); ``check_plan`` raises instead.
 """
 
@@ -181,7 +182,11 @@ def _check_route(
             )
     else:
         errs.append(f"{w}: empty route")
-    cost = vt.fixed_cost_cny + vt.cost_per_km_cny * km_sum
+    # paid time: depot departure to return, waiting included
+    duration_min = route.end_min - route.start_min
+    cost = (
+        vt.fixed_cost_cny + vt.cost_per_km_cny * km_sum + vt.cost_per_hour_cny * duration_min / 60.0
+    )
     if abs(route.distance_km - km_sum) > REPORT_TOL:
         errs.append(f"{w}: reported distance {route.distance_km} != {km_sum:.4f}")
     if abs(route.energy_kwh - energy_sum) > REPORT_TOL:

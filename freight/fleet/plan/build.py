@@ -9,8 +9,10 @@
   reefer in each), each sorted by angle around the depot (ties: window opening, id) and
   cut into contiguous sectors of at most ``part_stops`` stops.
 * **Vehicles per part**: every planner vehicle type based at the part's depot, with an
-  ample count; the router picks types on cost (fixed = annualised vehicle cost + driver per
-  day, per km = energy/fuel + maintenance), so BEV vs PHEV is a cost decision.
+  ample count; the router picks types on cost (fixed = annualised vehicle cost per operating
+  day, per km = energy/fuel + maintenance, per hour of route duration = the driver's pay,
+  waiting included), so BEV vs PHEV is a cost decision and a route that waits for a late
+  window pays for it (routes stay compact in time and chain into multi-trip duties).
 * **Public chargers shared between parallel parts**: every public charging site's plugs are
   dealt out to the parts nearest to it (one plug at a time, round robin over the nearest
   parts), so each part sees the site with only its own share of plugs. Parts never hold more
@@ -97,7 +99,8 @@ def router_vehicle_type(
 ) -> VehicleType:
     """The routing model of a planner vehicle type at a depot on a season's day."""
     crf = capital_recovery_factor(d.discount_rate, spec.life_years)
-    fixed = spec.price_cny * crf / d.operating_days_per_year + spec.driver_cny_per_day
+    # the vehicle per day only: the driver is paid per hour of route time (cost_per_hour)
+    fixed = spec.price_cny * crf / d.operating_days_per_year
     if spec.powertrain == "bev":
         per_km = spec.kwh_per_km(day) * d.mean_tariff() + spec.maintenance_cny_per_km
         battery: float | None = spec.battery_kwh
@@ -120,6 +123,7 @@ def router_vehicle_type(
         spec.refrigerated,
         float(max(d.shift_start_min, depot.open_min)),
         float(min(d.shift_end_min, depot.close_min)),
+        spec.driver_cny_per_hour,
     )
 
 
@@ -214,6 +218,7 @@ def merged_problem(
                 vt.id, vt.depot, counts[tid], vt.capacity_kg, vt.capacity_m3, vt.battery_kwh,
                 vt.min_soc_kwh, vt.kwh_per_km, vt.kwh_per_km_per_tonne, vt.fixed_cost_cny,
                 vt.cost_per_km_cny, vt.refrigerated, vt.shift_start_min, vt.shift_end_min,
+                vt.cost_per_hour_cny,
             )
         )  # fmt: skip
     public = tuple(

@@ -39,6 +39,7 @@ class VehicleSpec:
     life_years: int
     maintenance_cny_per_km: float
     driver_cny_per_day: float
+    driver_cny_per_hour: float
     l_per_100km: float = 0.0
 
     def kwh_per_km(self, day: str) -> float:
@@ -123,6 +124,7 @@ class FleetDefaults:
                     "capacity_kg": v.capacity_kg,
                     "price_cny": v.price_cny,
                     "life_years": v.life_years,
+                    "driver_cny_per_hour": v.driver_cny_per_hour,
                 }
                 for v in self.vehicles
             },
@@ -199,6 +201,7 @@ def load_fleet_defaults(path: Path | None = None) -> FleetDefaults:
                         "price_cny",
                         "maintenance_cny_per_km",
                         "driver_cny_per_day",
+                        "driver_cny_per_hour",
                     )
                 },
                 life_years=_get(v, "life_years", int, w),

@@ -16,7 +16,8 @@
    ``ceil(plug-in vehicles / 4)``; PHEVs are plug-in vehicles and recharge their pack.
 5. Cost: annualised TCO (capital recovery factor) of vehicles and chargers, energy
    (overnight schedule at the time-of-use tariff; en-route and PHEV fuel at stated prices),
-   drivers and maintenance; the policy block compares with the 3,000-vehicle 2035 target
+   drivers (per paid hour: each duty's first departure to last return) and maintenance;
+   the policy block compares with the 3,000-vehicle 2035 target
    (intermediate years: a straight-line ramp from the baseline year, a stated assumption).
 """
 
@@ -38,6 +39,7 @@ from freight.fleet.plan.chargers import (
     CP_SAT_MAX_VEHICLES,
     OvernightNeed,
     choose_site_chargers,
+    need_for_duty,
     refine_with_cp_sat,
 )
 from freight.fleet.plan.defaults import (
@@ -283,6 +285,15 @@ def _plan(year: int, params: PlanParams, progress: Progress | None, t0: float) -
                 usable[vt.id] = (
                     None if spec.powertrain != "bev" else spec.battery_kwh - spec.min_soc_kwh
                 )
+    # midday charging between trips (issue #7): the class is chosen after the duties, so
+    # a gap counts at the slowest candidate class's power for the vehicle (any class chosen
+    # delivers at least that); PHEVs need none (the engine takes over)
+    classes = [d.charger(p) for p in params.charger_powers_kw]
+    midday_kw: dict[str, float] = {}
+    for tid, cap_kwh in usable.items():
+        if cap_kwh is not None:
+            spec = d.vehicle(tid.split("@")[0])
+            midday_kw[tid] = min(spec.max_charge_kw(c.power_kw, c.kind) for c in classes)
     duties: dict[str, dict[str, tuple[DutyResult, tuple[int, ...]]]] = {}
     for day in DAYS:
         res = _merge_day([(p, by_key[p.key]) for p in parts[day]])
@@ -290,7 +301,10 @@ def _plan(year: int, params: PlanParams, progress: Progress | None, t0: float) -
         errs = verify_plan(problem, res)
         merged[day] = res
         duties[day] = chain_by_type(
-            res.routes, reload_min=DEFAULT_RELOAD_MIN, usable_kwh_by_type=usable
+            res.routes,
+            reload_min=DEFAULT_RELOAD_MIN,
+            usable_kwh_by_type=usable,
+            charge_kw_by_type=midday_kw,
         )
         daily.append(
             {
@@ -301,6 +315,9 @@ def _plan(year: int, params: PlanParams, progress: Progress | None, t0: float) -
                 "routes": len(res.routes),
                 "vehicles_used": sum(len(dr.duties) for dr, _ in duties[day].values()),
                 "duty_lower_bound": sum(dr.lower_bound for dr, _ in duties[day].values()),
+                "duties_with_midday_charge": sum(
+                    1 for dr, _ in duties[day].values() for du in dr.duties if du.midday
+                ),
                 "distance_km": round(res.distance_km, 3),
                 "energy_kwh": round(sum(r.energy_kwh for r in res.routes), 3),
                 "verified": not errs,
@@ -363,27 +380,29 @@ def _plan(year: int, params: PlanParams, progress: Progress | None, t0: float) -
             legs = [w_routes[idx[j]] for j in duty.route_indices]
             if spec.powertrain == "bev":
                 # one route: its own SoC trace; a chain has no charging visit, so the
-                # battery only loses the routes' energy (duties.py)
-                soc = route_soc(legs[0]) if len(legs) == 1 else spec.battery_kwh - duty.energy_kwh
+                # battery loses the routes' energy and gains its midday charges (duties.py)
+                soc = (
+                    route_soc(legs[0])
+                    if len(legs) == 1
+                    else spec.battery_kwh - duty.energy_kwh + duty.midday_kwh
+                )
             else:  # PHEV: electric first, then engine
                 soc = spec.battery_kwh - min(
                     spec.battery_kwh - spec.min_soc_kwh,
                     duty.distance_km * spec.kwh_per_km("winter"),
                 )
             needs_by_depot[depot].append(
-                OvernightNeed(
+                need_for_duty(
                     f"v{k}",
-                    math.ceil(duty.end_min),
-                    1440 + math.floor(duty.start_min),  # the duty's first departure tomorrow
-                    round(max(0.0, min(spec.battery_kwh, soc)), 3),
-                    spec.battery_kwh,
-                    spec.battery_kwh,
-                    spec.ac_max_kw,
-                    spec.dc_max_kw,
+                    duty,
+                    battery_kwh=spec.battery_kwh,
+                    ac_max_kw=spec.ac_max_kw,
+                    dc_max_kw=spec.dc_max_kw,
+                    soc_arrival_kwh=soc,
+                    departure_min=1440 + math.floor(duty.start_min),  # first departure tomorrow
                 )
             )
             k += 1
-    classes = [d.charger(p) for p in params.charger_powers_kw]
     chargers: list[dict[str, Any]] = []
     ratio_rows: list[dict[str, Any]] = []
     fleet_by_depot: Counter[str] = Counter()
@@ -420,6 +439,9 @@ def _plan(year: int, params: PlanParams, progress: Progress | None, t0: float) -
                 "energy_kwh": e.energy_kwh,
                 "occupancy": e.occupancy,
                 "energy_cost_cny": e.energy_cost_cny,
+                "midday_kwh": e.midday_kwh,
+                "midday_peak_kw": e.midday_peak_kw,
+                "midday_vehicles": sum(1 for n in needs_by_depot[dep] if n.midday),
                 "short_kwh": e.short_kwh,
                 "binding": ", ".join(e.binding) if e.short_kwh > 1e-6 else None,
                 "min_count_by_ratio": choice.min_count,
@@ -457,12 +479,15 @@ def _plan(year: int, params: PlanParams, progress: Progress | None, t0: float) -
     fuel = 0.0
     ops = 0.0
     for day, days_n in (("winter", d.winter_days_per_year), ("summer", d.summer_days_per_year)):
-        # one driver and one battery per duty (vehicle-day), not per route
+        # one driver and one battery per duty (vehicle-day), not per route; the driver is
+        # paid per hour from the duty's first departure to its last return (reloads and
+        # gaps between trips included), as the router charges each route's duration
         for tid, (dr, _) in duties[day].items():
             spec = d.vehicle(tid.split("@")[0])
             for r in dr.duties:
+                paid_h = (r.end_min - r.start_min) / 60.0
                 ops += days_n * (
-                    spec.driver_cny_per_day + spec.maintenance_cny_per_km * r.distance_km
+                    spec.driver_cny_per_hour * paid_h + spec.maintenance_cny_per_km * r.distance_km
                 )
                 if spec.powertrain == "phev":
                     e_km = (spec.battery_kwh - spec.min_soc_kwh) / spec.kwh_per_km(day)
@@ -547,7 +572,14 @@ def _plan(year: int, params: PlanParams, progress: Progress | None, t0: float) -
             "engine": params.engine,
             "charger_powers_kw": list(params.charger_powers_kw),
             "intermediate_year_target": "straight line from baseline_year to target_year",
-            "occupancy": "charger-slots in use / (chargers x 15-min slots of the overnight window)",
+            "occupancy": (
+                "charger-slots in use / (chargers x 15-min slots of the site's charging window: "
+                "first arrival, midday stays included, to last departure, at most 24 h)"
+            ),
+            "midday_charging": (
+                "between trips at min(vehicle on-board kW, slowest candidate class), whole "
+                "15-min slots of the gap; scheduled with the night on the same chargers"
+            ),
             "energy_days_per_year": round(energy_days, 2),
         }
     )
