@@ -1,173 +1,73 @@
-"""E-VRPTW heuristic for large instances: PyVRP routing + exact station insertion + repair.
+"""E-VRPTW heuristic for large instances: ejection-pool route minimisation + ruin-and-recreate.
 
-PyVRP has no energy resource, so the search is split:
+Every plan is a list of customer sequences; a sequence is feasible when the exact station
+placement DP (``StationInserter``, ``evrptw_stations``) finds stations that meet battery,
+time windows and capacity. The search never holds an infeasible plan:
 
-1. **Routing** (PyVRP, vehicles first via a large fixed cost) on customers only. Even
-   rounds inflate each leg's travel time by ``alpha * g * r * distance`` (a uniform
-   allowance for recharging the energy that leg uses; ``alpha`` cycles through ALPHAS);
-   odd rounds instead add to each customer's service time its share of the recharge and
-   station-detour time its route actually needed in earlier rounds (learned, smoothed).
-   Rounds are warm-started from the best customer sequences found so far.
-2. **Exact station insertion** on each fixed customer sequence (``insert_stations``): a
-   label DP over the positions of the route, choosing for every gap a direct drive or a
-   chain of one (or, if needed, two) stations, with full-recharge semantics; labels are
-   (distance, time, energy) Pareto sets, so the cheapest energy- and time-feasible
-   completion of that sequence is found.
-3. **Repair**: customers are ejected from a sequence no station placement can fix and
-   re-inserted elsewhere (best insertion, else a depth-1 ejection chain that moves one
-   customer out of the way, else a new route).
-4. **Local improvement** in every round and, for the last ``POLISH_SHARE`` of the time,
-   on the best plan: route elimination (move all customers of a small route elsewhere,
-   with ejection chains), relocation between routes, relocation within a route (or-opt)
-   and tail exchange between routes (2-opt*), each move evaluated exactly by (2).
+1. **Start**: one route per customer (feasible whenever the instance is).
+2. **Route minimisation** (``evrptw_routemin``, Nagata & Bräysy 2009 adapted to the
+   energy resource): remove a route, re-insert its customers with an ejection pool
+   (insert-and-eject up to ``K_MAX`` customers of lowest penalty counters, random
+   feasible perturbation), until a removal fails ``RM_PATIENCE`` times in a row, the
+   capacity bound is reached, or ``RM_SHARE`` of the time is spent.
+3. **Distance** at that fleet (``evrptw_lns``: ruin and recreate of related customers or
+   route strings, cheapest exact re-insertion, falling acceptance threshold). It stalls
+   after a few thousand iterations, so it runs in restarts: a plan with one route more
+   (the step before the last removal, or a fresh route minimisation with another seed)
+   is shortened, squeezed back to the fleet by the ejection pool and shortened again;
+   the best plan wins, and time too short for another restart continues on it.
+4. **Polish** for the last ``POLISH_SHARE`` of the time: first-improvement route
+   elimination, relocation, or-opt and 2-opt* (``_improve``), each move evaluated exactly.
+
+Vehicles come first (a route is only removed, never added), then distance.
+Deterministic for a given seed when stopped by a ``SearchBudget``; with a wall-clock limit
+the result depends on machine speed and load.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
-from freight.errors import InfeasibleError
+from freight.errors import InfeasibleError, InputError
 from freight.vrp.checker import check_solution
-from freight.vrp.evrptw_exact import Leg
+from freight.vrp.evrptw_lns import ruin_recreate
+from freight.vrp.evrptw_routemin import minimise_routes
+from freight.vrp.evrptw_stations import StationInserter
 from freight.vrp.instances import EvrptwInstance
-from freight.vrp.pyvrp_solver import TwRouting, pyvrp_routes
 from freight.vrp.result import BestKnown, VrpSolution
 
-__all__ = ["StationInserter", "solve_evrptw_heuristic"]
+__all__ = ["SearchBudget", "StationInserter", "solve_evrptw_heuristic"]
 
-_EPS = 1e-9
-#: Allowance factors for recharge time tried in turn (fraction of g*r*distance).
-ALPHAS = (0.5, 0.0, 1.0, 0.25, 0.75)
+#: Share of the time limit route minimisation may use (it usually stops earlier).
+RM_SHARE = 0.35
+#: Pool customers handled per route-removal attempt before it counts as failed.
+RM_POOL_ITERS = 2000
+#: Consecutive failed route removals after which the fleet is taken as final.
+RM_PATIENCE = 2
+#: Ruin-and-recreate iterations per run at the final fleet (it stalls after a few thousand).
+LNS_ITERS = 4000
 #: Share of the time limit spent polishing the best plan at the end (local search only).
-POLISH_SHARE = 0.15
-#: Squeeze rounds inflate the learned recharge allowance by this factor (fewer routes
-#: leave less slack, so be conservative).
-SQUEEZE_ALLOWANCE = 1.5
+POLISH_SHARE = 0.05
 
 
-class StationInserter:
-    """Optimal station placement on fixed customer sequences of one instance (cached)."""
+@dataclass(frozen=True, slots=True)
+class SearchBudget:
+    """Iteration limits that replace the wall clock (same seed -> same plan on any machine)."""
 
-    def __init__(self, inst: EvrptwInstance) -> None:
-        self.inst = inst
-        self.d = inst.distance_matrix()
-        self._legs: dict[tuple[int, int], list[Leg]] = {}
-        self._cache: dict[tuple[int, ...], tuple[float, tuple[int, ...]] | None] = {}
+    rm_attempts: int = 1000  # route removals per route-minimisation call
+    rm_pool_iters: int = RM_POOL_ITERS  # pool customers handled per route removal
+    restarts: int = 2  # wide-then-squeezed runs after the first route minimisation
+    lns_iters: int = LNS_ITERS  # ruin-and-recreate iterations per run (half when wide)
+    polish: bool = True
 
-    def legs(self, i: int, j: int) -> list[Leg]:
-        key = (i, j)
-        got = self._legs.get(key)
-        if got is not None:
-            return got
-        inst, d = self.inst, self.d
-        q, r, g, v = inst.battery, inst.consumption_rate, inst.recharge_rate, inst.velocity
-        out: list[Leg] = []
-        if r * d[i, j] <= q + _EPS:
-            out.append(Leg((), float(d[i, j]), r * d[i, j], d[i, j] / v, -1.0))
-        singles = []
-        for s in inst.stations:
-            if r * d[i, s] > q + _EPS or r * d[s, j] > q + _EPS:
-                continue
-            dist = float(d[i, s] + d[s, j])
-            singles.append(
-                Leg((s,), dist, r * d[i, s], dist / v + g * r * d[i, s], q - r * d[s, j])
-            )
-        if not singles and not out:
-            # two-station chains only when nothing shorter exists
-            for s1 in inst.stations:
-                for s2 in inst.stations:
-                    ok = s1 != s2 and max(d[i, s1], d[s1, s2], d[s2, j]) * r <= q + _EPS
-                    if ok:
-                        dist = float(d[i, s1] + d[s1, s2] + d[s2, j])
-                        fixed = dist / v + g * r * (d[i, s1] + d[s1, s2])
-                        singles.append(Leg((s1, s2), dist, r * d[i, s1], fixed, q - r * d[s2, j]))
-        keep = [
-            a
-            for a in singles
-            if not any(
-                b is not a
-                and b.distance <= a.distance + _EPS
-                and b.fixed_time <= a.fixed_time + _EPS
-                and b.need_e <= a.need_e + _EPS
-                and b.e_at_j >= a.e_at_j - _EPS
-                and (b.distance, b.stations) < (a.distance, a.stations)
-                for b in singles
-            )
-        ]
-        out += keep
-        self._legs[key] = out
-        return out
-
-    def route(self, seq: Sequence[int]) -> tuple[float, tuple[int, ...]] | None:
-        """Cheapest feasible node path (stations inserted) serving ``seq`` in order, or None."""
-        key = tuple(seq)
-        if key in self._cache:
-            return self._cache[key]
-        inst = self.inst
-        q, g = inst.battery, inst.recharge_rate
-        if sum(inst.demand[c] for c in seq) > inst.capacity + _EPS:
-            self._cache[key] = None
-            return None
-        labels: list[tuple[float, float, float, tuple[int, ...]]] = [(0.0, inst.ready[0], q, ())]
-        prev = 0
-        for j in (*seq, 0):
-            nxt: list[tuple[float, float, float, tuple[int, ...]]] = []
-            for dist0, t0, e0, path in labels:
-                for leg in self.legs(prev, j):
-                    if e0 + _EPS < leg.need_e:
-                        continue
-                    if leg.stations:
-                        arr = t0 + leg.fixed_time + g * (q - e0)
-                        e_arr = leg.e_at_j
-                    else:
-                        arr = t0 + leg.fixed_time
-                        e_arr = e0 - leg.need_e
-                    if arr > inst.due[j] + _EPS:
-                        continue
-                    t_j = max(arr, inst.ready[j]) + (inst.service[j] if j else 0.0)
-                    lab = (dist0 + leg.distance, t_j, e_arr, (*path, *leg.stations, j))
-                    if any(
-                        o[0] <= lab[0] + _EPS and o[1] <= lab[1] + _EPS and o[2] >= lab[2] - _EPS
-                        for o in nxt
-                    ):
-                        continue
-                    nxt = [
-                        o for o in nxt if not (lab[0] <= o[0] and lab[1] <= o[1] and lab[2] >= o[2])
-                    ]
-                    nxt.append(lab)
-            if not nxt:
-                self._cache[key] = None
-                return None
-            labels = nxt
-            prev = j
-        best = min(labels, key=lambda lab: lab[0])
-        res = (best[0], best[3][:-1])
-        self._cache[key] = res
-        return res
-
-    def repair(self, seq: Sequence[int]) -> list[tuple[float, tuple[int, ...]]] | None:
-        """Split ``seq`` into the fewest, then shortest, consecutive feasible routes."""
-        n = len(seq)
-        # best[k] = (routes, distance, pieces) for the prefix seq[:k]
-        best: list[tuple[int, float, list[tuple[float, tuple[int, ...]]]] | None] = [None] * (n + 1)
-        best[0] = (0, 0.0, [])
-        for k in range(1, n + 1):
-            for s in range(k):
-                head = best[s]
-                if head is None:
-                    continue
-                piece = self.route(seq[s:k])
-                if piece is None:
-                    continue
-                cand = (head[0] + 1, head[1] + piece[0], [*head[2], piece])
-                cur = best[k]
-                if cur is None or (cand[0], cand[1]) < (cur[0], cur[1]):
-                    best[k] = cand
-        final = best[n]
-        return None if final is None else final[2]
+    def __post_init__(self) -> None:
+        if min(self.rm_attempts, self.rm_pool_iters, self.restarts, self.lns_iters) < 0:
+            raise InputError("SearchBudget: iteration limits must be >= 0")
 
 
 Plan = list[tuple[int, ...]]  # customer sequences
@@ -229,72 +129,6 @@ def _insert_with_ejection(
             if best is None or total < best[0]:
                 best = (total, [(b, ins_c[0], ins_c[1] - dist[b]), mv])
     return None if best is None else best[1]
-
-
-def _evaluate(
-    ins: StationInserter, plan: Plan, deadline: float = np.inf
-) -> tuple[int, float, list[tuple[int, ...]]] | None:
-    """Make ``plan`` energy-feasible: insert stations, eject-and-reinsert, split as last resort."""
-    inst = ins.inst
-    d = ins.d
-    seqs: list[tuple[int, ...]] = []
-    pool: list[int] = []
-    for seq in plan:
-        cur = tuple(seq)
-        while cur and ins.route(cur) is None:
-            # eject the customer whose removal helps most: feasible-after first, else detour
-            def score(k: int, cur: tuple[int, ...] = cur) -> tuple[int, float]:
-                rest = cur[:k] + cur[k + 1 :]
-                got = ins.route(rest) if rest else (0.0, ())
-                prv = cur[k - 1] if k else 0
-                nxt = cur[k + 1] if k + 1 < len(cur) else 0
-                detour = d[prv, cur[k]] + d[cur[k], nxt] - d[prv, nxt]
-                return (0 if got is not None else 1, -detour)
-
-            k = min(range(len(cur)), key=score)
-            pool.append(cur[k])
-            cur = cur[:k] + cur[k + 1 :]
-        if cur:
-            seqs.append(cur)
-    dist = [ins.route(sq)[0] for sq in seqs]  # type: ignore[index]
-    for c in sorted(pool, key=lambda c: inst.due[c] - inst.ready[c]):
-        mv = _best_insertion(ins, seqs, dist, c)
-        if mv is not None:
-            b, cand, delta = mv
-            seqs[b] = cand
-            dist[b] += delta
-            continue
-        # no room: try making room by moving one customer elsewhere (ejection chain)
-        stop = min(deadline, time.perf_counter() + 1.0)
-        ej = _insert_with_ejection(ins, seqs, dist, c, -1, stop)
-        if ej is not None:
-            for b, cand, delta in ej:
-                seqs[b] = cand
-                dist[b] += delta
-            continue
-        single = ins.route((c,))
-        if single is None:
-            return None
-        seqs.append((c,))
-        dist.append(single[0])
-    paths = [ins.route(sq)[1] for sq in seqs]  # type: ignore[index]
-    return len(paths), float(sum(dist)), paths
-
-
-def _overhead_time(inst: EvrptwInstance, d: np.ndarray, path: Sequence[int]) -> float:
-    """Time a route spends recharging and detouring to stations (vs. driving direct)."""
-    seq = [0, *path, 0]
-    q, r, g, v = inst.battery, inst.consumption_rate, inst.recharge_rate, inst.velocity
-    energy, charge, travel = q, 0.0, 0.0
-    for a, b in zip(seq, seq[1:], strict=False):
-        travel += d[a, b] / v
-        energy -= r * d[a, b]
-        if inst.node_type[b] == "f":
-            charge += g * (q - energy)
-            energy = q
-    direct = [0, *_customers_of(inst, path), 0]
-    base = sum(d[a, b] / v for a, b in zip(direct, direct[1:], strict=False))
-    return charge + travel - base
 
 
 def _customers_of(inst: EvrptwInstance, path: Sequence[int]) -> tuple[int, ...]:
@@ -445,108 +279,121 @@ def _two_opt_star(
     return moved
 
 
+def _plan_distance(ins: StationInserter, seqs: Sequence[tuple[int, ...]]) -> float:
+    total = 0.0
+    for sq in seqs:
+        got = ins.route(sq)
+        if got is None:  # pragma: no cover - the search keeps every route feasible
+            raise InfeasibleError("internal: a route of the plan is infeasible")
+        total += got[0]
+    return total
+
+
 def solve_evrptw_heuristic(
     inst: EvrptwInstance,
     time_limit_s: float = 40.0,
     seed: int = 0,
     bks: BestKnown | None = None,
+    budget: SearchBudget | None = None,
 ) -> VrpSolution:
-    """E-VRPTW (vehicles first, then distance) by PyVRP routing + exact station insertion."""
+    """E-VRPTW (vehicles first, then distance): ejection pool, then ruin and recreate.
+
+    With ``budget`` the phases stop on iteration counts only (``time_limit_s`` is
+    ignored) and the result is reproducible; otherwise they share ``time_limit_s``.
+    """
+    if budget is None and not time_limit_s > 0:
+        raise InputError(f"--time-limit must be positive, got {time_limit_s}")
     t0 = time.perf_counter()
-    deadline = t0 + time_limit_s
     ins = StationInserter(inst)
     cust = list(inst.customers)
-    nodes = [0, *cust]
-    d = ins.d[np.ix_(nodes, nodes)]
-    g, r, v = inst.recharge_rate, inst.consumption_rate, inst.velocity
-    fixed = 2.0 * float(d[0].sum())  # > any distance saving: one vehicle costs more
-    best: tuple[int, float, list[tuple[int, ...]]] | None = None
-    plan_init: list[list[int]] | None = None
-    # the last POLISH_SHARE of the time polishes the best plan found by the rounds
-    rounds_end = t0 + (1.0 - POLISH_SHARE) * time_limit_s
-    round_s = (1.0 - POLISH_SHARE) * time_limit_s / len(ALPHAS)
-    extra = dict.fromkeys(nodes, 0.0)  # learned recharge+detour time per customer
-    k = 0
-    while True:
-        left = rounds_end - time.perf_counter()
-        if best is not None and left < 0.3 * round_s:
-            break
-        # every third round: one vehicle fewer than the best plan, as a hard fleet limit
-        squeeze = best is not None and k % 3 == 2 and best[0] > 1
-        # odd and squeeze rounds: learned per-customer recharge allowance instead of a
-        # uniform one (a squeezed plan must leave room for its recharges)
-        learned = k % 2 == 1 or squeeze
-        alpha = 0.0 if learned else ALPHAS[(k // 2) % len(ALPHAS)]
-        route_s = max(0.05, min(0.4 * round_s, left))
-        fleet = best[0] - 1 if squeeze and best is not None else len(cust)
-        p = TwRouting(
-            d,
-            d / v + alpha * g * r * d,
-            [inst.demand[i] for i in nodes],
-            [inst.ready[i] for i in nodes],
-            [inst.due[i] for i in nodes],
-            [
-                inst.service[i]
-                + (SQUEEZE_ALLOWANCE if squeeze else 1.0) * (extra[i] if learned else 0.0)
-                for i in nodes
-            ],
-            inst.capacity,
-            fleet,
-            fixed_cost=fixed,
-        )
-        try:
-            routes = pyvrp_routes(p, route_s, seed + k, None if squeeze else plan_init)
-        except RuntimeError:  # warm start rejected under a tighter allowance
-            routes = pyvrp_routes(p, route_s, seed + k)
-        k += 1
-        got = None
-        if routes is not None:
-            got = _evaluate(ins, [tuple(nodes[i] for i in rt) for rt in routes], deadline)
-        if got is not None:
-            stop = min(rounds_end, time.perf_counter() + 0.6 * round_s)
-            paths = _improve(ins, got[2], stop)
-            dist = 0.0
-            for pa in paths:
-                part = ins.route(_customers_of(inst, pa))
-                dist += part[0] if part is not None else float("inf")
-            got = (len(paths), float(dist), paths)
-            target = dict.fromkeys(cust, 0.0)
-            for pa in paths:
-                seq = _customers_of(inst, pa)
-                over = _overhead_time(inst, ins.d, pa) / len(seq)
-                for c in seq:
-                    target[c] = over
-            for c in cust:
-                extra[c] = 0.5 * extra[c] + 0.5 * target[c]
-            if best is None or (got[0], got[1] + 1e-9) < (best[0], best[1]):
-                best = got
-                plan_init = [[nodes.index(c) for c in _customers_of(inst, pa)] for pa in paths]
-        if best is None and time.perf_counter() > deadline:
-            break
-    if best is None:
-        # fall back to one customer per route, always feasible if any solution is
-        singles = _evaluate(ins, [(c,) for c in cust])
-        if singles is None:
+    for c in cust:
+        if ins.route((c,)) is None:
             raise InfeasibleError(
-                f"{inst.name}: some customer cannot be served within battery and time windows",
+                f"{inst.name}: customer {inst.ids[c]} cannot be served within battery and "
+                "time windows even alone",
                 binding=["battery", "time windows"],
             )
-        best = singles
-    elif time.perf_counter() < deadline:
-        polished = _improve(ins, best[2], deadline)
-        total = 0.0
-        for pa in polished:
-            part = ins.route(_customers_of(inst, pa))
-            total += part[0] if part is not None else float("inf")
-        if (len(polished), total + 1e-9) < (best[0], best[1]):
-            best = (len(polished), total, polished)
-    paths = best[2]
+    total_demand = sum(inst.demand[c] for c in cust)
+    min_routes = max(1, math.ceil(total_demand / inst.capacity - 1e-9))
+    singles = [(c,) for c in cust]
+    timed = budget is None
+    bud = budget if budget is not None else SearchBudget()
+
+    def at(share: float) -> float:
+        return t0 + share * time_limit_s if timed else np.inf
+
+    lns_end = at(1.0 - POLISH_SHARE)
+    rm = minimise_routes(
+        ins,
+        singles,
+        seed=seed,
+        deadline=at(RM_SHARE),
+        max_iters=bud.rm_pool_iters,
+        max_attempts=bud.rm_attempts,
+        patience=RM_PATIENCE,
+        min_routes=min_routes,
+    )
+    fleet = rm.vehicles
+    best = (fleet, rm.distance, list(rm.routes))
+    run = 0
+    run_s = 0.0
+    while (run < bud.restarts) if not timed else (time.perf_counter() + run_s < lns_end):
+        t_run = time.perf_counter()
+        rs = seed + 1000 * (run + 1)
+        wide = rm.previous
+        if run > 0 or wide is None:
+            again = minimise_routes(
+                ins,
+                singles,
+                seed=rs,
+                deadline=lns_end,
+                max_iters=bud.rm_pool_iters,
+                max_attempts=bud.rm_attempts,
+                patience=RM_PATIENCE,
+                min_routes=fleet + 1,
+            )
+            wide = again.routes if again.vehicles == fleet + 1 else None
+        run += 1
+        if wide is None:  # e.g. one route per customer is already the minimum
+            wide = tuple(best[2])
+        # shorten with one route more than needed, then dissolve one route and shorten again
+        a = ruin_recreate(ins, wide, seed=rs + 1, deadline=lns_end, max_iters=bud.lns_iters // 2)
+        squeezed = minimise_routes(
+            ins,
+            a.routes,
+            seed=rs + 2,
+            deadline=lns_end,
+            max_iters=bud.rm_pool_iters,
+            patience=1,
+            min_routes=fleet,
+        )
+        if squeezed.vehicles <= fleet:
+            tight = ruin_recreate(
+                ins, squeezed.routes, seed=rs + 3, deadline=lns_end, max_iters=bud.lns_iters
+            )
+            if (len(tight.routes), tight.distance + 1e-9) < (best[0], best[1]):
+                best = (len(tight.routes), tight.distance, list(tight.routes))
+        run_s = max(run_s, time.perf_counter() - t_run)
+    if timed and time.perf_counter() < lns_end:
+        # not enough time for another restart: continue shortening the best plan
+        last = ruin_recreate(ins, best[2], seed=seed + 7, deadline=lns_end, max_iters=10**9)
+        if (len(last.routes), last.distance + 1e-9) < (best[0], best[1]):
+            best = (len(last.routes), last.distance, list(last.routes))
+    if bud.polish:
+        end = t0 + time_limit_s if timed else np.inf
+        seqs = best[2]
+        paths = _improve(ins, [ins.route(sq)[1] for sq in seqs], float(end))  # type: ignore[index]
+        pol = [_customers_of(inst, pa) for pa in paths]
+        got = (len(pol), _plan_distance(ins, pol), pol)
+        if (got[0], got[1] + 1e-9) < (best[0], best[1]):
+            best = got
+    paths = [ins.route(sq)[1] for sq in best[2]]  # type: ignore[index]
     id_routes = tuple(tuple(inst.ids[i] for i in path) for path in paths)
     rep = check_solution(inst, id_routes)
     return VrpSolution(
         instance=inst.name,
         kind=inst.kind,
-        method="pyvrp+station-dp",
+        method="ejection-pool+ruin-recreate+station-dp",
         distance=rep.distance,
         vehicles=rep.vehicles,
         routes=id_routes,

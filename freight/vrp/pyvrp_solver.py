@@ -35,8 +35,7 @@ SCALE = 1000
 class TwRouting:
     """A capacitated VRPTW on points (node 0 = depot) as handed to PyVRP.
 
-    ``extra_duration`` (same units as distances) is added to every leg's travel time;
-    the E-VRPTW heuristic uses it as an allowance for recharging. ``fixed_cost`` per used
+    ``travel_time`` may differ from ``distance`` (same units). ``fixed_cost`` per used
     vehicle (in distance units) makes PyVRP minimise vehicles first when large.
     """
 
