@@ -31,19 +31,12 @@ from freight.demand.model import ChargingSiteCandidate, DeliveryPoint, UrbanDepo
 from freight.errors import DataError
 from freight.fleet.plan.defaults import FleetDefaults, VehicleSpec, capital_recovery_factor
 from freight.fleet.problem import ChargingSite, Depot, FleetProblem, Stop, VehicleType
-from freight.units import EARTH_RADIUS_KM
+from freight.units import haversine_km
 
 #: Public sites further than this from a part's centroid are not offered to it (km).
 PUBLIC_SITE_RADIUS_KM = 40.0
 #: Parts that share one public site's plugs (the nearest ones).
 PARTS_PER_SITE = 6
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, a)))
 
 
 def to_stop(p: DeliveryPoint) -> Stop:
@@ -131,10 +124,11 @@ def router_vehicle_type(
 class Part:
     """One routable piece of a day: a small FleetProblem and where it came from."""
 
-    key: str  # f"{day}/{depot}/{kind}{k}"
+    key: str  # f"{day}/{depot}/{kind}{k}" (a re-homed part: f"{day}/{depot}/{kind}{k}<{old}")
     day: str
     depot: str
     problem: FleetProblem
+    zones: frozenset[str] = frozenset()  # demand zones of its stops (depot coverage rule)
 
 
 def _sectors(stops: list[Stop], dep: UrbanDepot, size: int) -> list[list[Stop]]:
@@ -159,6 +153,7 @@ def build_parts(
 ) -> list[Part]:
     """Decompose a day into parts (see module docstring); deterministic."""
     by_depot = assign_depots(points, depots)
+    zone_of = {p.id: p.zone for p in points}
     raw: list[tuple[str, UrbanDepot, list[Stop]]] = []
     for dep in depots:
         mine = [to_stop(p) for p in by_depot[dep.id]]
@@ -193,8 +188,33 @@ def build_parts(
         problem = FleetProblem(
             (to_depot(dep),), charging, types, tuple(sector), d.road_factor, d.speed_kmh
         )
-        parts.append(Part(key, day, dep.id, problem))
+        parts.append(Part(key, day, dep.id, problem, frozenset(zone_of[s.id] for s in sector)))
     return parts
+
+
+def rehome_part(part: Part, dep: UrbanDepot, d: FleetDefaults) -> Part:
+    """The same stops, vehicle counts and public-plug share, served from depot ``dep``.
+
+    Used when the part's own depot has no room for more chargers (capacity rebalancing);
+    ``dep`` must cover every zone of the part.
+    """
+    missing = part.zones - set(dep.zones)
+    if missing:
+        raise DataError(f"depot {dep.id!r} does not cover zones {sorted(missing)} of {part.key}")
+    day, old, kind = part.key.split("/")
+    types = tuple(
+        router_vehicle_type(d.vehicle(vt.id.split("@")[0]), dep, day, vt.count, d)
+        for vt in part.problem.vehicle_types
+    )
+    problem = FleetProblem(
+        (to_depot(dep),),
+        part.problem.charging_sites,
+        types,
+        part.problem.stops,
+        d.road_factor,
+        d.speed_kmh,
+    )
+    return Part(f"{day}/{dep.id}/{kind.split('<')[0]}<{old}", day, dep.id, problem, part.zones)
 
 
 def merged_problem(

@@ -34,7 +34,7 @@ from typing import Any
 from freight.demand import load_charging_sites, load_depots, load_urban_day
 from freight.errors import InputError
 from freight.fleet.charging_schedule import ChargingSiteSpec
-from freight.fleet.plan.build import build_parts, merged_problem, sample_points
+from freight.fleet.plan.build import build_parts, merged_problem, rehome_part, sample_points
 from freight.fleet.plan.chargers import (
     CP_SAT_MAX_VEHICLES,
     OvernightNeed,
@@ -48,6 +48,7 @@ from freight.fleet.plan.defaults import (
 )
 from freight.fleet.plan.duties import DEFAULT_RELOAD_MIN, DutyResult, chain_by_type
 from freight.fleet.plan.executors import ENGINES, PartTask, run_parts
+from freight.fleet.plan.rebalance import plan_moves
 from freight.fleet.result import FleetResult, FleetStatus, RoutePlan, StopVisit, Unserved
 from freight.fleet.routing import RouterParams
 from freight.fleet.verify import verify_plan
@@ -269,71 +270,132 @@ def _plan(year: int, params: PlanParams, progress: Progress | None, t0: float) -
     )
     partial = any(r is None for r in results)
     by_key = dict(zip((p.key for p in all_parts), results, strict=True))
-    daily: list[dict[str, Any]] = []
-    merged: dict[str, FleetResult] = {}
-    day_wall: dict[str, float] = defaultdict(float)
-    for p, part_res in zip(all_parts, results, strict=True):
-        if part_res is not None:
-            day_wall[p.day] += part_res.wall_s
-    say(0.8, "verifying merged days")
-    # usable battery per type@depot for duty chaining (PHEV: unlimited, the engine takes over)
-    usable: dict[str, float | None] = {}
-    for day in DAYS:
-        for p in parts[day]:
-            for vt in p.problem.vehicle_types:
-                spec = d.vehicle(vt.id.split("@")[0])
-                usable[vt.id] = (
-                    None if spec.powertrain != "bev" else spec.battery_kwh - spec.min_soc_kwh
-                )
-    # midday charging between trips (issue #7): the class is chosen after the duties, so
-    # a gap counts at the slowest candidate class's power for the vehicle (any class chosen
-    # delivers at least that); PHEVs need none (the engine takes over)
+
     classes = [d.charger(p) for p in params.charger_powers_kw]
-    midday_kw: dict[str, float] = {}
-    for tid, cap_kwh in usable.items():
-        if cap_kwh is not None:
-            spec = d.vehicle(tid.split("@")[0])
-            midday_kw[tid] = min(spec.max_charge_kw(c.power_kw, c.kind) for c in classes)
-    duties: dict[str, dict[str, tuple[DutyResult, tuple[int, ...]]]] = {}
-    for day in DAYS:
-        res = _merge_day([(p, by_key[p.key]) for p in parts[day]])
-        problem = merged_problem(parts[day], depots, sites, d)
-        errs = verify_plan(problem, res)
-        merged[day] = res
-        duties[day] = chain_by_type(
-            res.routes,
-            reload_min=DEFAULT_RELOAD_MIN,
-            usable_kwh_by_type=usable,
-            charge_kw_by_type=midday_kw,
+
+    def evaluate() -> tuple[
+        list[dict[str, Any]],
+        dict[str, FleetResult],
+        dict[str, dict[str, tuple[DutyResult, tuple[int, ...]]]],
+        dict[tuple[str, str], int],
+    ]:
+        """Merge, verify and chain each day's routes; vehicles needed by (type, depot)."""
+        daily: list[dict[str, Any]] = []
+        merged: dict[str, FleetResult] = {}
+        day_wall: dict[str, float] = defaultdict(float)
+        for day in DAYS:
+            for p in parts[day]:
+                r = by_key[p.key]
+                if r is not None:
+                    day_wall[day] += r.wall_s
+        # usable battery per type@depot for duty chaining (PHEV: unlimited, the engine takes over)
+        usable: dict[str, float | None] = {}
+        for day in DAYS:
+            for p in parts[day]:
+                for vt in p.problem.vehicle_types:
+                    spec = d.vehicle(vt.id.split("@")[0])
+                    usable[vt.id] = (
+                        None if spec.powertrain != "bev" else spec.battery_kwh - spec.min_soc_kwh
+                    )
+        # midday charging between trips (issue #7): the class is chosen after the duties, so
+        # a gap counts at the slowest candidate class's power for the vehicle (any class chosen
+        # delivers at least that); PHEVs need none (the engine takes over)
+        midday_kw: dict[str, float] = {}
+        for tid, cap_kwh in usable.items():
+            if cap_kwh is not None:
+                spec = d.vehicle(tid.split("@")[0])
+                midday_kw[tid] = min(spec.max_charge_kw(c.power_kw, c.kind) for c in classes)
+        duties: dict[str, dict[str, tuple[DutyResult, tuple[int, ...]]]] = {}
+        for day in DAYS:
+            res = _merge_day([(p, by_key[p.key]) for p in parts[day]])
+            problem = merged_problem(parts[day], depots, sites, d)
+            errs = verify_plan(problem, res)
+            merged[day] = res
+            duties[day] = chain_by_type(
+                res.routes,
+                reload_min=DEFAULT_RELOAD_MIN,
+                usable_kwh_by_type=usable,
+                charge_kw_by_type=midday_kw,
+            )
+            daily.append(
+                {
+                    "day": day,
+                    "stops": len(problem.stops),
+                    "served": res.served_count,
+                    "unserved": len(res.unserved),
+                    "routes": len(res.routes),
+                    "vehicles_used": sum(len(dr.duties) for dr, _ in duties[day].values()),
+                    "duty_lower_bound": sum(dr.lower_bound for dr, _ in duties[day].values()),
+                    "duties_with_midday_charge": sum(
+                        1 for dr, _ in duties[day].values() for du in dr.duties if du.midday
+                    ),
+                    "distance_km": round(res.distance_km, 3),
+                    "energy_kwh": round(sum(r.energy_kwh for r in res.routes), 3),
+                    "verified": not errs,
+                    "verify_errors": errs[:5],
+                    "parts": len(parts[day]),
+                    "wall_s": round(day_wall[day], 3),
+                }
+            )
+        # ---- fleet by (type, depot)
+        need: dict[tuple[str, str], int] = defaultdict(int)
+        for day in DAYS:
+            for tid, (dr, _) in duties[day].items():
+                n = len(dr.duties)
+                spec_id, depot = tid.split("@")
+                need[spec_id, depot] = max(need[spec_id, depot], n)
+        return daily, merged, duties, need
+
+    def with_reserve(need: dict[tuple[str, str], int]) -> dict[tuple[str, str], int]:
+        return {k: math.ceil(n * (1 + d.reserve_share) - 1e-9) for k, n in need.items() if n > 0}
+
+    say(0.8, "verifying merged days")
+    daily, merged, duties, need = evaluate()
+    fleet = with_reserve(need)
+    # ---- depot capacity: a depot bases at most max_plugs x max_vehicles_per_charger vehicles
+    site_of = {s.node_id: s for s in sites if s.kind == "depot"}
+    cap_by_depot: dict[str, int | None] = {}
+    for x in depots:
+        site = site_of.get(x.node_id)
+        cap_by_depot[x.id] = None if site is None else site.max_plugs * d.max_vehicles_per_charger
+    fleet_by_dep0: Counter[str] = Counter()
+    for (_, dep), n in fleet.items():
+        fleet_by_dep0[dep] += n
+    moves = [] if partial else plan_moves(parts, fleet_by_dep0, cap_by_depot, depots)
+    if moves:
+        say(0.8, f"rebalancing: {len(moves)} parts move to depots with room for chargers")
+        dep_by_id = {x.id: x for x in depots}
+        to_of = {m.key: m.to for m in moves}
+        parts = {
+            day: [rehome_part(p, dep_by_id[to_of[p.key]], d) if p.key in to_of else p for p in ps]
+            for day, ps in parts.items()
+        }
+        fresh = [p for day in DAYS for p in parts[day] if p.key not in by_key]
+        again = run_parts(
+            [
+                PartTask(
+                    p.key,
+                    p.problem,
+                    RouterParams(
+                        time_limit_s=cap, seed=params.seed, max_iterations=params.max_iterations
+                    ),
+                )
+                for p in fresh
+            ],
+            engine=params.engine,
+            workers=workers,
+            deadline=route_deadline,
+            address=params.ray_address,
+            on_done=lambda n, total: say(0.8, f"rebalancing: routed part {n}/{total}"),
         )
-        daily.append(
-            {
-                "day": day,
-                "stops": len(problem.stops),
-                "served": res.served_count,
-                "unserved": len(res.unserved),
-                "routes": len(res.routes),
-                "vehicles_used": sum(len(dr.duties) for dr, _ in duties[day].values()),
-                "duty_lower_bound": sum(dr.lower_bound for dr, _ in duties[day].values()),
-                "duties_with_midday_charge": sum(
-                    1 for dr, _ in duties[day].values() for du in dr.duties if du.midday
-                ),
-                "distance_km": round(res.distance_km, 3),
-                "energy_kwh": round(sum(r.energy_kwh for r in res.routes), 3),
-                "verified": not errs,
-                "verify_errors": errs[:5],
-                "parts": len(parts[day]),
-                "wall_s": round(day_wall[day], 3),
-            }
-        )
-    # ---- fleet by (type, depot)
-    need: dict[tuple[str, str], int] = defaultdict(int)
-    for day in DAYS:
-        for tid, (dr, _) in duties[day].items():
-            n = len(dr.duties)
-            spec_id, depot = tid.split("@")
-            need[spec_id, depot] = max(need[spec_id, depot], n)
-    fleet = {k: math.ceil(n * (1 + d.reserve_share) - 1e-9) for k, n in need.items() if n > 0}
+        by_key.update(zip((p.key for p in fresh), again, strict=True))
+        partial = any(r is None for r in again)
+        daily, merged, duties, need = evaluate()
+        fleet = with_reserve(need)
+    rebalanced: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for m in moves:
+        rebalanced[m.day, m.frm, m.to][0] += 1
+        rebalanced[m.day, m.frm, m.to][1] += m.stops
     reefer_added = 0
     reefer_spec = next(v for v in d.vehicles if v.refrigerated)
     total = sum(fleet.values())
@@ -350,7 +412,6 @@ def _plan(year: int, params: PlanParams, progress: Progress | None, t0: float) -
     crf_ch = capital_recovery_factor(d.discount_rate, d.charger_life_years)
     annual_factor = crf_ch + d.charger_om_share
     tariff = ChargingSiteSpec.tariff_from_tuples(d.tariff)
-    site_of = {s.node_id: s for s in sites if s.kind == "depot"}
     winter_kwh = daily[0]["energy_kwh"]
     summer_kwh = daily[1]["energy_kwh"]
     # energy-weighted days: the summer night needs summer_kwh / winter_kwh of a winter night
@@ -535,6 +596,20 @@ def _plan(year: int, params: PlanParams, progress: Progress | None, t0: float) -
         for c in chargers
         if c["site_max_plugs"] is not None and c["count"] > c["site_max_plugs"]
     ]
+    moved_rows: list[dict[str, Any]] = [
+        {"day": day, "from": frm, "to": to, "parts": n, "stops": st}
+        for (day, frm, to), (n, st) in sorted(rebalanced.items())
+    ]
+    if rebalanced:
+        froms = sorted({frm for _, frm, _ in rebalanced})
+        tos = sorted({to for _, _, to in rebalanced})
+        n_parts = sum(n for n, _ in rebalanced.values())
+        n_stops = sum(st for _, st in rebalanced.values())
+        note += (
+            f"; {', '.join(froms)} had more vehicles than its charging site's max_plugs x "
+            f"{d.max_vehicles_per_charger} allows: {n_parts} sectors ({n_stops:,} stops over "
+            f"both days) are served from {', '.join(tos)} instead (depot_rebalancing)"
+        )
     if over:
         note += (
             f"; {', '.join(over)} need more chargers than the candidate site's max_plugs "
@@ -550,6 +625,7 @@ def _plan(year: int, params: PlanParams, progress: Progress | None, t0: float) -
         "refrigerated_added_for_share": reefer_added,
         "chargers_added_above_ratio": sum(c["added_for_energy_or_cost"] for c in chargers),
         "sites_over_candidate_plugs": over,
+        "depot_rebalancing": moved_rows,
         "note": note,
     }
     vehicles = tuple(
