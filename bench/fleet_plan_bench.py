@@ -33,6 +33,9 @@ def _run(year: int, size: int | None, engine: str, workers: int, part: int | Non
     t0 = time.perf_counter()
     p = plan_fleet(year, PlanParams(**kw)).to_dict()
     wall = time.perf_counter() - t0
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)  # pool workers (not Ray's own)
+    cpu_s = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
     self_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     out.put(
@@ -41,11 +44,15 @@ def _run(year: int, size: int | None, engine: str, workers: int, part: int | Non
             "served": sum(dc["served"] for dc in p["daily_check"]),
             "verified": all(dc["verified"] for dc in p["daily_check"]),
             "parts": sum(dc["parts"] for dc in p["daily_check"]),
+            "routes": sum(dc["routes"] for dc in p["daily_check"]),
+            "duties": sum(dc["vehicles_used"] for dc in p["daily_check"]),
+            "moved": sum(m["parts"] for m in p["policy"].get("depot_rebalancing", [])),
             "vehicles": p["policy"]["planned_new_energy_vehicles"],
             "chargers": sum(c["count"] for c in p["chargers"]),
             "ratio": p["vehicles_per_charger"],
             "energy_ok": p["overnight_energy_ok"],
             "wall_s": wall,
+            "cpu_s": cpu_s,
             "peak_mb": max(self_mb, child_mb),
             "plan": p,
         }
@@ -64,10 +71,11 @@ def main() -> None:
     a = ap.parse_args()
     ctx = multiprocessing.get_context("spawn")
     print(
-        "| engine | stops (both days) | parts | served | verified | vehicles | chargers "
-        "| veh/charger | energy ok | wall s | peak MB |"
+        "| engine | stops (both days) | parts | moved parts | served | verified | routes "
+        "| vehicle-days | vehicles | chargers | veh/charger | energy ok | wall s | CPU s "
+        "| peak MB |"
     )
-    print("|---|---:|---:|---:|---|---:|---:|---:|---|---:|---:|")
+    print("|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---:|---:|---:|")
     last = None
     for size_s in a.sizes.split(","):
         size = None if size_s == "full" else int(size_s)
@@ -82,9 +90,10 @@ def main() -> None:
             proc.join()
             last = r.pop("plan")
             print(
-                f"| {engine} | {r['stops']:,} | {r['parts']} | {r['served']:,} | {r['verified']} "
-                f"| {r['vehicles']:,} | {r['chargers']:,} | {r['ratio']:.2f} | {r['energy_ok']} "
-                f"| {r['wall_s']:.1f} | {r['peak_mb']:.0f} |",
+                f"| {engine} | {r['stops']:,} | {r['parts']} | {r['moved']} | {r['served']:,} "
+                f"| {r['verified']} | {r['routes']:,} | {r['duties']:,} | {r['vehicles']:,} "
+                f"| {r['chargers']:,} | {r['ratio']:.2f} | {r['energy_ok']} | {r['wall_s']:.1f} "
+                f"| {r['cpu_s']:.0f} | {r['peak_mb']:.0f} |",
                 flush=True,
             )
     if a.save_json and last is not None:
