@@ -8,6 +8,7 @@ returns ``None`` for parts not finished by then (the plan is then ``partial``).
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import time
 from collections.abc import Callable, Sequence
@@ -31,8 +32,15 @@ class PartTask:
 
 
 def solve_part(task: PartTask) -> FleetResult:
-    """Route one part (``solve_fleet`` verifies its own answer with ``check_plan``)."""
-    return solve_fleet(task.problem, task.params)
+    """Route one part (``solve_fleet`` verifies its own answer with ``check_plan``).
+
+    The problem is rebuilt from its fields first (fresh derived arrays instead of the
+    read-only ones Ray restores zero-copy from its object store). Observed 2026-11-29 under
+    load 5-6: one 2035 part answered 1498.5 / 1498.0 / 1501.0 CNY on three calls in one Ray
+    worker while its in-process answer is always 1500.4; in that run the rebuilt problem gave
+    1500.4 each time. Not reproduced at lower load, so the cause is not pinned down.
+    """
+    return solve_fleet(dataclasses.replace(task.problem), task.params)
 
 
 def run_parts(

@@ -9,14 +9,17 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import math
+import time
 from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
+from freight.demand import load_charging_sites, load_depots, load_urban_day
 from freight.errors import InputError
 from freight.fleet.charging_schedule import ChargingSiteSpec
 from freight.fleet.plan import PlanParams, plan_fleet, plan_fleet_years
+from freight.fleet.plan.build import build_parts, sample_points
 from freight.fleet.plan.chargers import (
     OvernightNeed,
     choose_site_chargers,
@@ -24,6 +27,8 @@ from freight.fleet.plan.chargers import (
     greedy_schedule,
 )
 from freight.fleet.plan.defaults import capital_recovery_factor, load_fleet_defaults
+from freight.fleet.plan.executors import PartTask, run_parts
+from freight.fleet.routing import RouterParams, solve_fleet
 
 SMALL = {"max_stops": 50, "workers": 2, "seed": 3, "time_limit_s": 300.0}
 
@@ -98,6 +103,23 @@ def test_ray_local_mode_gives_the_process_plan(small_plan: dict[str, Any]) -> No
         pytest.skip("RAY IS NOT INSTALLED: pip install 'kuytun-freight[ray]' to cover --engine ray")
     on_ray = plan_fleet(2030, PlanParams(**SMALL, engine="ray")).to_dict()
     assert _strip(on_ray) == _strip(small_plan)
+
+
+def test_ray_worker_answers_a_part_as_in_process() -> None:
+    """A Ray worker answers a full-size 2035 part exactly as solve_fleet in-process does."""
+    if importlib.util.find_spec("ray") is None:  # pragma: no cover - ray is in the dev extra
+        pytest.skip("RAY IS NOT INSTALLED: pip install 'kuytun-freight[ray]' to cover --engine ray")
+    d = load_fleet_defaults()
+    pts = sample_points(load_urban_day(2035, "winter"), 150, 5)
+    parts = build_parts("winter", pts, load_depots(), load_charging_sites(), d, 120)
+    big = max(parts, key=lambda p: len(p.problem.stops))
+    prm = RouterParams(time_limit_s=60, seed=5, max_iterations=100)
+    here = solve_fleet(big.problem, prm)
+    tasks = [PartTask(big.key, big.problem, prm)] * 2
+    there = run_parts(tasks, engine="ray", workers=1, deadline=time.perf_counter() + 300)
+    for r in there:
+        assert r is not None
+        assert r.routes == here.routes and r.objective_cny == here.objective_cny
 
 
 def _tiny_site() -> list[OvernightNeed]:
