@@ -48,6 +48,7 @@ EXAMPLE: dict[str, Any] = {
             "kwh_per_km_per_tonne": 0.0,
             "fixed_cost_cny": 180,
             "cost_per_km_cny": 1.0,
+            "cost_per_hour_cny": 40.0,
             "refrigerated": False,
             "shift_start": "07:00",
             "shift_end": "19:00",

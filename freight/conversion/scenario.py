@@ -9,9 +9,10 @@ file and the field (``conversion.toml: terminals[2].hours_per_month: ...``).
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from freight.conversion.distances import path_km
 from freight.conversion.model import (
@@ -25,8 +26,11 @@ from freight.conversion.model import (
     Terminal,
 )
 from freight.errors import DataError, FieldIssue, FreightError, InputError
+from freight.jsonread import JsonReader
 from freight.network.model import Network
 from freight.paths import network_dir
+
+T = TypeVar("T")
 
 
 def default_scenario_path() -> Path:
@@ -35,7 +39,12 @@ def default_scenario_path() -> Path:
 
 
 class _Reader:
-    """Typed access to a TOML table that reports ``file: path.field`` on every error."""
+    """Typed access to a TOML table that reports ``file: path.field`` on every error.
+
+    A scenario is a data file: the first bad field raises ``DataError`` (no collecting).
+    Scalar values follow the shared JSON rules of :class:`~freight.jsonread.JsonReader`
+    (finite numbers, no booleans as numbers, same messages); only the location differs.
+    """
 
     def __init__(self, file: str, table: dict[str, Any], path: str) -> None:
         self.file, self.table, self.path = file, table, path
@@ -54,28 +63,34 @@ class _Reader:
             return default
         return self.table[key]
 
+    def _checked(
+        self, key: str, default: Any, read: Callable[[JsonReader, dict[str, Any]], T]
+    ) -> T:
+        """``read`` the value (or the default) with a fresh JsonReader; its first issue raises."""
+        reader = JsonReader()
+        out = read(reader, {key: self.raw(key, default)})
+        if reader.first is not None:
+            raise self.fail(key, reader.first.message)
+        return out
+
     def num(self, key: str, default: Any = ...) -> float:
-        v = self.raw(key, default)
-        if isinstance(v, bool) or not isinstance(v, int | float):
-            raise self.fail(key, f"expected a number, got {v!r}")
-        return float(v)
+        v = self._checked(key, default, lambda r, o: r.number(o, key, ""))
+        assert v is not None
+        return v
 
     def int_(self, key: str, default: Any = ...) -> int:
-        v = self.raw(key, default)
-        if isinstance(v, bool) or not isinstance(v, int):
-            raise self.fail(key, f"expected an integer, got {v!r}")
+        v = self._checked(key, default, lambda r, o: r.integer(o, key, "", minimum=None))
+        assert v is not None
         return v
 
     def str_(self, key: str, default: Any = ...) -> str:
-        v = self.raw(key, default)
-        if not isinstance(v, str) or not v:
-            raise self.fail(key, f"expected a non-empty string, got {v!r}")
+        v = self._checked(key, default, lambda r, o: r.text(o, key, ""))
+        assert v is not None
         return v
 
     def bool_(self, key: str, default: Any = ...) -> bool:
-        v = self.raw(key, default)
-        if not isinstance(v, bool):
-            raise self.fail(key, f"expected true or false, got {v!r}")
+        v = self._checked(key, default, lambda r, o: r.boolean(o, key, ""))
+        assert v is not None
         return v
 
     def sub(self, key: str, default: Any = ...) -> _Reader:

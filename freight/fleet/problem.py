@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from freight.errors import InputError, IssueCollector
+from freight.jsonread import JsonReader
 from freight.units import EARTH_RADIUS_KM, format_hhmm, parse_hhmm
 
 #: Default road factor (issue 4: "road_factor (default 1.3)").
@@ -335,105 +336,34 @@ class FleetProblem:
 # ---------------------------------------------------------------------------------------
 
 
-class _Reader:
-    """Reads typed fields from a JSON object, collecting issues with JSON paths."""
-
-    def __init__(self, issues: IssueCollector) -> None:
-        self.issues = issues
-
-    def obj(self, value: Any, path: str) -> Mapping[str, Any] | None:
-        if not isinstance(value, Mapping):
-            self.issues.add(path, "expected an object")
-            return None
-        return value
-
-    def str_(self, o: Mapping[str, Any], key: str, path: str) -> str | None:
-        v = o.get(key)
-        if not isinstance(v, str) or not v:
-            self.issues.add(f"{path}.{key}", "required non-empty string")
-            return None
-        return v
-
-    def num(
-        self,
-        o: Mapping[str, Any],
-        key: str,
-        path: str,
-        *,
-        default: float | None = None,
-        minimum: float | None = 0.0,
-        nullable: bool = False,
-    ) -> float | None:
-        if key not in o or (o[key] is None and not nullable):
-            if default is None:
-                self.issues.add(f"{path}.{key}", "required number")
-            return default
-        v = o[key]
-        if v is None:
-            return None
-        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
-            self.issues.add(f"{path}.{key}", f"expected a number, got {v!r}")
-            return default
-        if minimum is not None and v < minimum:
-            self.issues.add(f"{path}.{key}", f"must be >= {minimum:g}, got {v!r}")
-            return default
-        return float(v)
-
-    def int_(self, o: Mapping[str, Any], key: str, path: str, *, minimum: int = 0) -> int | None:
-        v = o.get(key)
-        if isinstance(v, bool) or not isinstance(v, int):
-            self.issues.add(f"{path}.{key}", f"expected an integer, got {v!r}")
-            return None
-        if v < minimum:
-            self.issues.add(f"{path}.{key}", f"must be >= {minimum}, got {v}")
-            return None
-        return v
-
-    def bool_(self, o: Mapping[str, Any], key: str, path: str) -> bool:
-        v = o.get(key, False)
-        if v is None:
-            return False
-        if not isinstance(v, bool):
-            self.issues.add(f"{path}.{key}", f"expected true/false, got {v!r}")
-            return False
-        return v
+class _Reader(JsonReader):
+    """The shared JSON reader plus the fleet contract's times and coordinates."""
 
     def time(
         self, v: Any, path: str, default: float | None = None, *, required: bool = True
     ) -> float | None:
         if v is None:
             if default is None and required:
-                self.issues.add(path, 'required time "HH:MM"')
+                self.add(path, 'required time "HH:MM"')
             return default
         try:
             return float(parse_hhmm(v))
         except ValueError as exc:
-            self.issues.add(path, str(exc))
+            self.add(path, str(exc))
             return default
 
     def latlon(self, o: Mapping[str, Any], path: str) -> tuple[float, float] | None:
-        lat = self.num(o, "lat", path, minimum=None)
-        lon = self.num(o, "lon", path, minimum=None)
+        lat = self.number(o, "lat", path)
+        lon = self.number(o, "lon", path)
         if lat is None or lon is None:
             return None
         if not -90 <= lat <= 90:
-            self.issues.add(f"{path}.lat", f"must be within [-90, 90], got {lat}")
+            self.add(f"{path}.lat", f"must be within [-90, 90], got {lat}")
             return None
         if not -180 <= lon <= 180:
-            self.issues.add(f"{path}.lon", f"must be within [-180, 180], got {lon}")
+            self.add(f"{path}.lon", f"must be within [-180, 180], got {lon}")
             return None
         return lat, lon
-
-    def items(self, data: Mapping[str, Any], key: str, *, required: bool) -> list[Any]:
-        v = data.get(key)
-        if v is None:
-            if required:
-                self.issues.add(f"$.{key}", "required list")
-            return []
-        if not isinstance(v, list):
-            self.issues.add(f"$.{key}", "expected a list")
-            return []
-        return v
 
 
 def _construct(issues: IssueCollector, path: str, cls: type, *args: Any) -> Any:
@@ -450,26 +380,26 @@ def parse_problem(data: Any) -> FleetProblem:
     Raises ``InputError`` listing every bad value with its JSON path, e.g.
     ``$.stops[3].window: window opens 14:00 after it closes 12:00``.
     """
-    issues = IssueCollector()
-    r = _Reader(issues)
+    r = _Reader()
+    issues = r.issues
     root = r.obj(data, "$")
     if root is None:
         issues.raise_if_any("invalid fleet problem", InputError)
         raise InputError("invalid fleet problem")  # pragma: no cover
-    road_factor = r.num(root, "road_factor", "$", default=DEFAULT_ROAD_FACTOR, minimum=None)
-    speed = r.num(root, "speed_kmh", "$", default=DEFAULT_SPEED_KMH, minimum=None)
+    road_factor = r.number(root, "road_factor", "$", default=DEFAULT_ROAD_FACTOR)
+    speed = r.number(root, "speed_kmh", "$", default=DEFAULT_SPEED_KMH)
     if road_factor is not None and road_factor <= 0:
         issues.add("$.road_factor", f"must be > 0, got {road_factor}")
     if speed is not None and speed <= 0:
         issues.add("$.speed_kmh", f"must be > 0, got {speed}")
 
     depots: list[Depot] = []
-    for k, d in enumerate(r.items(root, "depots", required=True)):
+    for k, d in enumerate(r.array(root, "depots", "$", required=True)):
         p = f"$.depots[{k}]"
         o = r.obj(d, p)
         if o is None:
             continue
-        did, ll = r.str_(o, "id", p), r.latlon(o, p)
+        did, ll = r.text(o, "id", p), r.latlon(o, p)
         op = r.time(o.get("open"), f"{p}.open", 0.0)
         cl = r.time(o.get("close"), f"{p}.close", 24 * 60.0)
         if did and ll and op is not None and cl is not None:
@@ -481,14 +411,14 @@ def parse_problem(data: Any) -> FleetProblem:
     depot_by_id = {d.id: d for d in depots}
 
     sites: list[ChargingSite] = []
-    for k, s in enumerate(r.items(root, "charging_sites", required=False)):
+    for k, s in enumerate(r.array(root, "charging_sites", "$", required=False)):
         p = f"$.charging_sites[{k}]"
         o = r.obj(s, p)
         if o is None:
             continue
-        sid, ll = r.str_(o, "id", p), r.latlon(o, p)
-        pw = r.num(o, "power_kw", p, minimum=None)
-        cnt = r.int_(o, "count", p, minimum=1)
+        sid, ll = r.text(o, "id", p), r.latlon(o, p)
+        pw = r.number(o, "power_kw", p)
+        cnt = r.integer(o, "count", p, minimum=1)
         if pw is not None and pw <= 0:
             issues.add(f"{p}.power_kw", f"must be > 0, got {pw}")
             pw = None
@@ -498,33 +428,35 @@ def parse_problem(data: Any) -> FleetProblem:
                 sites.append(site)
 
     vts: list[VehicleType] = []
-    for k, v in enumerate(r.items(root, "vehicle_types", required=True)):
+    for k, v in enumerate(r.array(root, "vehicle_types", "$", required=True)):
         p = f"$.vehicle_types[{k}]"
         o = r.obj(v, p)
         if o is None:
             continue
-        vid, dep_id = r.str_(o, "id", p), r.str_(o, "depot", p)
+        vid, dep_id = r.text(o, "id", p), r.text(o, "depot", p)
         dep = depot_by_id.get(dep_id) if dep_id else None
         if dep_id and dep is None and depots:
             issues.add(f"{p}.depot", f"unknown depot {dep_id!r}")
-        cnt = r.int_(o, "count", p, minimum=0)
-        cap_kg = r.num(o, "capacity_kg", p)
-        cap_m3 = r.num(o, "capacity_m3", p)
+        cnt = r.integer(o, "count", p, minimum=0)
+        cap_kg = r.number(o, "capacity_kg", p, minimum=0.0)
+        cap_m3 = r.number(o, "capacity_m3", p, minimum=0.0)
         if "battery_kwh" not in o:
             issues.add(f"{p}.battery_kwh", "required (a number, or null for a PHEV)")
-        battery = r.num(o, "battery_kwh", p, default=None, nullable=True, minimum=None)
+        battery = r.number(o, "battery_kwh", p, required=False, nullable=True)
         if battery is not None and battery <= 0:
             issues.add(f"{p}.battery_kwh", f"must be > 0 or null, got {battery}")
             battery = None
-        min_soc = r.num(o, "min_soc_kwh", p, default=0.0)
+        min_soc = r.number(o, "min_soc_kwh", p, default=0.0, minimum=0.0)
         if battery is not None and min_soc is not None and min_soc >= battery:
             issues.add(f"{p}.min_soc_kwh", f"must be below battery_kwh {battery:g}, got {min_soc}")
-        kpk = r.num(o, "kwh_per_km", p, default=None if battery is not None else 0.0)
-        kpt = r.num(o, "kwh_per_km_per_tonne", p, default=0.0)
-        fixed = r.num(o, "fixed_cost_cny", p, default=0.0)
-        cpk = r.num(o, "cost_per_km_cny", p, default=0.0)
-        cph = r.num(o, "cost_per_hour_cny", p, default=0.0)
-        refr = r.bool_(o, "refrigerated", p)
+        kpk = r.number(
+            o, "kwh_per_km", p, default=None if battery is not None else 0.0, minimum=0.0
+        )
+        kpt = r.number(o, "kwh_per_km_per_tonne", p, default=0.0, minimum=0.0)
+        fixed = r.number(o, "fixed_cost_cny", p, default=0.0, minimum=0.0)
+        cpk = r.number(o, "cost_per_km_cny", p, default=0.0, minimum=0.0)
+        cph = r.number(o, "cost_per_hour_cny", p, default=0.0, minimum=0.0)
+        refr = r.boolean(o, "refrigerated", p, default=False)
         s0 = r.time(o.get("shift_start"), f"{p}.shift_start", dep.open_min if dep else 0.0)
         s1 = r.time(o.get("shift_end"), f"{p}.shift_end", dep.close_min if dep else 1440.0)
         if s0 is not None and s1 is not None and s0 > s1:
@@ -559,15 +491,15 @@ def parse_problem(data: Any) -> FleetProblem:
                 vts.append(vt)
 
     stops: list[Stop] = []
-    for k, s in enumerate(r.items(root, "stops", required=True)):
+    for k, s in enumerate(r.array(root, "stops", "$", required=True)):
         p = f"$.stops[{k}]"
         o = r.obj(s, p)
         if o is None:
             continue
-        sid, ll = r.str_(o, "id", p), r.latlon(o, p)
-        kg = r.num(o, "demand_kg", p, default=0.0)
-        m3 = r.num(o, "demand_m3", p, default=0.0)
-        svc = r.num(o, "service_min", p, default=0.0)
+        sid, ll = r.text(o, "id", p), r.latlon(o, p)
+        kg = r.number(o, "demand_kg", p, default=0.0, minimum=0.0)
+        m3 = r.number(o, "demand_m3", p, default=0.0, minimum=0.0)
+        svc = r.number(o, "service_min", p, default=0.0, minimum=0.0)
         win = o.get("window")
         w0: float | None = 0.0
         w1: float | None = 24 * 60.0
@@ -584,7 +516,7 @@ def parse_problem(data: Any) -> FleetProblem:
                         f"window opens {format_hhmm(w0)} after it closes {format_hhmm(w1)}",
                     )
                     continue
-        refr = r.bool_(o, "refrigerated", p)
+        refr = r.boolean(o, "refrigerated", p, default=False)
         if sid and ll and None not in (kg, m3, svc, w0, w1):
             st = _construct(issues, p, Stop, sid, ll[0], ll[1], kg, m3, svc, w0, w1, refr)
             if st is not None:

@@ -92,6 +92,10 @@ def _fleet_year(year: int, k: float) -> dict[str, Any]:
                 "energy_cost_cny": 45.0 * van,
                 "short_kwh": 0.0,
                 "binding": None,
+                # midday charging only from 2030 (before: all zero, columns hidden)
+                "midday_kwh": 12.5 * c2 if year >= 2030 else 0.0,
+                "midday_peak_kw": 120.0 if year >= 2030 else 0.0,
+                "midday_vehicles": 3 if year >= 2030 else 0,
             },
         ],  # fmt: skip
         "vehicles_per_charger": round((light + van + reefer) / (c1 + c2), 2),
@@ -117,7 +121,10 @@ def _fleet_year(year: int, k: float) -> dict[str, Any]:
                 "stops": 9000,
                 "served": 9000,
                 "unserved": 0,
+                "routes": round((light + van) * f * 1.5),
                 "vehicles_used": round((light + van) * f),
+                "duty_lower_bound": round((light + van) * f) - 7,
+                "duties_with_midday_charge": 11,
                 "distance_km": 1e5,
                 "energy_kwh": 3e4,
                 "verified": True,
@@ -226,8 +233,21 @@ def test_fleet_plan_view_contract(service: str, browser: Any, artifacts: Path) -
         # 2026 over the limit at one depot is flagged, the others are not
         per_depot = out.locator("figure.hbar", has_text="Plug-in vehicles per charger")
         assert per_depot.locator("rect.bar-over").count() == 0  # 2035 shown first: all within
+        # the 2035 detail: route and duty columns in the daily check, midday charging columns
+        detail = out.locator(".fleet-year-detail")
+        heads = detail.locator("table.data th").all_text_contents()
+        for head in ("Routes", "Vehicles used (duties)", "Duty lower bound",
+                     "Duties with midday charge", "Midday (kWh)", "Midday peak (kW)"):  # fmt: skip
+            assert head in heads, heads
+        day = plans[2]["daily_check"][0]
+        winter = detail.locator("table.data tr", has_text="winter").text_content() or ""
+        for key in ("routes", "duty_lower_bound"):
+            assert f"{day[key]:,}" in winter, (key, winter)
+        assert "Winter vs summer representative day, 2035: routes" in (detail.text_content() or "")
         page.select_option("select.fleet-year", "0")
         assert "2026" in out.locator(".fleet-year-detail h4").inner_text()
+        heads = detail.locator("table.data th").all_text_contents()
+        assert "Duty lower bound" in heads and "Midday (kWh)" not in heads  # no midday in 2026
         assert per_depot.locator("rect.bar-over").count() == 1  # dep_industrial over 4:1
         assert "1 at or over" in (per_depot.locator("svg").get_attribute("aria-label") or "")
         policy = out.locator("figure", has_text="policy target")

@@ -70,6 +70,9 @@ function pickChartKeys(keys) {
   if (util.length) return { keys: util.slice(0, 2), kind: "util" };
   const ratio = keys.filter((k) => /per_charger|vehicles_per|ratio/i.test(k));
   if (ratio.length) return { keys: ratio.slice(0, 2), kind: "ratio" };
+  // fleet routes: how long each route takes and how much of it is waiting
+  const time = keys.filter((k) => k === "duration_min" || k === "waiting_min");
+  if (time.length) return { keys: time, kind: "plain" };
   const fleet = keys.filter((k) => /vehicle|charger|fleet|trucks?\b/i.test(k));
   if (fleet.length) return { keys: fleet.slice(0, 3), kind: "plain" };
   const season = keys.filter((k) => /winter|summer/i.test(k));

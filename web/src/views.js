@@ -38,6 +38,16 @@ function kpi(k, v, state) {
   return `<div class="kpi${state ? ` ${state}` : ""}"><div class="v">${v}</div><div class="k">${esc(k)}</div></div>`;
 }
 
+/** Columns marked ``optional`` only when some row carries a value (older plans lack them);
+ * ``nonZero`` ones only when some value is non-zero. */
+function presentCols(cols, rows) {
+  return cols.filter(
+    (c) =>
+      (!c.optional && !c.nonZero) ||
+      rows.some((r) => r[c.key] !== undefined && r[c.key] !== null && (!c.nonZero || Number(r[c.key]) !== 0)),
+  );
+}
+
 function sumBy(rows, key, val) {
   const m = new Map();
   for (const r of rows) m.set(r[key], (m.get(r[key]) || 0) + (Number(r[val]) || 0));
@@ -83,17 +93,32 @@ function fleetYearHtml(p) {
     })),
   ];
   const days = p.daily_check || [];
-  const dayCols = [
+  const hasDuties = days.some((d) => d.duty_lower_bound != null || d.duties_with_midday_charge != null);
+  const dayCols = presentCols([
     { key: "day", label: "Day" },
     { key: "stops", label: "Stops" },
     { key: "served", label: "Served" },
     { key: "unserved", label: "Unserved" },
-    { key: "vehicles_used", label: "Vehicles used" },
+    { key: "routes", label: "Routes", optional: true },
+    { key: "vehicles_used", label: hasDuties ? "Vehicles used (duties)" : "Vehicles used" },
+    { key: "duty_lower_bound", label: "Duty lower bound", optional: true },
+    { key: "duties_with_midday_charge", label: "Duties with midday charge", optional: true },
     { key: "distance_km", label: "Distance (km)" },
     { key: "energy_kwh", label: "Energy (kWh)" },
     { key: "verified", label: "Verified", fmt: (v) => (v ? "yes" : "<strong class=over>no</strong>") },
     { key: "wall_s", label: "Wall (s)" },
-  ];
+  ], days);
+  const chargerCols = presentCols([
+    { key: "site", label: "Site" }, { key: "depot", label: "Depot" }, { key: "power_kw", label: "Power (kW)" },
+    { key: "count", label: "Count" }, { key: "peak_kw", label: "Peak (kW)" }, { key: "energy_kwh", label: "Energy (kWh)" },
+    { key: "midday_kwh", label: "Midday (kWh)", nonZero: true },
+    { key: "midday_peak_kw", label: "Midday peak (kW)", nonZero: true },
+    { key: "midday_vehicles", label: "Midday vehicles", nonZero: true },
+    { key: "occupancy", label: "Occupancy", fmt: (v) => pct(v, 0) }, { key: "energy_cost_cny", label: "Energy cost (CNY)" },
+    { key: "short_kwh", label: "Short (kWh)" }, { key: "binding", label: "Binding" }], chargers);
+  const dayBars = days.some((d) => d.routes != null)
+    ? [["routes", "routes"], ["vehicles used", "vehicles_used"], ["unserved stops", "unserved"]]
+    : [["vehicles used", "vehicles_used"], ["unserved stops", "unserved"]];
   const cost = p.cost || {};
   return `<h4>Year ${esc(p.year)}${p.sampled ? ' <span class="badge">sampled</span>' : ""}${p.partial ? ' <span class="badge">partial</span>' : ""}</h4>
 ${stackedBarChart({ title: `Fleet by depot and vehicle type, ${p.year}`, categories: depots, series: byDepotType, unit: "vehicles" })}
@@ -103,15 +128,11 @@ ${dataTable(`vehicles ${p.year}`, [
   { key: "count", label: "Count" }], vehicles)}
 ${stackedBarChart({ title: `Chargers by site and power, ${p.year}`, categories: sites, series: chargerSeries, unit: "chargers" })}
 ${hbarChart({ title: `Peak charging load by site, ${p.year} (kW)`, items: peakItems, unit: "kW" })}
-${dataTable(`chargers ${p.year}`, [
-  { key: "site", label: "Site" }, { key: "depot", label: "Depot" }, { key: "power_kw", label: "Power (kW)" },
-  { key: "count", label: "Count" }, { key: "peak_kw", label: "Peak (kW)" }, { key: "energy_kwh", label: "Energy (kWh)" },
-  { key: "occupancy", label: "Occupancy", fmt: (v) => pct(v, 0) }, { key: "energy_cost_cny", label: "Energy cost (CNY)" },
-  { key: "short_kwh", label: "Short (kWh)" }, { key: "binding", label: "Binding" }], chargers)}
+${dataTable(`chargers ${p.year}`, chargerCols, chargers)}
 ${hbarChart({ title: `Plug-in vehicles per charger, ${p.year} (limit ${maxRatio}:1)`, items: ratios, limit: { value: maxRatio, label: `${maxRatio}:1 limit` }, flagAt: maxRatio + 1e-9 })}
 ${dataTable(`vehicles per charger ${p.year}`, [
   { key: "label", label: "Depot" }, { key: "value", label: "Vehicles per charger" }, { key: "note", label: "Detail" }], ratios)}
-${barChart({ title: `Winter vs summer representative day, ${p.year}: vehicles used and unserved stops`, categories: ["vehicles used", "unserved stops"], series: days.map((d) => ({ name: d.day, color: d.day === "winter" ? "#2e86c1" : "#e67e22", values: [d.vehicles_used, d.unserved] })) })}
+${barChart({ title: `Winter vs summer representative day, ${p.year}: ${dayBars.map(([t]) => t).join(", ")}`, categories: dayBars.map(([t]) => t), series: days.map((d) => ({ name: d.day, color: d.day === "winter" ? "#2e86c1" : "#e67e22", values: dayBars.map(([, k]) => d[k]) })) })}
 ${dataTable(`daily check ${p.year}`, dayCols, days, { open: true })}
 <p>Overnight energy: ${p.overnight_energy_ok ? "enough" : '<strong class="over">not enough</strong>'} · refrigerated share ${pct(p.refrigerated_share, 2)} (minimum ${pct(minReefer, 1)})</p>
 ${Object.keys(cost).length ? dataTable(`cost ${p.year}`, [{ key: "k", label: "Item" }, { key: "v", label: "CNY per year" }], Object.entries(cost).map(([k, v]) => ({ k: label(k), v }))) : ""}

@@ -27,7 +27,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from freight.errors import InputError, IssueCollector
+from freight.errors import InputError
+from freight.jsonread import JsonReader, describe
 
 __all__ = ["render_report", "render_report_html"]
 
@@ -85,6 +86,9 @@ class _Charger:
     energy_cost_cny: float | None
     short_kwh: float | None
     binding: str | None
+    midday_kwh: float | None = None
+    midday_peak_kw: float | None = None
+    midday_vehicles: int | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +110,9 @@ class _Day:
     energy_kwh: float | None
     verified: bool | None
     wall_s: float | None
+    routes: int | None = None
+    duty_lower_bound: int | None = None
+    duties_with_midday_charge: int | None = None
 
 
 @dataclass(frozen=True)
@@ -151,113 +158,9 @@ class _Report:
     partial: bool
 
 
-_MISSING = object()
-
-
-class _Reader:
-    """Typed field access that records every problem with its JSON path."""
-
-    def __init__(self) -> None:
-        self.issues = IssueCollector()
-
-    def bad(self, path: str, msg: str) -> None:
-        if len(self.issues.issues) < MAX_ISSUES:
-            self.issues.add(path, msg)
-
-    def obj(self, value: Any, path: str) -> Mapping[str, Any] | None:
-        if not isinstance(value, Mapping):
-            self.bad(path, f"must be an object, got {_kind(value)}")
-            return None
-        return value
-
-    def arr(self, value: Any, path: str) -> Sequence[Any]:
-        if not isinstance(value, list | tuple):
-            self.bad(path, f"must be a list, got {_kind(value)}")
-            return ()
-        return value
-
-    def field(self, obj: Mapping[str, Any], key: str, path: str, required: bool) -> Any:
-        if key not in obj:
-            if required:
-                self.bad(f"{path}.{key}", "is required")
-            return _MISSING
-        return obj[key]
-
-    def text(self, obj: Mapping[str, Any], key: str, path: str, *, required: bool = True) -> Any:
-        v = self.field(obj, key, path, required)
-        if v is _MISSING or (v is None and not required):
-            return None
-        if not isinstance(v, str) or not v.strip():
-            self.bad(f"{path}.{key}", f"must be a non-empty string, got {_kind(v)}")
-            return None
-        return v
-
-    def integer(
-        self,
-        obj: Mapping[str, Any],
-        key: str,
-        path: str,
-        *,
-        required: bool = True,
-        minimum: int | None = 0,
-    ) -> Any:
-        v = self.field(obj, key, path, required)
-        if v is _MISSING or (v is None and not required):
-            return None
-        if isinstance(v, float) and v.is_integer():
-            v = int(v)
-        if not isinstance(v, int) or isinstance(v, bool):
-            self.bad(f"{path}.{key}", f"must be an integer, got {_kind(v)}")
-            return None
-        if minimum is not None and v < minimum:
-            self.bad(f"{path}.{key}", f"must be >= {minimum}, got {v}")
-            return None
-        return v
-
-    def number(
-        self,
-        obj: Mapping[str, Any],
-        key: str,
-        path: str,
-        *,
-        required: bool = True,
-        nullable: bool = False,
-    ) -> Any:
-        v = self.field(obj, key, path, required)
-        if v is _MISSING or (v is None and (nullable or not required)):
-            return None
-        if not isinstance(v, int | float) or isinstance(v, bool) or not math.isfinite(v):
-            self.bad(f"{path}.{key}", f"must be a finite number, got {_kind(v)}")
-            return None
-        return float(v)
-
-    def boolean(self, obj: Mapping[str, Any], key: str, path: str, *, required: bool = True) -> Any:
-        v = self.field(obj, key, path, required)
-        if v is _MISSING or (v is None and not required):
-            return None
-        if not isinstance(v, bool):
-            self.bad(f"{path}.{key}", f"must be true or false, got {_kind(v)}")
-            return None
-        return v
-
-
-def _kind(v: Any) -> str:
-    if v is None:
-        return "null"
-    if isinstance(v, bool):
-        return "a boolean"
-    if isinstance(v, int | float):
-        return f"the number {v!r}" if isinstance(v, int) or math.isfinite(v) else repr(v)
-    if isinstance(v, str):
-        return "a string" if v.strip() else "an empty string"
-    if isinstance(v, Mapping):
-        return "an object"
-    if isinstance(v, list | tuple):
-        return "a list"
-    return type(v).__name__
-
-
-def _read_plan(r: _Reader, raw: Any, path: str) -> _Plan | None:
+def _read_plan(reader: JsonReader, raw: Any, path: str) -> _Plan | None:
+    # Fields read as None only when an issue was recorded, and then the plan is dropped.
+    r: Any = reader
     obj = r.obj(raw, path)
     if obj is None:
         return None
@@ -265,14 +168,14 @@ def _read_plan(r: _Reader, raw: Any, path: str) -> _Plan | None:
     year = r.integer(obj, "year", path, minimum=1900)
 
     vehicles = []
-    for i, rv in enumerate(r.arr(r.field(obj, "vehicles", path, True), f"{path}.vehicles")):
+    for i, rv in enumerate(r.array(obj, "vehicles", path)):
         p = f"{path}.vehicles[{i}]"
         v = r.obj(rv, p)
         if v is None:
             continue
         pt = r.text(v, "powertrain", p)
         if pt is not None and pt not in ("bev", "phev"):
-            r.bad(f"{p}.powertrain", f"must be 'bev' or 'phev', got {pt!r}")
+            r.add(f"{p}.powertrain", f"must be 'bev' or 'phev', got {pt!r}")
         vehicles.append(
             _Vehicle(
                 type=r.text(v, "type", p),
@@ -285,7 +188,7 @@ def _read_plan(r: _Reader, raw: Any, path: str) -> _Plan | None:
         )
 
     chargers = []
-    for i, rc in enumerate(r.arr(r.field(obj, "chargers", path, True), f"{path}.chargers")):
+    for i, rc in enumerate(r.array(obj, "chargers", path)):
         p = f"{path}.chargers[{i}]"
         c = r.obj(rc, p)
         if c is None:
@@ -294,13 +197,14 @@ def _read_plan(r: _Reader, raw: Any, path: str) -> _Plan | None:
         if isinstance(binding, list) and all(isinstance(b, str) for b in binding):
             binding = ", ".join(binding) or None
         elif binding is not None and not isinstance(binding, str):
-            r.bad(
-                f"{p}.binding", f"must be null, a string or a list of strings, got {_kind(binding)}"
+            r.add(
+                f"{p}.binding",
+                f"must be null, a string or a list of strings, got {describe(binding)}",
             )
             binding = None
         power = r.number(c, "power_kw", p)
         if power is not None and power <= 0:
-            r.bad(f"{p}.power_kw", f"must be > 0, got {power:g}")
+            r.add(f"{p}.power_kw", f"must be > 0, got {power:g}")
         chargers.append(
             _Charger(
                 site=r.text(c, "site", p),
@@ -313,39 +217,41 @@ def _read_plan(r: _Reader, raw: Any, path: str) -> _Plan | None:
                 energy_cost_cny=r.number(c, "energy_cost_cny", p, required=False),
                 short_kwh=r.number(c, "short_kwh", p, required=False),
                 binding=binding,
+                midday_kwh=r.number(c, "midday_kwh", p, required=False),
+                midday_peak_kw=r.number(c, "midday_peak_kw", p, required=False),
+                midday_vehicles=r.integer(c, "midday_vehicles", p, required=False),
             )
         )
 
     by_depot = []
-    raw_by_depot = r.field(obj, "vehicles_per_charger_by_depot", path, False)
-    if raw_by_depot is not _MISSING and raw_by_depot is not None:
-        bp = f"{path}.vehicles_per_charger_by_depot"
-        for i, rd in enumerate(r.arr(raw_by_depot, bp)):
-            p = f"{bp}[{i}]"
-            d = r.obj(rd, p)
-            if d is None:
-                continue
-            by_depot.append(
-                _DepotRatio(
-                    depot=r.text(d, "depot", p),
-                    plug_in_vehicles=r.integer(d, "plug_in_vehicles", p, required=False),
-                    chargers=r.integer(d, "chargers", p, required=False),
-                    ratio=r.number(d, "ratio", p, required=False),
-                )
+    bp = f"{path}.vehicles_per_charger_by_depot"
+    raw_by_depot = r.array(obj, "vehicles_per_charger_by_depot", path, required=False)
+    for i, rd in enumerate(raw_by_depot):
+        p = f"{bp}[{i}]"
+        d = r.obj(rd, p)
+        if d is None:
+            continue
+        by_depot.append(
+            _DepotRatio(
+                depot=r.text(d, "depot", p),
+                plug_in_vehicles=r.integer(d, "plug_in_vehicles", p, required=False),
+                chargers=r.integer(d, "chargers", p, required=False),
+                ratio=r.number(d, "ratio", p, required=False),
             )
+        )
 
     days = []
     seen_days: set[str] = set()
-    for i, rd in enumerate(r.arr(r.field(obj, "daily_check", path, True), f"{path}.daily_check")):
+    for i, rd in enumerate(r.array(obj, "daily_check", path)):
         p = f"{path}.daily_check[{i}]"
         d = r.obj(rd, p)
         if d is None:
             continue
         name = r.text(d, "day", p)
         if name is not None and name not in ("winter", "summer"):
-            r.bad(f"{p}.day", f"must be 'winter' or 'summer', got {name!r}")
+            r.add(f"{p}.day", f"must be 'winter' or 'summer', got {name!r}")
         elif name in seen_days:
-            r.bad(f"{p}.day", f"{name!r} appears twice")
+            r.add(f"{p}.day", f"{name!r} appears twice")
         seen_days.add(name)
         days.append(
             _Day(
@@ -358,13 +264,17 @@ def _read_plan(r: _Reader, raw: Any, path: str) -> _Plan | None:
                 energy_kwh=r.number(d, "energy_kwh", p, required=False),
                 verified=r.boolean(d, "verified", p, required=False),
                 wall_s=r.number(d, "wall_s", p, required=False),
+                routes=r.integer(d, "routes", p, required=False),
+                duty_lower_bound=r.integer(d, "duty_lower_bound", p, required=False),
+                duties_with_midday_charge=r.integer(
+                    d, "duties_with_midday_charge", p, required=False
+                ),
             )
         )
     days.sort(key=lambda d: 0 if d.day == "winter" else 1)
 
     policy = None
-    raw_pol = r.field(obj, "policy", path, True)
-    pol = None if raw_pol is _MISSING else r.obj(raw_pol, f"{path}.policy")
+    pol = r.obj_field(obj, "policy", path)
     if pol is not None:
         pp = f"{path}.policy"
         max_vpc = r.number(pol, "max_vehicles_per_charger", pp, required=False)
@@ -381,8 +291,7 @@ def _read_plan(r: _Reader, raw: Any, path: str) -> _Plan | None:
         )
 
     cost: list[tuple[str, float]] = []
-    raw = r.field(obj, "cost", path, True)
-    raw_cost = None if raw is _MISSING else r.obj(raw, f"{path}.cost")
+    raw_cost = r.obj_field(obj, "cost", path)
     if raw_cost is not None:
         known = [k for k, _ in COST_KEYS]
         keys = [k for k in known if k in raw_cost] + sorted(k for k in raw_cost if k not in known)
@@ -392,11 +301,9 @@ def _read_plan(r: _Reader, raw: Any, path: str) -> _Plan | None:
                 cost.append((str(k), value))
 
     assumptions: list[tuple[str, str]] = []
-    raw_ass = r.field(obj, "assumptions", path, False)
-    if raw_ass is not _MISSING and raw_ass is not None:
-        a = r.obj(raw_ass, f"{path}.assumptions")
-        for k in sorted(a or {}, key=str):
-            assumptions.append((str(k), _plain(a[k]) if a is not None else ""))
+    a = r.obj_field(obj, "assumptions", path, required=False)
+    for k in sorted(a or {}, key=str):
+        assumptions.append((str(k), _plain(a[k]) if a is not None else ""))
 
     # null when there is nothing to divide by (no chargers, no vehicles)
     vpc = r.number(obj, "vehicles_per_charger", path, nullable=True)
@@ -439,7 +346,7 @@ def _plain(v: Any) -> str:
 
 
 def _read(result: Any) -> _Report:
-    r = _Reader()
+    r = JsonReader(max_issues=MAX_ISSUES)
     top = r.obj(result, "$")
     if top is None:
         r.issues.raise_if_any("the fleet plan is not an object", InputError)
@@ -447,7 +354,7 @@ def _read(result: Any) -> _Report:
     if "plans" in top:
         raw_plans = r.arr(top["plans"], "$.plans")
         if isinstance(top["plans"], list | tuple) and not raw_plans:
-            r.bad("$.plans", "must hold at least one plan")
+            r.add("$.plans", "must hold at least one plan")
         plans = [_read_plan(r, p, f"$.plans[{i}]") for i, p in enumerate(raw_plans)]
         wall = r.number(top, "wall_s", "$", required=False)
         partial = r.boolean(top, "partial", "$", required=False)
@@ -455,7 +362,7 @@ def _read(result: Any) -> _Report:
         if len(ok) == len(plans):
             for i in range(1, len(ok)):
                 if ok[i].year <= ok[i - 1].year:
-                    r.bad(
+                    r.add(
                         f"$.plans[{i}].year",
                         f"plans must be in increasing year order; {ok[i].year} follows "
                         f"{ok[i - 1].year}",
@@ -767,41 +674,7 @@ def _plan_details(p: _Plan, heading: int, multi: bool) -> list[_Block]:
         )
     )
     out.append(_Heading(heading, f"Chargers by site{suffix}"))
-    cs = sorted(p.chargers, key=lambda c: (c.site, c.power_kw))
-    crow = [
-        (
-            c.site,
-            c.depot or "–",
-            _num(c.power_kw),
-            _int(c.count),
-            _num(c.peak_kw),
-            _num(c.energy_kwh),
-            "–" if c.occupancy is None else f"{100 * c.occupancy:.1f} %",
-            _cny(c.energy_cost_cny),
-            _num(c.short_kwh),
-            c.binding or "–",
-        )
-        for c in cs
-    ]
-    crow.append(("total", "", "", _int(sum(c.count for c in cs)), "", "", "", "", "", ""))
-    out.append(
-        _table(
-            (
-                "site",
-                "depot",
-                "power kW",
-                "chargers",
-                "peak kW",
-                "energy kWh",
-                "occupancy",
-                "energy cost CNY",
-                "short kWh",
-                "binding",
-            ),
-            crow,
-            (False, False, True, True, True, True, True, True, True, False),
-        )
-    )
+    out.append(_charger_table(p))
     if p.by_depot:
         out.append(_Heading(heading, f"Plug-in vehicles per charger by depot{suffix}"))
         limit = p.policy.max_vehicles_per_charger
@@ -822,37 +695,109 @@ def _plan_details(p: _Plan, heading: int, multi: bool) -> list[_Block]:
             )
         )
     out.append(_Heading(heading, f"Representative days{suffix}"))
-    out.append(
-        _table(
-            (
-                "day",
-                "stops",
-                "served",
-                "unserved",
-                "vehicles used",
-                "distance km",
-                "energy kWh",
-                "verified",
-                "wall s",
-            ),
-            [
-                (
-                    d.day,
-                    _int(d.stops),
-                    _int(d.served),
-                    _int(d.unserved),
-                    _int(d.vehicles_used),
-                    _num(d.distance_km),
-                    _num(d.energy_kwh),
-                    _yes(d.verified, "yes", "no"),
-                    _num(d.wall_s),
-                )
-                for d in p.days
-            ],
-            (False, True, True, True, True, True, True, False, True),
-        )
-    )
+    out.append(_day_table(p))
     return out
+
+
+def _columns(cols: Sequence[tuple[str, bool, bool]], rows: Sequence[Sequence[str]]) -> _Table:
+    """A table of the columns marked shown: ``cols`` are (header, numeric, shown)."""
+    keep = [k for k, (_, _, shown) in enumerate(cols) if shown]
+    return _table(
+        [cols[k][0] for k in keep],
+        [[row[k] for k in keep] for row in rows],
+        [cols[k][1] for k in keep],
+    )
+
+
+def _charger_table(p: _Plan) -> _Table:
+    """Chargers by site; the midday columns only when some site charges at midday."""
+    cs = sorted(p.chargers, key=lambda c: (c.site, c.power_kw))
+    midday = any(c.midday_kwh or c.midday_peak_kw or c.midday_vehicles for c in cs)
+    cols = (
+        ("site", False, True),
+        ("depot", False, True),
+        ("power kW", True, True),
+        ("chargers", True, True),
+        ("peak kW", True, True),
+        ("energy kWh", True, True),
+        ("midday kWh", True, midday),
+        ("midday peak kW", True, midday),
+        ("midday vehicles", True, midday),
+        ("occupancy", True, True),
+        ("energy cost CNY", True, True),
+        ("short kWh", True, True),
+        ("binding", False, True),
+    )
+    rows: list[tuple[str, ...]] = [
+        (
+            c.site,
+            c.depot or "–",
+            _num(c.power_kw),
+            _int(c.count),
+            _num(c.peak_kw),
+            _num(c.energy_kwh),
+            _num(c.midday_kwh),
+            _num(c.midday_peak_kw),
+            _int(c.midday_vehicles),
+            "–" if c.occupancy is None else f"{100 * c.occupancy:.1f} %",
+            _cny(c.energy_cost_cny),
+            _num(c.short_kwh),
+            c.binding or "–",
+        )
+        for c in cs
+    ]
+    total = ["total", "", "", _int(sum(c.count for c in cs))] + [""] * (len(cols) - 4)
+    if midday:
+        total[6] = _num(sum(c.midday_kwh or 0.0 for c in cs))
+    rows.append(tuple(total))
+    return _columns(cols, rows)
+
+
+def _day_table(p: _Plan) -> _Table:
+    """Representative days; route and duty columns only when the plan reports them."""
+    days = p.days
+    duties = any(
+        d.routes is not None
+        or d.duty_lower_bound is not None
+        or d.duties_with_midday_charge is not None
+        for d in days
+    )
+    cols = (
+        ("day", False, True),
+        ("stops", True, True),
+        ("served", True, True),
+        ("unserved", True, True),
+        ("routes", True, any(d.routes is not None for d in days)),
+        ("vehicles used (duties)" if duties else "vehicles used", True, True),
+        ("duty lower bound", True, any(d.duty_lower_bound is not None for d in days)),
+        (
+            "duties with midday charge",
+            True,
+            any(d.duties_with_midday_charge is not None for d in days),
+        ),
+        ("distance km", True, True),
+        ("energy kWh", True, True),
+        ("verified", False, True),
+        ("wall s", True, True),
+    )
+    rows = [
+        (
+            d.day,
+            _int(d.stops),
+            _int(d.served),
+            _int(d.unserved),
+            _int(d.routes),
+            _int(d.vehicles_used),
+            _int(d.duty_lower_bound),
+            _int(d.duties_with_midday_charge),
+            _num(d.distance_km),
+            _num(d.energy_kwh),
+            _yes(d.verified, "yes", "no"),
+            _num(d.wall_s),
+        )
+        for d in days
+    ]
+    return _columns(cols, rows)
 
 
 # -- SVG charts -----------------------------------------------------------------------------

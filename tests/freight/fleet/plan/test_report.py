@@ -229,3 +229,78 @@ def test_not_an_object() -> None:
     with pytest.raises(InputError) as err:
         render_report([plan()])  # type: ignore[arg-type]
     assert err.value.issues[0].loc == "$"
+
+
+def with_duties_and_midday() -> dict[str, Any]:
+    """The sample plan with the duty and midday-charging fields of newer plans."""
+    data = plan()
+    for d, (routes, used, bound, midday) in zip(
+        data["daily_check"], [(2600, 2456, 2400, 30), (2900, 2710, 2650, 41)], strict=True
+    ):
+        d.update(
+            routes=routes,
+            vehicles_used=used,
+            duty_lower_bound=bound,
+            duties_with_midday_charge=midday,
+        )
+    for c, (kwh, kw, n) in zip(
+        data["chargers"], [(0.0, 0.0, 0), (350.5, 120.0, 6), (40.0, 22.0, 2)], strict=True
+    ):
+        c.update(midday_kwh=kwh, midday_peak_kw=kw, midday_vehicles=n)
+    return data
+
+
+def test_duty_and_midday_columns_show_the_input() -> None:
+    md = render_report(with_duties_and_midday())
+    for text in [
+        "| day | stops | served | unserved | routes | vehicles used (duties) | duty lower bound "
+        "| duties with midday charge | distance km | energy kWh | verified | wall s |",
+        "| winter | 30,417 | 30,406 | 11 | 2,900 | 2,710 | 2,650 | 41 | 390,000 | 121,000 | yes "
+        "| 300 |",
+        "| summer | 28,123 | 28,123 | 0 | 2,600 | 2,456 | 2,400 | 30 | 350,000.5 | 95,000 | yes "
+        "| 250 |",
+        "| peak kW | energy kWh | midday kWh | midday peak kW | midday vehicles | occupancy |",
+        # sorted by (site, power): east_industrial 11 kW, station_front 22 kW, 60 kW
+        "| 270.5 | 1,500 | 40 | 22 | 2 | 60.0 % |",
+        "| 1,830.5 | 9,120 | 0 | 0 | 0 | 71.0 % |",
+        "| 480 | 2,100 | 350.5 | 120 | 6 | 50.0 % |",
+        "| total |   |   | 139 |   |   | 390.5 |",
+    ]:
+        assert text in md, text
+    page = re.sub(r" class=\"\w+\"", "", render_report_html(with_duties_and_midday()))
+    for text in ["<th>duty lower bound</th>", "<th>midday peak kW</th>", "<td>2,650</td>"]:
+        assert text in page, text
+
+
+def test_midday_columns_hidden_when_no_site_charges_at_midday() -> None:
+    data = with_duties_and_midday()
+    for c in data["chargers"]:
+        c.update(midday_kwh=0.0, midday_peak_kw=0.0, midday_vehicles=0)
+    md = render_report(data)
+    assert "midday kWh" not in md and "midday peak kW" not in md
+    assert "| duties with midday charge |" in md  # the day table still reports duties
+    # plans from before these fields keep the old day table
+    assert "| vehicles used | distance km |" in render_report(plan())
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        ("daily_check[0].routes", -1),
+        ("daily_check[1].duty_lower_bound", "many"),
+        ("daily_check[0].duties_with_midday_charge", 2.5),
+        ("chargers[1].midday_kwh", float("inf")),
+        ("chargers[0].midday_peak_kw", True),
+        ("chargers[2].midday_vehicles", -2),
+    ],
+)
+def test_bad_new_fields_name_the_json_path(path: str, value: Any) -> None:
+    data = with_duties_and_midday()
+    *head, last = [int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", path)]
+    node: Any = data
+    for p in head:
+        node = node[p]
+    node[last] = value
+    with pytest.raises(InputError) as err:
+        render_report(data)
+    assert [i.loc for i in err.value.issues] == [f"$.{path}"], err.value
