@@ -489,10 +489,16 @@ def _build(rep: _Report) -> list[_Block]:
     diff = pol.planned - pol.target
     share = (pol.planned / pol.target) if pol.target > 0 else None
     target_year = f" by {pol.target_year}" if pol.target_year is not None else ""
-    items = [
-        f"New-energy vehicles planned for {target_plan.year}: {pol.planned:,} against the plan's "
-        f"target of {pol.target:,}{target_year} ({'+' if diff >= 0 else '−'}{abs(diff):,}"
+    compared = (
+        f" against the plan's target of {pol.target:,}{target_year} "
+        f"({'+' if diff >= 0 else '−'}{abs(diff):,}"
         + (f", {100 * share:.1f} % of the target)" if share is not None else ")")
+        if not target_plan.sampled
+        else f" (sampled days: not comparable with the plan's target of {pol.target:,}"
+        f"{target_year})"
+    )
+    items = [
+        f"New-energy vehicles planned for {target_plan.year}: {pol.planned:,}{compared}"
         + f"; vehicles in the fleet: {target_plan.fleet_total:,}.",
         f"Plug-in vehicles per charger: {_ratio(target_plan.vehicles_per_charger)} city-wide "
         f"(at most {_num(pol.max_vehicles_per_charger, 2)}): "

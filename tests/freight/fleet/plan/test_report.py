@@ -152,6 +152,14 @@ def test_flags_for_sampled_and_partial_plans() -> None:
     assert "Sampled run" not in render_report(plan())
 
 
+def test_a_sampled_plan_is_not_compared_with_the_target() -> None:
+    data = plan()
+    data["sampled"] = True
+    md = render_report(data)
+    assert "522 (sampled days: not comparable with the plan's target of 3,000 by 2035)" in md
+    assert "−2,478" not in md
+
+
 def test_minimal_issue_answer_renders() -> None:
     """Only the fields the issue requires; optional ones show as dashes."""
     data = {
