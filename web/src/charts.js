@@ -5,6 +5,19 @@ import { esc } from "./places.js";
 
 export const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#17becf"];
 
+/** Five horizontal gridlines with their value labels, 0 to ``max``, on the y scale ``y``. */
+function yGrid(max, y, m, w) {
+  const out = [];
+  for (let i = 0; i <= 4; i += 1) {
+    const v = (max * i) / 4;
+    out.push(
+      `<line x1="${m.l}" x2="${w - m.r}" y1="${y(v)}" y2="${y(v)}" stroke="#e5e8e8"/>` +
+        `<text x="${m.l - 6}" y="${y(v) + 4}" text-anchor="end" class="tick">${fmt(v)}</text>`,
+    );
+  }
+  return out;
+}
+
 function niceMax(v) {
   if (!(v > 0)) return 1;
   const p = 10 ** Math.floor(Math.log10(v));
@@ -39,14 +52,7 @@ export function barChart(spec) {
   const gw = iw / n;
   const bw = Math.max(2, Math.min(28, (gw * 0.8) / Math.max(series.length, 1)));
   const y = (v) => m.t + ih - (v / max) * ih;
-  const parts = [];
-  for (let i = 0; i <= 4; i += 1) {
-    const v = (max * i) / 4;
-    parts.push(
-      `<line x1="${m.l}" x2="${w - m.r}" y1="${y(v)}" y2="${y(v)}" stroke="#e5e8e8"/>` +
-        `<text x="${m.l - 6}" y="${y(v) + 4}" text-anchor="end" class="tick">${fmt(v)}</text>`,
-    );
-  }
+  const parts = yGrid(max, y, m, w);
   categories.forEach((c, i) => {
     const gx = m.l + i * gw + (gw - bw * series.length) / 2;
     series.forEach((s, j) => {
@@ -111,14 +117,7 @@ export function stackedBarChart(spec) {
   const gw = iw / n;
   const bw = Math.max(4, Math.min(48, gw * 0.7));
   const y = (v) => m.t + ih - (v / max) * ih;
-  const parts = [];
-  for (let i = 0; i <= 4; i += 1) {
-    const v = (max * i) / 4;
-    parts.push(
-      `<line x1="${m.l}" x2="${w - m.r}" y1="${y(v)}" y2="${y(v)}" stroke="#e5e8e8"/>` +
-        `<text x="${m.l - 6}" y="${y(v) + 4}" text-anchor="end" class="tick">${fmt(v)}</text>`,
-    );
-  }
+  const parts = yGrid(max, y, m, w);
   categories.forEach((c, i) => {
     const x = m.l + i * gw + (gw - bw) / 2;
     let base = 0;
