@@ -52,18 +52,10 @@ def plan(
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
         from freight.fleet.plan import PlanParams, plan_fleet, plan_fleet_years
+        from freight.fleet.plan.report import render_report
 
         if (year is None) == (years is None):
             raise InputError("give exactly one of --year Y or --years A-B")
-        render = None
-        if report is not None:
-            try:
-                from freight.fleet.plan.report import render_report
-            except ImportError as exc:
-                raise InputError(
-                    f"--report: the report module freight.fleet.plan.report is missing ({exc})"
-                ) from None
-            render = render_report
         params = PlanParams(
             seed=seed,
             time_limit_s=time_limit,
@@ -91,9 +83,9 @@ def plan(
             else:
                 out = plan_fleet_years(_parse_years(years or ""), params, progress).to_dict()
                 plans = out["plans"]
-        if render is not None and report is not None:
+        if report is not None:
             try:
-                report.write_text(render(out), encoding="utf-8")
+                report.write_text(render_report(out), encoding="utf-8")
             except OSError as exc:
                 raise InputError(f"--report: cannot write {report} ({exc})") from None
         if as_json:
