@@ -67,7 +67,9 @@ class RouteQueryIn(BaseModel):
     origin: str = Field(min_length=1, max_length=128)
     destination: str = Field(min_length=1, max_length=128)
     cargo: CargoIn
-    ready_at: datetime | None = Field(None, description="ISO 8601; default: now")
+    ready_at: datetime | None = Field(
+        None, description="ISO 8601; no offset = Beijing time (Asia/Shanghai); default: now"
+    )
     due_by: datetime | None = None
     objective: Literal["cost", "time", "co2"] = "cost"
     alternatives: int = Field(3, ge=1, le=10)

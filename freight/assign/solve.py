@@ -31,6 +31,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from freight.assign.lp import Candidate, Group, LpResult, solve_lp
+from freight.clock import BEIJING
 from freight.errors import FieldIssue, InputError, NotFoundError
 from freight.network.model import CargoForm, Network, NodeKind, RailService
 from freight.routing import Cargo, Objective, RouteRequest, RoutingIndex, Unit, find_routes
@@ -349,7 +350,7 @@ def candidate_routes(
     net = index.network
     teu_t = net.costs.teu_to_t(commodity)
     tonnes = net.costs.road_truck_payload_t
-    ready = datetime(year, 1, 6, 8, 0)  # a Monday morning; capacity is handled monthly
+    ready = datetime(year, 1, 6, 8, 0, tzinfo=BEIJING)  # a Monday morning (Beijing time)
     ready += timedelta(days=(-ready.weekday()) % 7)
     reason: str | None = None
     if private is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from freight.clock import now_beijing, parse_time, to_beijing
 from freight.errors import FieldIssue, InputError
 from freight.network.model import CargoForm
 from freight.routing.model import Cargo, Objective, RouteRequest, Unit
@@ -22,9 +23,9 @@ def _time(value: Any, loc: str, issues: list[FieldIssue]) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        return value
+        return to_beijing(value)
     try:
-        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        return parse_time(str(value))
     except ValueError:
         issues.append(FieldIssue(loc, f"{value!r} is not an ISO 8601 date-time"))
         return None
@@ -54,7 +55,7 @@ def request_from_dict(payload: dict[str, Any], *, now: datetime | None = None) -
         quantity = 0.0
     ready = _time(payload.get("ready_at"), "$.ready_at", issues)
     if ready is None and payload.get("ready_at") is None:
-        ready = now or datetime.now().replace(second=0, microsecond=0)
+        ready = to_beijing(now) if now else now_beijing()
     due = _time(payload.get("due_by"), "$.due_by", issues)
     avoid = payload.get("avoid") or {}
     modes = avoid.get("modes") or [] if isinstance(avoid, dict) else []

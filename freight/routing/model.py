@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from freight.clock import to_beijing
 from freight.errors import FieldIssue, InputError
 from freight.network.model import CargoForm
 
@@ -93,7 +94,11 @@ class Cargo:
 
 @dataclass(frozen=True, slots=True)
 class RouteRequest:
-    """One route query (``freight route`` / ``POST /v1/routes``)."""
+    """One route query (``freight route`` / ``POST /v1/routes``).
+
+    Times are held as aware Beijing times: a naive ``ready_at``/``due_by`` is read as
+    Beijing time, an aware one is converted (so ``08:00Z`` and ``16:00+08:00`` are one query).
+    """
 
     origin: str
     destination: str
@@ -122,13 +127,15 @@ class RouteRequest:
         for name in ("origin", "destination"):
             if getattr(self, name) in self.avoid_nodes:
                 issues.append(FieldIssue("$.avoid.nodes", f"cannot avoid the {name}"))
-        if not 2000 <= self.ready_at.year <= 2100:
-            issues.append(FieldIssue("$.ready_at", "must be within the years 2000..2100"))
-        if self.due_by is not None and (self.due_by.tzinfo is None) != (
-            self.ready_at.tzinfo is None
-        ):
-            issues.append(FieldIssue("$.due_by", "use the same timezone style as ready_at"))
-        elif self.due_by is not None and self.due_by <= self.ready_at:
+        for name in ("ready_at", "due_by"):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if not 2000 <= value.year <= 2100:
+                issues.append(FieldIssue(f"$.{name}", "must be within the years 2000..2100"))
+            else:
+                object.__setattr__(self, name, to_beijing(value))
+        if not issues and self.due_by is not None and self.due_by <= self.ready_at:
             issues.append(FieldIssue("$.due_by", "must be after ready_at"))
         if issues:
             raise InputError("invalid route query", issues=issues)

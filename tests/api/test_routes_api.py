@@ -39,7 +39,7 @@ def test_due_by_unmet_is_plain(small) -> None:
     r = small.post("/v1/routes", json={**BODY, "due_by": "2025-03-03T09:00:00"})
     assert r.status_code == 200
     assert r.json()["due_by"]["met"] is False
-    assert r.json()["due_by"]["earliest_arrival"] == "2025-03-03T16:40:00"
+    assert r.json()["due_by"]["earliest_arrival"] == "2025-03-03T16:40:00+08:00"
 
 
 @pytest.mark.parametrize(

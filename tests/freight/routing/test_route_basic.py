@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -49,7 +49,7 @@ def test_corridor_costs_worked_by_hand() -> None:
     assert rail_alt["legs"][1]["service"] == "s1"
     assert rail_alt["legs"][1]["links"] == ["l_ab"]
     # truck 08:00-08:20, transfer 2 h to 10:20 -> misses 10:00 train, takes Tuesday's
-    assert rail_alt["legs"][1]["depart"] == "2025-03-04T10:00:00"
+    assert rail_alt["legs"][1]["depart"] == "2025-03-04T10:00:00+08:00"
     assert rail_alt["total"]["co2_kg"] == pytest.approx(800)
     assert road_alt["total"]["hours"] == pytest.approx(520 / 60, abs=1e-3)
     for a in alts:
@@ -62,9 +62,9 @@ def test_corridor_costs_worked_by_hand() -> None:
 def test_earlier_ready_catches_same_day_train() -> None:
     res = find_routes(corridor(), req(ready_at=datetime(2025, 3, 3, 7, 0))).to_dict()
     rail_alt = res["alternatives"][0]
-    assert rail_alt["legs"][1]["depart"] == "2025-03-03T10:00:00"
+    assert rail_alt["legs"][1]["depart"] == "2025-03-03T10:00:00+08:00"
     # 07:00 + 20 min road + 2 h transfer = 09:20, wait, 10 h ride, 2 h transfer, 30 min road
-    assert rail_alt["arrive"] == "2025-03-03T22:30:00"
+    assert rail_alt["arrive"] == "2025-03-03T22:30:00+08:00"
 
 
 def test_weekday_schedule_wait() -> None:
@@ -75,7 +75,7 @@ def test_weekday_schedule_wait() -> None:
     net2 = replace(net, services={"s1": svc})
     res = find_routes(net2, req()).to_dict()
     rail_alt = next(a for a in res["alternatives"] if any(lg["service"] for lg in a["legs"]))
-    assert rail_alt["legs"][1]["depart"] == "2025-03-07T10:00:00"
+    assert rail_alt["legs"][1]["depart"] == "2025-03-07T10:00:00+08:00"
 
 
 def test_full_train_is_skipped_via_ledger() -> None:
@@ -85,7 +85,7 @@ def test_full_train_is_skipped_via_ledger() -> None:
     ledger.book(svc, datetime(2025, 3, 4).date(), 2950.0, 0.0)
     res = find_routes(idx, req(), ledger).to_dict()
     rail_alt = res["alternatives"][0]
-    assert rail_alt["legs"][1]["depart"] == "2025-03-05T10:00:00"
+    assert rail_alt["legs"][1]["depart"] == "2025-03-05T10:00:00+08:00"
     assert res["pruned"]["train_full"] >= 1
     with pytest.raises(ValueError, match="left"):
         ledger.book(svc, datetime(2025, 3, 4).date(), 100.0, 0.0)
@@ -107,7 +107,7 @@ def test_pareto_property_and_due_by() -> None:
 def test_due_by_unmet_said_plainly() -> None:
     res = find_routes(corridor(), req(due_by=datetime(2025, 3, 3, 9, 0))).to_dict()
     assert res["due_by"]["met"] is False
-    assert res["due_by"]["earliest_arrival"] == "2025-03-03T16:40:00"
+    assert res["due_by"]["earliest_arrival"] == "2025-03-03T16:40:00+08:00"
     assert "cannot be met" in res["due_by"]["message"]
     assert res["alternatives"]
 
@@ -129,7 +129,7 @@ def test_truck_time_ban_wait_or_detour() -> None:
     assert fastest["legs"][0]["links"] == ["d1", "d2"]
     cheapest = find_routes(net, req()).to_dict()["alternatives"][0]
     assert cheapest["legs"][0]["links"] == ["short"]
-    assert cheapest["arrive"] == "2025-03-03T10:30:00"
+    assert cheapest["arrive"] == "2025-03-03T10:30:00+08:00"
 
 
 def test_unknown_ids_and_bad_quantities() -> None:
@@ -203,4 +203,9 @@ def test_odd_times_are_rejected_or_handled() -> None:
     with pytest.raises(InputError, match="due_by"):
         req(due_by=datetime(2025, 3, 3, 7, 0))  # before ready
     aware = find_routes(corridor(), req(ready_at=MONDAY_08.replace(tzinfo=UTC)))
-    assert aware.alternatives[0].arrive.tzinfo is not None
+    assert aware.alternatives[0].arrive.utcoffset() == timedelta(hours=8)
+    # 08:00Z is 16:00 Beijing time: the same query as 16:00+08:00, whose answer is 16:00 naive
+    beijing = find_routes(corridor(), req(ready_at=datetime(2025, 3, 3, 16, 0))).to_dict()
+    assert aware.to_dict()["alternatives"] == beijing["alternatives"]
+    with pytest.raises(InputError, match="ready_at"):
+        req(ready_at=datetime(9999, 12, 31, 23, 0, tzinfo=UTC))
