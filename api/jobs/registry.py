@@ -1,7 +1,15 @@
-"""Job kinds: name -> runner (``"module:function"``), parameter model, limits and roles."""
+"""Job kinds: name -> runner (``"freight.module:function"``), parameter model, limits, roles.
+
+The runners themselves live in the domain packages (``freight/<package>/jobs.py`` and the
+like): pure functions, JSON in and out, that know nothing of the queue. This registry only
+says which runner a kind uses and how the API validates and authorises it. A process that
+runs jobs without serving HTTP (``freight worker``) fills it with :func:`load_job_kinds`.
+"""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from dataclasses import dataclass
 
 from pydantic import BaseModel
@@ -24,6 +32,8 @@ class JobKind:
 
 
 _REGISTRY: dict[str, JobKind] = {}
+#: Job runners are pure functions of the domain packages, never of the service.
+RUNNER_PACKAGE = "freight"
 
 
 def register_job_kind(
@@ -38,7 +48,7 @@ def register_job_kind(
 ) -> JobKind:
     """Register a job kind (idempotent for the same definition; a clash raises ValueError).
 
-    ``runner`` is ``"package.module:function"``: a pure, importable function
+    ``runner`` is ``"freight.module:function"``: a pure, importable function
     ``(params: dict, progress: Callable[[float, str], None]) -> dict`` (JSON-ready). It
     should honour ``params["time_limit_s"]`` and put ``"partial": True`` in its result when
     the limit cut it short with a best-so-far answer.
@@ -47,6 +57,11 @@ def register_job_kind(
         raise ValueError(f"job kind {kind!r} must be a lowercase slug")
     if ":" not in runner:
         raise ValueError(f"runner {runner!r} must look like 'package.module:function'")
+    if not runner.startswith(RUNNER_PACKAGE + "."):
+        raise ValueError(
+            f"runner {runner!r} of job kind {kind!r} must live in a domain package "
+            f"({RUNNER_PACKAGE}.*): the API only queues and dispatches jobs"
+        )
     bad = [r for r in roles if r not in ROLES]
     if bad or not roles:
         raise ValueError(f"unknown roles {bad} for job kind {kind!r}")
@@ -79,3 +94,17 @@ def get_job_kind(kind: str) -> JobKind:
 
 def job_kinds() -> list[JobKind]:
     return [_REGISTRY[k] for k in sorted(_REGISTRY)]
+
+
+def load_job_kinds() -> list[JobKind]:
+    """Import every ``api.routes`` module (each registers its kinds); returns all kinds.
+
+    The API does this by building its app; a worker process calls it to know the same
+    kinds without starting a server.
+    """
+    import api.routes
+
+    for m in pkgutil.iter_modules(api.routes.__path__):
+        if not m.name.startswith("_"):
+            importlib.import_module(f"api.routes.{m.name}")
+    return job_kinds()

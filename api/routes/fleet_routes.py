@@ -9,7 +9,6 @@ solver options; ``freight.fleet.parse_problem`` validates it, so errors name JSO
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Header, Request
@@ -20,12 +19,12 @@ from api.errors import problem_responses
 from api.jobs import register_job_kind, submit_job
 from api.security import Principal, require_role
 from freight.errors import InputError
+from freight.fleet.jobs import problem_json, solve
 
 router = APIRouter(tags=["fleet"])
 
 SYNC_MAX_STOPS = 60
 SYNC_MAX_TIME_S = 10.0
-OPTION_FIELDS = {"time_limit_s", "seed", "method", "max_iterations", "mode"}
 
 EXAMPLE: dict[str, Any] = {
     "speed_kmh": 30,
@@ -92,35 +91,9 @@ class FleetRouteRequest(BaseModel):
     mode: Literal["auto", "sync", "job"] = "auto"
 
 
-def _solve(params: dict[str, Any]) -> dict[str, Any]:
-    from freight.fleet.problem import parse_problem
-    from freight.fleet.routing import Method, RouterParams, solve_fleet
-
-    problem = parse_problem({k: v for k, v in params.items() if k not in OPTION_FIELDS})
-    result = solve_fleet(
-        problem,
-        RouterParams(
-            time_limit_s=float(params.get("time_limit_s", 10.0)),
-            seed=int(params.get("seed", 0)),
-            method=Method(params.get("method", "pyvrp")),
-            max_iterations=params.get("max_iterations"),
-        ),
-    )
-    return result.to_dict()
-
-
-def run_job(params: dict[str, Any], progress: Callable[[float, str], None]) -> dict[str, Any]:
-    """Job runner of ``fleet-route`` (runs in a worker process)."""
-    progress(0.0, "routing")
-    out = _solve(params)
-    out["partial"] = False  # the plan is complete within its time limit; unserved are listed
-    progress(1.0, "done")
-    return out
-
-
 register_job_kind(
     "fleet-route",
-    "api.routes.fleet_routes:run_job",
+    "freight.fleet.jobs:run",
     params_model=FleetRouteRequest,
     default_time_limit_s=10.0,
     max_time_limit_s=600.0,
@@ -152,7 +125,7 @@ def fleet_routes(
 
     # drop unset top-level options only (a nested null, e.g. a PHEV's battery, is data)
     params = {k: v for k, v in body.model_dump().items() if v is not None}
-    problem = parse_problem({k: v for k, v in params.items() if k not in OPTION_FIELDS})
+    problem = parse_problem(problem_json(params))
     small = len(problem.stops) <= SYNC_MAX_STOPS and body.time_limit_s <= SYNC_MAX_TIME_S
     if body.mode == "sync" and not small:
         raise InputError(
@@ -160,5 +133,5 @@ def fleet_routes(
             "use mode 'job' or 'auto'"
         )
     if body.mode == "sync" or (body.mode == "auto" and small):
-        return JSONResponse(_solve(params))
+        return JSONResponse(solve(params))
     return submit_job(request, "fleet-route", body, principal, idempotency_key)

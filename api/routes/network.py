@@ -93,7 +93,7 @@ class EdgeIn(BaseModel):
 
 
 class ResilienceParams(BaseModel):
-    """Monte-Carlo link-failure study of the network (see api.jobkinds.resilience)."""
+    """Monte-Carlo link-failure study of the network (see freight.network.resilience)."""
 
     model_config = ConfigDict(
         extra="forbid",
@@ -134,7 +134,7 @@ class ResilienceParams(BaseModel):
 
 register_job_kind(
     "network-resilience",
-    "api.jobkinds.resilience:run",
+    "freight.network.resilience:run",
     params_model=ResilienceParams,
     default_time_limit_s=30.0,
     max_time_limit_s=600.0,

@@ -11,9 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from api.routes.fleet_routes import EXAMPLE, run_job
+from api.routes.fleet_routes import EXAMPLE
 from api.security import create_key
 from api.settings import Settings
+from freight.fleet.jobs import run as run_job
 from freight.fleet.problem import parse_problem
 from freight.fleet.result import result_from_dict
 from freight.fleet.verify import verify_plan

@@ -244,3 +244,19 @@ def test_two_dispatchers_never_run_a_job_twice(db_url: str, make_client, key_for
     assert all(r.attempts == 1 for r in rows)
     runners = {r.runner_id for r in rows}
     assert runners <= {d.runner_id for d in pair}
+
+
+def test_every_job_runner_is_a_domain_function() -> None:
+    """Runners live in ``freight.*`` (pure functions); the API only queues and dispatches."""
+    from api.jobs import load_job_kinds, register_job_kind
+    from api.jobworker import resolve_runner
+
+    kinds = load_job_kinds()
+    assert {"network-resilience", "assignment", "conversion-plan", "fleet-plan", "fleet-route"} <= {
+        k.kind for k in kinds
+    }
+    for spec in kinds:
+        assert spec.runner.startswith("freight."), spec
+        assert callable(resolve_runner(spec.runner)), spec
+    with pytest.raises(ValueError, match="domain package"):
+        register_job_kind("api-side", "api.routes.network:router")

@@ -7,8 +7,8 @@ import math
 
 import pytest
 
-from api.jobkinds.resilience import Edge, simulate, wilson_interval
 from freight.errors import InputError
+from freight.network.resilience import Edge, simulate, wilson_interval
 
 BRIDGE = [  # the classic bridge network: s-a, s-b, a-b, a-t, b-t
     Edge("sa", "s", "a", 1.0),

@@ -1,1 +1,0 @@
-"""Job runners shipped with the service (pure functions run in worker processes)."""
