@@ -29,21 +29,25 @@ the heuristic.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
 
 import numpy as np
 
 from freight.errors import InfeasibleError, InputError, SolverError
 from freight.vrp.checker import check_solution
+from freight.vrp.evrptw_legs import Leg, build_legs
 from freight.vrp.instances import EvrptwInstance
 from freight.vrp.result import BestKnown, VrpSolution
+
+#: A short heuristic run ``(instance, time limit s, seed) -> solution`` that gives the
+#: exact method an upper bound; it raises ``InfeasibleError`` when it finds no plan.
+UpperBoundSolver = Callable[[EvrptwInstance, float, int], VrpSolution]
 
 __all__ = [
     "CompletionBound",
     "ExactTimeout",
-    "Leg",
+    "UpperBoundSolver",
     "arc_bounds",
-    "build_legs",
     "enumerate_routes",
     "must_precede",
     "solve_evrptw_exact",
@@ -55,91 +59,6 @@ _EPS = 1e-9
 
 class ExactTimeout(SolverError):
     """The exact method did not finish within its time limit."""
-
-
-@dataclass(frozen=True, slots=True)
-class Leg:
-    """One way to go from node ``i`` to node ``j``: directly or through station(s).
-
-    ``need_e`` is the energy needed on leaving ``i``; for station chains the arrival
-    energy at ``j`` is the constant ``e_at_j`` and the time is ``fixed_time`` plus
-    ``g * (Q - e_dep_i)`` (the first recharge depends on how full the battery was).
-    """
-
-    stations: tuple[int, ...]
-    distance: float
-    need_e: float
-    fixed_time: float
-    e_at_j: float
-
-
-def build_legs(inst: EvrptwInstance, d: np.ndarray, max_chain: int = 2) -> list[list[list[Leg]]]:
-    """Non-dominated station chains (0..``max_chain`` stations) for every ordered node pair.
-
-    A chain is kept unless another one is as short, as fast, needs no more energy on
-    leaving ``i`` and arrives with at least as much (ties broken by distance, time,
-    stations). Plain floats, not NumPy scalars, in the loops: ~4x faster, bit-identical legs.
-    """
-    n = len(inst.ids)
-    q, r, g, v = inst.battery, inst.consumption_rate, inst.recharge_rate, inst.velocity
-    dd: list[list[float]] = d.tolist()
-    cap = q + _EPS
-    # station chains without their first and last hop: (stations, first, last,
-    # distance between the stations, time of the full recharges after the first)
-    inner: list[tuple[tuple[int, ...], int, int, float, float]] = [
-        ((s,), s, s, 0.0, 0.0) for s in inst.stations
-    ]
-    if max_chain >= 2:
-        inner += [
-            ((s1, s2), s1, s2, dd[s1][s2], g * r * dd[s1][s2])
-            for s1 in inst.stations
-            for s2 in inst.stations
-            if s1 != s2 and r * dd[s1][s2] <= cap
-        ]
-    ends = [i for i in range(n) if inst.node_type[i] != "f"]
-    legs: list[list[list[Leg]]] = [[[] for _ in range(n)] for _ in range(n)]
-    for i in ends:
-        di = dd[i]
-        # chains reachable from i: (stations, last station, distance so far, energy
-        # needed, time of the first recharge's fixed part, time of the later recharges)
-        starts = [
-            (ch, last, di[first] + between, r * di[first], g * r * di[first], later)
-            for ch, first, last, between, later in inner
-            if r * di[first] <= cap
-        ]
-        for j in ends:
-            if j == i:
-                continue
-            direct = [Leg((), di[j], r * di[j], di[j] / v, -1.0)] if r * di[j] <= cap else []
-            chained = [
-                Leg(ch, dist + dd[last][j], need, (dist + dd[last][j]) / v + first + later,
-                    q - r * dd[last][j])
-                for ch, last, dist, need, first, later in starts
-                if r * dd[last][j] <= cap
-            ]  # fmt: skip
-            legs[i][j] = direct + _pareto_chains(chained)
-    return legs
-
-
-def _pareto_chains(chained: list[Leg]) -> list[Leg]:
-    """The chains no other chain dominates (see ``build_legs``), in their original order."""
-    order = sorted(
-        range(len(chained)),
-        key=lambda k: (chained[k].distance, chained[k].fixed_time, chained[k].stations),
-    )
-    dominated = [False] * len(chained)
-    for pos, k in enumerate(order):
-        a = chained[k]
-        for b in (chained[x] for x in order[:pos]):
-            if (
-                b.fixed_time <= a.fixed_time + _EPS
-                and b.distance <= a.distance + _EPS
-                and b.need_e <= a.need_e + _EPS
-                and b.e_at_j >= a.e_at_j - _EPS
-            ):
-                dominated[k] = True
-                break
-    return [leg for k, leg in enumerate(chained) if not dominated[k]]
 
 
 def arc_bounds(inst: EvrptwInstance, legs: list[list[list[Leg]]]) -> tuple[np.ndarray, np.ndarray]:
@@ -625,13 +544,13 @@ def _set_partition(
 
 
 def _upper_bound(
-    inst: EvrptwInstance, time_s: float, seed: int
+    inst: EvrptwInstance, time_s: float, seed: int, heuristic: UpperBoundSolver | None
 ) -> tuple[int, float, tuple[tuple[str, ...], ...]] | None:
     """A feasible solution (vehicles, distance, routes) from the heuristic, or None."""
-    from freight.vrp.evrptw_heuristic import solve_evrptw_heuristic  # noqa: PLC0415 (cycle)
-
+    if heuristic is None:
+        return None
     try:
-        sol = solve_evrptw_heuristic(inst, time_s, seed)
+        sol = heuristic(inst, time_s, seed)
     except InfeasibleError:
         return None
     if not sol.feasible:  # pragma: no cover - the heuristic returns checked plans
@@ -640,7 +559,11 @@ def _upper_bound(
 
 
 def solve_evrptw_exact(
-    inst: EvrptwInstance, time_limit_s: float = 5.0, bks: BestKnown | None = None, seed: int = 0
+    inst: EvrptwInstance,
+    time_limit_s: float = 5.0,
+    bks: BestKnown | None = None,
+    seed: int = 0,
+    upper_bound: UpperBoundSolver | None = None,
 ) -> VrpSolution:
     """Optimal E-VRPTW solution (vehicles first, then distance) for small instances.
 
@@ -654,7 +577,8 @@ def solve_evrptw_exact(
        (``_QUICK_SHARE`` of the limit, half that unless capacity or pairwise-incompatible
        time windows already force two routes): it is tiny for few customers or short
        routes, and then nothing else is needed. If it does not finish, a short
-       heuristic run gives ``(K, D)``, tightened by a beam search.
+       run of ``upper_bound`` (the heuristic, passed in by the caller; without it this
+       step is skipped) gives ``(K, D)``, tightened by a beam search.
     2. If ``K`` vehicles are proven necessary (``vehicle_lower_bound``), the route
        enumeration keeps only partial routes whose distance plus ``CompletionBound`` is
        at most ``D`` (every route of every solution at least as good survives, so the set
@@ -720,7 +644,7 @@ def solve_evrptw_exact(
         if quick is not None:
             return _finish(inst, quick, None, False, deadline, t0, bks)
     if ub is None:
-        ub = _upper_bound(inst, min(max(0.1 * time_limit_s, 0.2), 1.0), seed)
+        ub = _upper_bound(inst, min(max(0.1 * time_limit_s, 0.2), 1.0), seed, upper_bound)
         if ub is not None and lb < ub[0]:
             lb = vehicle_lower_bound(inst, legs, ub[0], deadline, exhaustive=False)
     bounded = ub is not None and lb >= ub[0]

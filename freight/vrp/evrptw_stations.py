@@ -2,7 +2,8 @@
 
 ``StationInserter.route(seq)`` is the one feasibility oracle of the 100-customer
 heuristics: a label DP over the positions of the route chooses for every gap a direct
-drive or a chain of one (or, if no single station reaches, two) stations; labels are
+drive or a chain of one (or, if no single station reaches, two) stations (``evrptw_legs``,
+the same enumeration as the exact method's); labels are
 (distance, time, energy) Pareto sets, so the shortest energy-, time- and capacity-feasible
 completion of the sequence is found. Results are cached per sequence.
 """
@@ -13,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from freight.vrp.evrptw_exact import Leg
+from freight.vrp.evrptw_legs import ChainRule, Leg, LegTable
 from freight.vrp.instances import EvrptwInstance
 
 __all__ = ["MAX_CACHE", "StationInserter"]
@@ -29,52 +30,13 @@ class StationInserter:
     def __init__(self, inst: EvrptwInstance) -> None:
         self.inst = inst
         self.d: np.ndarray = inst.distance_matrix()
-        self._legs: dict[tuple[int, int], list[Leg]] = {}
+        self._legs = LegTable(inst, self.d, ChainRule.TWO_IF_NEEDED)
         self._cache: dict[tuple[int, ...], tuple[float, tuple[int, ...]] | None] = {}
 
     def legs(self, i: int, j: int) -> list[Leg]:
-        key = (i, j)
-        got = self._legs.get(key)
-        if got is not None:
-            return got
-        inst, d = self.inst, self.d
-        q, r, g, v = inst.battery, inst.consumption_rate, inst.recharge_rate, inst.velocity
-        out: list[Leg] = []
-        if r * d[i, j] <= q + _EPS:
-            out.append(Leg((), float(d[i, j]), r * d[i, j], d[i, j] / v, -1.0))
-        singles = []
-        for s in inst.stations:
-            if r * d[i, s] > q + _EPS or r * d[s, j] > q + _EPS:
-                continue
-            dist = float(d[i, s] + d[s, j])
-            singles.append(
-                Leg((s,), dist, r * d[i, s], dist / v + g * r * d[i, s], q - r * d[s, j])
-            )
-        if not singles and not out:
-            # two-station chains only when nothing shorter exists
-            for s1 in inst.stations:
-                for s2 in inst.stations:
-                    ok = s1 != s2 and max(d[i, s1], d[s1, s2], d[s2, j]) * r <= q + _EPS
-                    if ok:
-                        dist = float(d[i, s1] + d[s1, s2] + d[s2, j])
-                        fixed = dist / v + g * r * (d[i, s1] + d[s1, s2])
-                        singles.append(Leg((s1, s2), dist, r * d[i, s1], fixed, q - r * d[s2, j]))
-        keep = [
-            a
-            for a in singles
-            if not any(
-                b is not a
-                and b.distance <= a.distance + _EPS
-                and b.fixed_time <= a.fixed_time + _EPS
-                and b.need_e <= a.need_e + _EPS
-                and b.e_at_j >= a.e_at_j - _EPS
-                and (b.distance, b.stations) < (a.distance, a.stations)
-                for b in singles
-            )
-        ]
-        out += keep
-        self._legs[key] = out
-        return out
+        """Direct drive and non-dominated station chains ``i -> j`` (two-station chains
+        only where nothing shorter connects the pair: ``ChainRule.TWO_IF_NEEDED``)."""
+        return self._legs(i, j)
 
     def route(self, seq: Sequence[int]) -> tuple[float, tuple[int, ...]] | None:
         """Cheapest feasible node path (stations inserted) serving ``seq`` in order, or None."""

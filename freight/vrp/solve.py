@@ -20,10 +20,15 @@ from freight.vrp.instances import CvrpInstance, EvrptwInstance, VrptwInstance, r
 from freight.vrp.pyvrp_solver import solve_cvrp, solve_vrptw
 from freight.vrp.result import VrpSolution, load_bks
 
-__all__ = ["EXACT_MAX_CUSTOMERS", "solve_file", "solve_instance"]
+__all__ = ["EXACT_MAX_CUSTOMERS", "heuristic_upper_bound", "solve_file", "solve_instance"]
 
 #: Above this many customers the exact E-VRPTW enumeration is not attempted (2^n subsets).
 EXACT_MAX_CUSTOMERS = 15
+
+
+def heuristic_upper_bound(inst: EvrptwInstance, time_limit_s: float, seed: int) -> VrpSolution:
+    """The heuristic as the exact method's upper bound (a short, time-limited run)."""
+    return solve_evrptw_heuristic(inst, time_limit_s, seed)
 
 
 def solve_instance(
@@ -44,7 +49,9 @@ def solve_instance(
     if inst.num_customers <= EXACT_MAX_CUSTOMERS:
         t0 = time.perf_counter()
         try:
-            return solve_evrptw_exact(inst, time_limit_s, bks, seed=seed)
+            return solve_evrptw_exact(
+                inst, time_limit_s, bks, seed=seed, upper_bound=heuristic_upper_bound
+            )
         except ExactTimeout:
             left = max(time_limit_s - (time.perf_counter() - t0), 0.5)
             sol = solve_evrptw_heuristic(inst, left, seed, bks)

@@ -8,13 +8,10 @@ from pathlib import Path
 import pytest
 
 from freight.vrp import EvrptwInstance, check_solution, load_bks, read_instance
-from freight.vrp.evrptw_exact import (
-    CompletionBound,
-    build_legs,
-    solve_evrptw_exact,
-    vehicle_lower_bound,
-)
+from freight.vrp.evrptw_exact import CompletionBound, solve_evrptw_exact, vehicle_lower_bound
 from freight.vrp.evrptw_heuristic import StationInserter, _or_opt, _two_opt_star
+from freight.vrp.evrptw_legs import build_legs
+from freight.vrp.solve import heuristic_upper_bound
 
 DATA = Path("/work/shared/data/vrp/evrptw")
 needs_data = pytest.mark.skipif(not DATA.is_dir(), reason="shared VRP data not mounted")
@@ -41,7 +38,7 @@ def test_completion_bound_never_exceeds_the_optimum(name: str) -> None:
     assert bks is not None
     legs = build_legs(inst, inst.distance_matrix())
     cb = CompletionBound(inst, legs, bks.vehicles)
-    sol = solve_evrptw_exact(inst, 10.0, bks)
+    sol = solve_evrptw_exact(inst, 10.0, bks, upper_bound=heuristic_upper_bound)
     assert sol.optimal and sol.vehicles == bks.vehicles
     index = {sid: i for i, sid in enumerate(inst.ids)}
     bit = {c: 1 << k for k, c in enumerate(inst.customers)}
@@ -79,7 +76,7 @@ def test_bounded_exact_method_on_one_vehicle_instance() -> None:
     inst = _load("r203C10")
     bks = load_bks(DATA / "r203C10.txt")
     assert bks is not None
-    sol = solve_evrptw_exact(inst, 10.0, bks)
+    sol = solve_evrptw_exact(inst, 10.0, bks, upper_bound=heuristic_upper_bound)
     assert sol.optimal and check_solution(inst, sol.routes).feasible
     assert sol.vehicles == 1
     assert sol.distance == pytest.approx(bks.distance, abs=0.006)

@@ -16,14 +16,15 @@ from freight.vrp import EvrptwInstance, check_solution, load_bks, read_instance
 from freight.vrp.evrptw_exact import (
     CompletionBound,
     ExactTimeout,
-    Leg,
     _path_table,
     _set_partition,
-    build_legs,
     enumerate_routes,
     must_precede,
     solve_evrptw_exact,
 )
+from freight.vrp.evrptw_legs import ChainRule, Leg, build_legs
+from freight.vrp.evrptw_stations import StationInserter
+from freight.vrp.solve import heuristic_upper_bound
 
 DATA = Path("/work/shared/data/vrp/evrptw")
 needs_data = pytest.mark.skipif(not DATA.is_dir(), reason="shared VRP data not mounted")
@@ -37,8 +38,13 @@ def _load(name: str) -> EvrptwInstance:
     return inst
 
 
-def _reference_legs(inst: EvrptwInstance, d: np.ndarray) -> list[list[list[Leg]]]:
-    """Every chain of 0..2 stations spelled out, then all-pairs dominance (slow, plain)."""
+def _reference_legs(
+    inst: EvrptwInstance, d: np.ndarray, rule: ChainRule = ChainRule.ALL
+) -> list[list[list[Leg]]]:
+    """Every chain of 0..2 stations spelled out, then all-pairs dominance (slow, plain).
+
+    ``TWO_IF_NEEDED``: two-station chains only for pairs no direct drive or single station
+    connects."""
     n = len(inst.ids)
     q, r, g, v = inst.battery, inst.consumption_rate, inst.recharge_rate, inst.velocity
     st = inst.stations
@@ -59,6 +65,9 @@ def _reference_legs(inst: EvrptwInstance, d: np.ndarray) -> list[list[list[Leg]]
             later = sum(g * r * d[a, b] for a, b in zip(ch, ch[1:], strict=False))
             fixed = dist / v + g * r * d[i, ch[0]] + later
             chained.append(Leg(ch, dist, r * d[i, ch[0]], fixed, q - r * d[ch[-1], j]))
+        if rule is ChainRule.TWO_IF_NEEDED:
+            singles = [a for a in chained if len(a.stations) == 1]
+            chained = singles if singles or direct else chained
         keep = [
             a
             for a in chained
@@ -91,6 +100,21 @@ def test_build_legs_equals_the_spelled_out_reference(name: str) -> None:
     got = build_legs(inst, d)
     assert _as_floats(got) == _as_floats(_reference_legs(inst, d))
     assert any(lg.stations for row in got for u in row for lg in u)
+
+
+@needs_data
+@pytest.mark.parametrize("name", ["c101C5", "rc204C15", "r102C15"])
+def test_station_inserter_legs_follow_the_two_if_needed_rule(name: str) -> None:
+    """The heuristic's legs come from the same enumeration, with the narrower rule."""
+    inst = _load(name)
+    d = inst.distance_matrix()
+    want = _reference_legs(inst, d, ChainRule.TWO_IF_NEEDED)
+    ins = StationInserter(inst)
+    ends = [i for i in range(len(inst.ids)) if inst.node_type[i] != "f"]
+    got = [[ins.legs(i, j) for j in ends if j != i] for i in ends]
+    assert _as_floats(got) == _as_floats([[want[i][j] for j in ends if j != i] for i in ends])
+    full = build_legs(inst, d)
+    assert sum(len(u) for row in got for u in row) < sum(len(u) for i in ends for u in full[i])
 
 
 def _brute_path(
@@ -146,7 +170,7 @@ def test_completion_bound_below_every_prefix_of_the_optimum(name: str) -> None:
     inst = _load(name)
     bks = load_bks(DATA / f"{name}.txt")
     assert bks is not None
-    sol = solve_evrptw_exact(inst, 60.0, bks)
+    sol = solve_evrptw_exact(inst, 60.0, bks, upper_bound=heuristic_upper_bound)
     assert sol.optimal and sol.vehicles == bks.vehicles
     cb = CompletionBound(inst, build_legs(inst, inst.distance_matrix()), bks.vehicles)
     assert cb.root() <= sol.distance + 1e-6
@@ -182,7 +206,7 @@ def test_must_precede_holds_on_optimal_routes(name: str) -> None:
     if name == "rc204C15":  # C1 (due 420) must come before C61 (ready 618)
         c1, c61 = inst.ids.index("C1"), inst.ids.index("C61")
         assert before[local[c61]] >> pos[c1] & 1
-    sol = solve_evrptw_exact(inst, 60.0)
+    sol = solve_evrptw_exact(inst, 60.0, upper_bound=heuristic_upper_bound)
     assert sol.optimal
     index = {sid: i for i, sid in enumerate(inst.ids)}
     for route in sol.routes:
@@ -221,7 +245,7 @@ def test_every_small_instance_reaches_its_verified_optimum(name: str) -> None:
     inst = _load(name)
     bks = load_bks(DATA / f"{name}.txt")
     assert bks is not None
-    sol = solve_evrptw_exact(inst, 60.0, bks)
+    sol = solve_evrptw_exact(inst, 60.0, bks, upper_bound=heuristic_upper_bound)
     rep = check_solution(inst, sol.routes)
     assert sol.optimal and rep.feasible, rep.violations
     assert (rep.vehicles, rep.distance) == (sol.vehicles, pytest.approx(sol.distance))
@@ -240,7 +264,7 @@ def test_completion_bound_rejects_zero_routes() -> None:
 def test_no_time_left_gives_an_unproven_checked_plan_or_timeout() -> None:
     inst = _load("rc204C15")
     try:
-        sol = solve_evrptw_exact(inst, 1e-3)
+        sol = solve_evrptw_exact(inst, 1e-3, upper_bound=heuristic_upper_bound)
     except ExactTimeout:
         return
     assert not sol.optimal and sol.method == "exact-timeout->incumbent"

@@ -20,6 +20,7 @@ from freight.vrp import (
 from freight.vrp.evrptw_exact import solve_evrptw_exact
 from freight.vrp.evrptw_heuristic import StationInserter, solve_evrptw_heuristic
 from freight.vrp.pyvrp_solver import solve_vrptw
+from freight.vrp.solve import heuristic_upper_bound
 
 DATA = Path("/work/shared/data/vrp")
 needs_data = pytest.mark.skipif(not DATA.is_dir(), reason="shared VRP data not mounted")
@@ -101,7 +102,7 @@ def test_exact_evrptw_reaches_verified_optimum(name: str) -> None:
     assert isinstance(inst, EvrptwInstance)
     bks = load_bks(path)
     assert bks is not None
-    sol = solve_evrptw_exact(inst, time_limit_s=5.0, bks=bks)
+    sol = solve_evrptw_exact(inst, time_limit_s=5.0, bks=bks, upper_bound=heuristic_upper_bound)
     assert sol.feasible and sol.optimal
     assert check_solution(inst, sol.routes).feasible
     assert sol.vehicles == bks.vehicles
@@ -113,7 +114,7 @@ def test_heuristic_is_feasible_and_not_better_than_optimum() -> None:
     path = DATA / "evrptw" / "rc108C10.txt"
     inst = read_instance(path)
     assert isinstance(inst, EvrptwInstance)
-    opt = solve_evrptw_exact(inst, 5.0)
+    opt = solve_evrptw_exact(inst, 5.0, upper_bound=heuristic_upper_bound)
     heur = solve_evrptw_heuristic(inst, 1.0, seed=1)
     assert heur.feasible and check_solution(inst, heur.routes).feasible
     assert (heur.vehicles, heur.distance) >= (opt.vehicles, opt.distance - 1e-6)
