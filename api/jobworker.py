@@ -14,6 +14,7 @@ import importlib
 import json
 import os
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -69,8 +70,21 @@ class _Channel:
         self._out.close()
 
 
+def _exit_with_parent(parent_pid: int, every_s: float = 1.0) -> None:
+    """End this process when its dispatcher is gone (kill -9 of a worker or service): the
+    job is re-queued elsewhere, so a solve nobody will read must not go on using a core."""
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(every_s)
+        os._exit(3)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def main(argv: list[str]) -> int:
     fd, runner = int(argv[1]), argv[2]
+    _exit_with_parent(os.getppid())
     params = json.loads(sys.stdin.read())
     child_main(runner, params, _Channel(fd))
     return 0

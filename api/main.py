@@ -74,7 +74,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             except ImportError as exc:  # the network package is not there yet
                 log.error("network not stored: %s", exc)
         app.state.network = load_snapshot(db)
-        dispatcher = Dispatcher(db, settings) if settings.run_jobs else None
+        # with 0 local slots, separate `freight worker` processes run (and recover) the jobs
+        run_here = settings.run_jobs and settings.job_workers > 0
+        dispatcher = Dispatcher(db, settings) if run_here else None
         app.state.dispatcher = dispatcher
         if dispatcher is not None:
             dispatcher.start()

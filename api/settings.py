@@ -74,7 +74,8 @@ class Settings(BaseSettings):
     rate_limit_url: str = ""
     log_level: str = "INFO"
     log_json: bool = True
-    #: Solver worker processes per service process (CPU-bound jobs; keep small).
+    #: Solver worker processes per service process (CPU-bound jobs; keep small). 0: this
+    #: service runs no jobs itself; separate ``freight worker`` processes take them.
     job_workers: int = 2
     #: What to do with a job whose worker died: re-run it (until ``job_max_attempts``) or fail it.
     job_recovery: Literal["requeue", "fail"] = "requeue"
@@ -110,8 +111,8 @@ class Settings(BaseSettings):
     @field_validator("job_workers")
     @classmethod
     def _check_workers(cls, v: int) -> int:
-        if not 1 <= v <= 64:
-            raise ValueError("job_workers must be within 1..64")
+        if not 0 <= v <= 64:
+            raise ValueError("job_workers must be within 0..64")
         return v
 
     @property

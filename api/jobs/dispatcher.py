@@ -1,11 +1,17 @@
 """Runs queued jobs in worker processes and keeps the database truthful about them.
 
-One dispatcher thread per service process claims queued jobs atomically (conditional
-UPDATE), starts each in its own fresh interpreter (``python -m api.jobworker``; never a fork
-of the threaded server), relays progress, enforces hard time limits, terminates cancelled jobs,
-heartbeats, and stores results before marking a job succeeded. Jobs whose worker process
-(or whole service) died are found by :meth:`Dispatcher.recover` — at startup and every few
-seconds — and re-queued (up to ``job_max_attempts``) or failed with the reason.
+The database is the queue. A dispatcher thread runs in each service process that has local
+solver slots (``FREIGHT_JOB_WORKERS``) and in each ``freight worker`` process (``--slots``);
+any number of them, on any number of hosts, share one database. Each claims queued jobs
+atomically (one conditional ``UPDATE ... RETURNING``; on PostgreSQL the candidate row is
+picked with ``FOR UPDATE SKIP LOCKED`` so claimers never wait on each other), starts each in
+its own fresh interpreter (``python -m api.jobworker``; never a fork of the threaded server),
+relays progress, enforces hard time limits, terminates jobs cancelled through the API (it
+re-reads their status every second), heartbeats, and stores results before marking a job
+succeeded. Jobs whose dispatcher died (kill -9 of a service or worker, a lost host) are found
+by :meth:`Dispatcher.recover` of any other dispatcher — at startup and every few seconds: at
+once when the dead process was on the same host, after ``job_stale_after_s`` without a
+heartbeat otherwise — and re-queued (up to ``job_max_attempts``) or failed with the reason.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from api.db import Database, Job, as_utc, utcnow
-from api.jobs.registry import get_job_kind
+from api.jobs.registry import get_job_kind, job_kinds
 from api.settings import Settings
 from freight.errors import InputError
 
@@ -100,12 +106,26 @@ def _pid_alive(pid: int) -> bool:
 
 
 class Dispatcher:
-    """Job runner of one service process (see module docstring)."""
+    """Job runner of one process (see module docstring).
 
-    def __init__(self, db: Database, settings: Settings) -> None:
+    ``slots`` (default ``settings.job_workers``) is how many jobs run at once; ``poll_s`` how
+    often an idle dispatcher looks for queued jobs (a submission in the same process wakes it
+    at once). It claims only the kinds registered in this process, so workers of an older
+    release leave a newer kind to those that know it.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        *,
+        slots: int | None = None,
+        poll_s: float = 0.2,
+    ) -> None:
         self.db = db
         self.settings = settings
-        self.slots = settings.job_workers
+        self.slots = settings.job_workers if slots is None else slots
+        self.poll_s = poll_s
         self.runner_id = f"{HOST}:{os.getpid()}:{secrets.token_hex(4)}"
         self.running: dict[str, _Running] = {}
         self.wake = threading.Event()
@@ -151,7 +171,7 @@ class Dispatcher:
                 self.tick()
             except Exception:  # keep the dispatcher alive; the DB may be briefly busy
                 log.exception("dispatcher tick failed")
-            self.wake.wait(0.2)
+            self.wake.wait(self.poll_s)
             self.wake.clear()
 
     # -- one step -------------------------------------------------------------------------
@@ -278,34 +298,41 @@ class Dispatcher:
                 log.info("job stopped", extra={"job_id": job_id, "status": status})
 
     def _claim_one(self) -> bool:
-        with self.db.read() as s:
-            ids = s.scalars(
-                select(Job.id).where(Job.status == "queued").order_by(Job.created_at).limit(8)
-            ).all()
-        for job_id in ids:
-            now = utcnow()
-            with self.db.write() as s:
-                res = s.execute(
-                    update(Job)
-                    .where(Job.id == job_id, Job.status == "queued")
-                    .values(
-                        status="running",
-                        runner_id=self.runner_id,
-                        started_at=now,
-                        heartbeat_at=now,
-                        attempts=Job.attempts + 1,
-                        message="running",
-                        progress=0.0,
-                    )
-                )
-                if res.rowcount != 1:  # type: ignore[attr-defined]
-                    continue
-                job = s.get(Job, job_id)
-                assert job is not None
-                kind, params, limit_s = job.kind, dict(job.params), job.time_limit_s
-            self._launch(job_id, kind, params, limit_s)
-            return True
-        return False
+        """Claim the oldest queued job of a known kind and start it; False if none."""
+        kinds = [k.kind for k in job_kinds()]
+        if not kinds:
+            return False
+        now = utcnow()
+        oldest = (
+            select(Job.id)
+            .where(Job.status == "queued", Job.kind.in_(kinds))
+            .order_by(Job.created_at, Job.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)  # PostgreSQL; SQLite serialises writers anyway
+            .scalar_subquery()
+        )
+        claim = (
+            update(Job)
+            .where(Job.id == oldest, Job.status == "queued")
+            .values(
+                status="running",
+                runner_id=self.runner_id,
+                started_at=now,
+                heartbeat_at=now,
+                attempts=Job.attempts + 1,
+                message="running",
+                progress=0.0,
+            )
+            .returning(Job.id, Job.kind, Job.params, Job.time_limit_s)
+            .execution_options(synchronize_session=False)
+        )
+        with self.db.write() as s:
+            row = s.execute(claim).first()
+        if row is None:
+            return False
+        job_id, kind, params, limit_s = row
+        self._launch(job_id, kind, dict(params), limit_s)
+        return True
 
     def _launch(self, job_id: str, kind: str, params: dict[str, Any], limit_s: float) -> None:
         try:

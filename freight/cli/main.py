@@ -3,7 +3,7 @@
 Each capability registers its sub-app here. Commands catch ``FreightError`` via
 ``run_cli`` so users see one readable message and a non-zero exit, never a traceback.
 ``freight/cli`` is an adapter layer like ``api/``: only it may import the service
-(lazily, inside ``serve`` and ``keys``); the core modules never do.
+(lazily, inside ``serve``, ``worker`` and ``keys``); the core modules never do.
 """
 
 from __future__ import annotations
@@ -40,6 +40,9 @@ app.command("assign")(_assign.assign_cmd)
 from freight.cli import serve as _serve  # noqa: E402
 
 app.add_typer(_serve.app, name="serve")
+from freight.cli import worker as _worker  # noqa: E402
+
+app.add_typer(_worker.app, name="worker")
 from freight.cli import keys as _keys  # noqa: E402
 
 app.add_typer(_keys.app, name="keys")
