@@ -34,28 +34,11 @@ def resolve_runner(spec: str) -> Callable[..., dict[str, Any]]:
 
 
 def _problem_of(exc: BaseException) -> dict[str, Any]:
-    try:
-        from freight.errors import FreightError, InfeasibleError, NotFoundError, SolverError
-    except ImportError:  # pragma: no cover
-        FreightError = InfeasibleError = NotFoundError = SolverError = ()  # type: ignore
-    if isinstance(exc, FreightError):
-        status = (
-            500 if isinstance(exc, SolverError) else 404 if isinstance(exc, NotFoundError) else 422
-        )
-        out: dict[str, Any] = {
-            "code": exc.code,
-            "status": status,
-            "detail": exc.message,
-            "errors": [{"loc": i.loc, "msg": i.message} for i in exc.issues] or None,
-        }
-        if isinstance(exc, InfeasibleError):
-            out["binding"] = list(exc.binding)
-        return out
-    return {
-        "code": "internal-error",
-        "status": 500,
-        "detail": f"the solver stopped on an internal error ({type(exc).__name__})",
-    }
+    """The job's ``error``: the API's one mapping (imported here, on the failure path only,
+    so that a job process does not pay for importing the web framework)."""
+    from api.errors import problem_for
+
+    return problem_for(exc).job_error()
 
 
 class _Channel:
@@ -109,7 +92,7 @@ def child_main(runner: str, params: dict[str, Any], conn: Any) -> None:
         conn.send(("result", result))
     except BaseException as exc:  # report everything; the parent decides the job's fate
         problem = _problem_of(exc)
-        if problem["status"] >= 500:
+        if problem["status"] >= 500:  # the answer is generic: the details go to the log
             traceback.print_exc(file=sys.stderr)
         with contextlib.suppress(Exception):  # the parent may be gone
             conn.send(("error", problem))

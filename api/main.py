@@ -21,11 +21,12 @@ from fastapi.routing import APIRoute
 
 import api.routes
 from api.db import Database, run_migrations, startup_lock
-from api.errors import Problem, document_problems, install_error_handlers
+from api.errors import ProblemDetails, document_problems, install_error_handlers
 from api.jobs.dispatcher import Dispatcher
 from api.network_store import load_snapshot, seed_network
 from api.observability import Metrics, RequestMiddleware, configure_logging
 from api.settings import Settings, get_settings
+from freight.errors import DataError
 
 log = logging.getLogger("api")
 VERSION = "0.1.0"
@@ -68,11 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.db = db
         run_migrations(db)
         if settings.seed_network:
-            try:
-                with startup_lock(db):
-                    seed_network(db)
-            except ImportError as exc:  # the network package is not there yet
-                log.error("network not stored: %s", exc)
+            _store_network(db)
         app.state.network = load_snapshot(db)
         # with 0 local slots, separate `freight worker` processes run (and recover) the jobs
         run_here = settings.run_jobs and settings.job_workers > 0
@@ -132,7 +129,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         order = {p: i for i, p in reversed(list(enumerate(doc_paths)))}
         schema["paths"] = dict(sorted(paths.items(), key=lambda kv: order.get(kv[0], len(order))))
         comps = schema.setdefault("components", {})
-        comps.setdefault("schemas", {})["Problem"] = Problem.model_json_schema(
+        comps.setdefault("schemas", {})["Problem"] = ProblemDetails.model_json_schema(
             ref_template="#/components/schemas/{model}"
         )
         comps["schemas"].update(comps["schemas"]["Problem"].pop("$defs", {}))
@@ -146,6 +143,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+class StartupError(RuntimeError):
+    """The service cannot start (the message says why and what to fix)."""
+
+
+def _store_network(db: Database) -> None:
+    """Store the shipped network; broken network data stops the start with the file named."""
+    try:
+        with startup_lock(db):
+            seed_network(db)
+    except DataError as exc:
+        log.critical("the network data is invalid; the service does not start", exc_info=exc)
+        raise StartupError(f"the network data is invalid; fix it and start again: {exc}") from None
 
 
 def _roles_of(dependant: Any) -> tuple[str, ...] | None:

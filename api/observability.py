@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from api.errors import TooManyRequests, problem_for
 from api.settings import RateLimit, RateLimits
 
 Scope = MutableMapping[str, Any]
@@ -460,7 +461,7 @@ class RequestMiddleware:
             wait_s = self._check_rate(headers, scope, path) if self.limits_on else 0.0
             if wait_s > 0:
                 self.metrics.rate_limited += 1
-                await self._too_many(scope, send_wrapper, rid, wait_s)
+                await self._too_many(scope, receive, send_wrapper, rid, wait_s)
             else:
                 await self.app(scope, receive, send_wrapper)
         finally:
@@ -503,27 +504,9 @@ class RequestMiddleware:
             logging.getLogger("api").error("rate limit store unavailable: %s", exc)
             return 0.0
 
-    async def _too_many(self, scope: Scope, send: Send, rid: str, wait_s: float) -> None:
-        retry = max(1, math.ceil(wait_s))
-        body = json.dumps(
-            {
-                "type": "https://kuytun-freight.example/problems/too-many-requests",
-                "title": "Too many requests",
-                "status": 429,
-                "detail": f"rate limit exceeded; retry after {retry} s",
-                "instance": scope.get("path", ""),
-                "request_id": rid,
-            }
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 429,
-                "headers": [
-                    (b"content-type", b"application/problem+json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"retry-after", str(retry).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+    async def _too_many(
+        self, scope: Scope, receive: Receive, send: Send, rid: str, wait_s: float
+    ) -> None:
+        problem = problem_for(TooManyRequests(max(1, math.ceil(wait_s))))
+        response = problem.response(instance=scope.get("path", ""), request_id=rid)
+        await response(scope, receive, send)

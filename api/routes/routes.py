@@ -1,4 +1,4 @@
-"""POST /v1/routes: Pareto-optimal rail–road routes for one consignment (issue 3)."""
+"""POST /v1/routes: Pareto-optimal rail–road routes for one consignment."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.errors import problem_responses
-from freight.errors import SolverError
+from freight.network.loader import default_network
 from freight.routing import RoutingIndex, find_routes
 from freight.routing.io import request_from_dict
 
@@ -25,10 +25,6 @@ def routing_index() -> RoutingIndex:
     global _index
     with _lock:
         if _index is None:
-            try:
-                from freight.network.loader import default_network
-            except ImportError as exc:  # the network package is not there yet
-                raise SolverError(f"the network is not available: {exc}") from None
             _index = RoutingIndex(default_network())
         return _index
 

@@ -68,7 +68,7 @@ def _boom_router() -> APIRouter:
         ("input", 422, "invalid-input"),
         ("notfound", 404, "not-found"),
         ("infeasible", 422, "infeasible"),
-        ("data", 422, "invalid-data"),
+        ("data", 500, "invalid-data"),
         ("solver", 500, "solver-error"),
     ],
 )
@@ -84,6 +84,9 @@ def test_freight_errors_map_to_statuses(make_client, what: str, status: int, cod
         assert body["errors"] == [{"loc": "$.cargo.quantity", "msg": "must be > 0"}]
     if what == "infeasible":
         assert body["binding"] == ["capacity:kuytun_west"]
+    if status >= 500:  # the service's fault: a fixed sentence, no file names or internals
+        assert "nodes.csv" not in r.text and "crashed" not in r.text
+        assert body["request_id"] in body["detail"]
 
 
 def test_unexpected_exception_is_500_without_trace_but_logged(make_client, caplog) -> None:
@@ -151,3 +154,96 @@ def test_logs_are_json_lines_with_request_id() -> None:
     line = json.loads(JsonFormatter().format(rec))
     assert line["msg"] == "request" and line["request_id"] == "r1" and line["status"] == 200
     assert line["level"] == "INFO" and line["ts"].endswith("Z")
+
+
+def test_server_data_error_is_logged_with_the_request_id(make_client, caplog) -> None:
+    c = make_client(raise_server_exceptions=False)
+    c.app.include_router(_boom_router())
+    logger = logging.getLogger("api.errors")
+    logger.addHandler(caplog.handler)
+    try:
+        r = c.get("/test/raise/data", headers={"X-Request-ID": "rid-data"})
+    finally:
+        logger.removeHandler(caplog.handler)
+    assert r.status_code == 500 and "nodes.csv" not in r.text
+    logged = [rec for rec in caplog.records if getattr(rec, "request_id", None) == "rid-data"]
+    assert logged and "nodes.csv row 3: lat missing" in logged[0].getMessage()
+
+
+class _Conn:
+    def __init__(self) -> None:
+        self.sent: list[tuple[object, ...]] = []
+
+    def send(self, msg: tuple[object, ...]) -> None:
+        self.sent.append(msg)
+
+    def close(self) -> None:
+        pass
+
+
+def _raise_data(params: dict, progress: object) -> dict:
+    raise DataError("/srv/secret/nodes.csv row 3: lat missing")
+
+
+def _raise_infeasible(params: dict, progress: object) -> dict:
+    raise InfeasibleError("no plan", binding=["capacity:t1"])
+
+
+@pytest.mark.parametrize(
+    ("runner", "status", "code"),
+    [("_raise_data", 500, "invalid-data"), ("_raise_infeasible", 422, "infeasible")],
+)
+def test_job_failures_use_the_same_mapping(runner: str, status: int, code: str) -> None:
+    from api.errors import problem_for
+    from api.jobworker import child_main
+
+    conn = _Conn()
+    child_main(f"{__name__}:{runner}", {}, conn)
+    kind, error = conn.sent[-1]
+    assert kind == "error"
+    assert isinstance(error, dict) and error["status"] == status and error["code"] == code
+    assert error["type"].endswith("/" + code)
+    assert "/srv/secret" not in str(error)
+    exc = DataError("x") if code == "invalid-data" else InfeasibleError("no plan", binding=["b"])
+    assert error["detail"] == problem_for(exc).detail
+    if code == "infeasible":
+        assert error["binding"] == ["capacity:t1"]
+
+
+def test_rate_limit_answer_is_a_problem(make_client) -> None:
+    c = make_client(rate_limits="anonymous=1/minute", rate_limit_url="memory:")
+    assert c.get("/v1/health").status_code == 200
+    r = c.get("/v1/health", headers={"X-Request-ID": "rid-429"})
+    assert r.status_code == 429
+    assert r.headers["content-type"] == "application/problem+json"
+    assert int(r.headers["retry-after"]) >= 1
+    body = r.json()
+    assert body["type"].endswith("/too-many-requests") and body["request_id"] == "rid-429"
+    assert body["instance"] == "/v1/health"
+
+
+def test_broken_network_data_stops_the_start_with_the_file_named(
+    make_client, tmp_path, monkeypatch, capsys
+) -> None:
+    import shutil
+
+    from api.main import StartupError
+    from freight.network.loader import default_network
+    from freight.paths import network_dir
+
+    net = tmp_path / "net"
+    shutil.copytree(network_dir(), net)
+    lines = (net / "nodes.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    row = lines[1].split(",")
+    row[header.index("lat")] = "north"
+    (net / "nodes.csv").write_text("\n".join([lines[0], ",".join(row), *lines[2:]]) + "\n")
+    monkeypatch.setenv("FREIGHT_NETWORK_DIR", str(net))
+    default_network.cache_clear()
+    try:
+        with pytest.raises(StartupError, match=r"nodes\.csv:row 2:lat"):
+            make_client()
+    finally:
+        default_network.cache_clear()
+    logged = capsys.readouterr().err  # the JSON log line, with the trace
+    assert '"level": "CRITICAL"' in logged and "nodes.csv:row 2:lat" in logged
