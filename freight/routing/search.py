@@ -25,11 +25,11 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from operator import attrgetter
 
 from freight.errors import FieldIssue, InputError, NotFoundError
-from freight.network.model import CargoForm, Network
+from freight.network.model import CargoForm, Network, RailService
 from freight.routing.index import CapacityLedger, FormView, RoutingIndex
 from freight.routing.model import (
     Alternative,
@@ -205,87 +205,120 @@ def _check_request(network: Network, req: RouteRequest) -> None:
         raise InputError("route query breaks a rule", issues=issues)
 
 
-def find_routes(
-    network: Network | RoutingIndex,
-    req: RouteRequest,
-    ledger: CapacityLedger | None = None,
-) -> RouteResult:
-    """Pareto-optimal rail–road routes for ``req``, ranked by ``req.objective``.
+@dataclass(frozen=True, slots=True)
+class _Query:
+    """Everything the search needs about one request, computed once (stage 1)."""
 
-    Pass a prebuilt ``RoutingIndex`` for repeated queries; pass a ``CapacityLedger`` so that
-    trains already booked are skipped.
+    req: RouteRequest
+    index: RoutingIndex
+    view: FormView
+    rates: _Rates
+    ledger: CapacityLedger
+    #: rule name -> options it cut (filled during the search, reported in the answer)
+    pruned: dict[str, int]
+    no_road: bool
+    no_rail: bool
+    no_siding: bool
+    road_modes_off: frozenset[str]
+    xfer_co2: float
+    is_container: bool
+    #: Monday 00:00 of the ready week: search times are minutes since then
+    anchor: datetime
+    t0: float
+    key: Callable[[_Label], tuple[float, float, float]]
 
-    Raises
-    ------
-    NotFoundError
-        origin, destination or an avoided node is not in the network.
-    InputError
-        the query breaks a rule, or the rules leave no route at all (names the rules).
-    """
-    t_start = time.perf_counter()
+    def to_dt(self, m: float) -> datetime:
+        return self.anchor + timedelta(minutes=m)
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """What the label search found (stage 2): the surviving arrivals, Pareto-optimal."""
+
+    finals: list[_Label]
+    settled: int
+
+
+def _prepare(
+    network: Network | RoutingIndex, req: RouteRequest, ledger: CapacityLedger | None
+) -> _Query:
+    """Validate the request and derive rates, mode switches and the time origin."""
     index = network if isinstance(network, RoutingIndex) else RoutingIndex(network)
     net = index.network
     _check_request(net, req)
-    ledger = ledger or CapacityLedger()
     view = index.view(req.cargo.form)
     rates = _rates(net, view, req)
-    pruned: dict[str, int] = dict(view.pruned)
-    nodes = net.nodes
-
-    avoid_n = req.avoid_nodes
     am = req.avoid_modes
-    no_road = "road" in am or not view.road_ok
     no_rail = "rail" in am or not view.rail_ok
-    no_siding = no_rail or "siding" in am
-    road_modes_off = {m for m in am if m.startswith("road_")}
-    max_tr = req.max_transfers
-    xfer_co2 = net.costs.transfer_co2_kg_per_t * rates.tonnes
-    is_container = req.cargo.form is CargoForm.CONTAINER
-
     # time origin: Monday 00:00 of the ready week, so weekday = (t // 1440) % 7
     ready = req.ready_at
     anchor = datetime.combine(
         ready.date() - timedelta(days=ready.weekday()), datetime.min.time(), tzinfo=ready.tzinfo
     )
-    t0 = (ready - anchor).total_seconds() / 60.0
-    anchor_date = anchor.date()
-
-    obj = req.objective
-
     # heap key (C attrgetter: builds the same tuple as a Python function, faster)
     key: Callable[[_Label], tuple[float, float, float]]
-    if obj is Objective.TIME:
+    if req.objective is Objective.TIME:
         key = attrgetter("t", "cost", "co2")
-    elif obj is Objective.CO2:
+    elif req.objective is Objective.CO2:
         key = attrgetter("co2", "cost", "t")
     else:
         key = attrgetter("cost", "t", "co2")
+    return _Query(
+        req=req,
+        index=index,
+        view=view,
+        rates=rates,
+        ledger=ledger or CapacityLedger(),
+        pruned=dict(view.pruned),
+        no_road="road" in am or not view.road_ok,
+        no_rail=no_rail,
+        no_siding=no_rail or "siding" in am,
+        road_modes_off=frozenset(m for m in am if m.startswith("road_")),
+        xfer_co2=net.costs.transfer_co2_kg_per_t * rates.tonnes,
+        is_container=req.cargo.form is CargoForm.CONTAINER,
+        anchor=anchor,
+        t0=(ready - anchor).total_seconds() / 60.0,
+        key=key,
+    )
 
-    bags = _Bags(use_ntr=max_tr is not None)
-    finals: list[_Label] = []
-    heap: list[tuple[tuple[float, float, float], int, _Label]] = []
-    counter = 0
-    dest = req.destination
-    dest_loadable = dest in view.loadable
 
-    # lower bounds to the destination (per unit of quantity): prune hopeless labels early
-    lb = index.bounds(req.cargo.form, dest)
-    unit_q = rates.teu if is_container else rates.tonnes
-    co2_q = rates.tonnes / 1000.0
+class _Frontier:
+    """Labels of the search: non-dominated bags per state, the heap, the arrivals."""
 
-    lb_get = lb.get
+    __slots__ = (
+        "bags", "co2_q", "counter", "dest", "dest_loadable", "finals", "heap", "key", "lb_get",
+        "max_tr", "pruned", "unit_q",
+    )  # fmt: skip
 
-    def dominated_by_final(lab: _Label) -> bool:
-        b = lb_get(lab.node)
+    def __init__(self, q: _Query) -> None:
+        req = q.req
+        self.max_tr = req.max_transfers
+        self.pruned = q.pruned
+        self.key = q.key
+        self.bags = _Bags(use_ntr=self.max_tr is not None)
+        self.finals: list[_Label] = []
+        self.heap: list[tuple[tuple[float, float, float], int, _Label]] = []
+        self.counter = 0
+        self.dest = req.destination
+        self.dest_loadable = self.dest in q.view.loadable
+        # lower bounds to the destination (per unit of quantity): prune hopeless labels early
+        self.lb_get = q.index.bounds(req.cargo.form, self.dest).get
+        self.unit_q = q.rates.teu if q.is_container else q.rates.tonnes
+        self.co2_q = q.rates.tonnes / 1000.0
+
+    def dominated_by_final(self, lab: _Label) -> bool:
+        """Whether a found arrival beats ``lab`` even after the cheapest way on."""
+        b = self.lb_get(lab.node)
         if b is None:
             return True  # the destination cannot be reached from here at all
+        finals = self.finals
         if not finals:
             return False
-        c = lab.cost + b[0] * unit_q + 1e-6
+        c = lab.cost + b[0] * self.unit_q + 1e-6
         tt = lab.t + b[1] + 1e-6
-        g = lab.co2 + b[2] * co2_q + 1e-6
+        g = lab.co2 + b[2] * self.co2_q + 1e-6
         # plain loops, not any(<generator>): this runs ~400 times per query
-        if max_tr is None:
+        if self.max_tr is None:
             for o in finals:  # noqa: SIM110
                 if o.cost <= c and o.t <= tt and o.co2 <= g:
                     return True
@@ -296,191 +329,185 @@ def find_routes(
                 return True
         return False
 
-    def push(lab: _Label) -> None:
-        nonlocal counter
+    def push(self, lab: _Label) -> None:
+        """Queue ``lab`` unless pruned or dominated; at the destination it is an arrival."""
+        max_tr = self.max_tr
         if max_tr is not None and lab.ntr > max_tr:
-            pruned["max_transfers"] = pruned.get("max_transfers", 0) + 1
+            self.pruned["max_transfers"] = self.pruned.get("max_transfers", 0) + 1
             return
-        if dominated_by_final(lab):
+        if self.dominated_by_final(lab):
             return
-        if lab.node == dest and lab.where != FINAL and (lab.where == ROAD or dest_loadable):
+        dest = self.dest
+        if lab.node == dest and lab.where != FINAL and (lab.where == ROAD or self.dest_loadable):
             fin = _Label(lab.cost, lab.t, lab.co2, lab.ntr, dest, FINAL, lab, None)
-            fin_ok = bags.insert(fin)
-            if fin_ok:
-                finals[:] = [f for f in finals if not f.dead] + [fin]
+            if self.bags.insert(fin):
+                self.finals[:] = [f for f in self.finals if not f.dead] + [fin]
             return
-        if bags.insert(lab):
-            counter += 1
-            heapq.heappush(heap, (key(lab), counter, lab))
+        if self.bags.insert(lab):
+            self.counter += 1
+            heapq.heappush(self.heap, (self.key(lab), self.counter, lab))
 
-    origin = req.origin
-    if not no_road:
-        push(_Label(rates.road_fixed, t0, 0.0, 0, origin, ROAD, None, ("start", "road")))
-    if not no_rail:
-        if origin in view.loadable:
-            push(_Label(0.0, t0, 0.0, 0, origin, YARD, None, ("start", "rail")))
+
+def _start(q: _Query, fr: _Frontier) -> None:
+    """The origin labels: on a truck, and in the yard if the form may be loaded there."""
+    origin = q.req.origin
+    if not q.no_road:
+        fr.push(_Label(q.rates.road_fixed, q.t0, 0.0, 0, origin, ROAD, None, ("start", "road")))
+    if not q.no_rail:
+        if origin in q.view.loadable:
+            fr.push(_Label(0.0, q.t0, 0.0, 0, origin, YARD, None, ("start", "rail")))
         else:
-            why = index.rail_rule_violation(nodes[origin], req.cargo.form)
-            if why and nodes[origin].rail_access:
-                pruned[why + ":origin"] = pruned.get(why + ":origin", 0) + 1
+            node = q.index.network.nodes[origin]
+            why = q.index.rail_rule_violation(node, q.req.cargo.form)
+            if why and node.rail_access:
+                q.pruned[why + ":origin"] = q.pruned.get(why + ":origin", 0) + 1
 
-    settled = 0
+
+def _transfer_cost(q: _Query, node: str) -> tuple[float, float]:
+    """(handling cost CNY, handling hours) of the consignment at a terminal."""
+    h = q.index.network.nodes[node].handling
+    c = h.cost_cny_per_teu * q.rates.teu if q.is_container else h.cost_cny_per_t * q.rates.tonnes
+    return c, h.hours
+
+
+def _expand_road(q: _Query, fr: _Frontier, lab: _Label) -> None:
+    """From a truck: drive each road link (after any entry ban), or hand over to rail."""
+    u, t, rates, push = lab.node, lab.t, q.rates, fr.push
+    avoid_n, modes_off = q.req.avoid_nodes, q.road_modes_off
+    for arc in q.view.road.get(u, ()):
+        if arc.to in avoid_n or arc.mode in modes_off:
+            continue
+        wait = _ban_wait(t, arc.bans) if arc.bans else 0.0
+        if wait > 0:
+            q.pruned["time_ban_waits"] = q.pruned.get("time_ban_waits", 0) + 1
+        arr = t + wait + arc.minutes
+        push(
+            _Label(
+                lab.cost + rates.road_cny_km * arc.km, arr, lab.co2 + rates.road_co2_km * arc.km,
+                lab.ntr, arc.to, ROAD, lab,
+                ("road", arc.link_id, u, arc.to, t, arr, arc.km, wait),
+            )
+        )  # fmt: skip
+    if not q.no_rail and u in q.view.loadable and u != q.req.origin:
+        c, hours = _transfer_cost(q, u)
+        push(
+            _Label(
+                lab.cost + c, t + hours * 60.0, lab.co2 + q.xfer_co2, lab.ntr + 1, u, YARD, lab,
+                ("xfer", "road->rail", u, t, hours, c, q.xfer_co2),
+            )
+        )  # fmt: skip
+
+
+def _expand_rail(q: _Query, fr: _Frontier, lab: _Label) -> None:
+    """In a rail state: shunt along sidings; off a train, transfer to road or another train."""
+    u, t, where, rates, push = lab.node, lab.t, lab.where, q.rates, fr.push
+    if not q.no_siding:
+        for sarc in q.view.shunt.get(u, ()):
+            if sarc.to in q.req.avoid_nodes:
+                continue
+            arr = t + sarc.minutes
+            push(
+                _Label(
+                    lab.cost + rates.rail_cny_km * sarc.km, arr,
+                    lab.co2 + rates.rail_co2_km * sarc.km, lab.ntr, sarc.to, where, lab,
+                    ("shunt", sarc.link_id, u, sarc.to, t, arr, sarc.km),
+                )
+            )  # fmt: skip
+    if where != WAGON or u not in q.view.loadable:
+        return
+    c, hours = _transfer_cost(q, u)
+    tt, co2 = t + hours * 60.0, lab.co2 + q.xfer_co2
+    if not q.no_road:
+        push(
+            _Label(
+                lab.cost + c + rates.road_fixed, tt, co2, lab.ntr + 1, u, ROAD, lab,
+                ("xfer", "rail->road", u, t, hours, c, q.xfer_co2),
+            )
+        )  # fmt: skip
+    push(
+        _Label(
+            lab.cost + c, tt, co2, lab.ntr + 1, u, YARD, lab,
+            ("xfer", "rail->rail", u, t, hours, c, q.xfer_co2),
+        )
+    )  # fmt: skip
+
+
+def _next_run(q: _Query, svc: RailService, t: float, dep_at_i: float) -> tuple[int, date] | None:
+    """(day, run date) of the first run leaving at or after ``t`` with room, or None."""
+    rates = q.rates
+    d = math.ceil((t - dep_at_i) / DAY_MIN - _EPS)
+    for day in range(d, d + RUN_HORIZON_DAYS):
+        if day % 7 not in svc.weekdays:
+            continue
+        run_date = q.anchor.date() + timedelta(days=day)
+        rem_t, rem_teu = q.ledger.remaining(svc, run_date)
+        if rates.tonnes > rem_t + _EPS or (q.is_container and rates.teu > rem_teu + _EPS):
+            q.pruned["train_full"] = q.pruned.get("train_full", 0) + 1
+            continue
+        return day, run_date
+    return None
+
+
+def _board(q: _Query, fr: _Frontier, lab: _Label) -> None:
+    """In the yard: board the next run with capacity of each service calling here."""
+    u, t, rates = lab.node, lab.t, q.rates
+    for b in q.view.boardings.get(u, ()):
+        svc = b.service
+        dep_at_i = svc.depart_min + b.off_i_min
+        found = _next_run(q, svc, t, dep_at_i)
+        if found is None:
+            continue
+        day, run_date = found
+        dep = day * DAY_MIN + dep_at_i
+        for hop in b.hops:
+            if hop.to in q.req.avoid_nodes:
+                continue
+            arr = dep + hop.off_min
+            fr.push(
+                _Label(
+                    lab.cost + rates.rail_fixed + rates.rail_cny_km * hop.km, arr,
+                    lab.co2 + rates.rail_co2_km * hop.km, lab.ntr, hop.to, WAGON, lab,
+                    ("ride", svc.id, u, hop.to, dep, arr, hop.km, hop.links, run_date),
+                )
+            )  # fmt: skip
+
+
+def _search(q: _Query) -> _Outcome:
+    """Label setting from the origin until no label can beat the arrivals found."""
+    fr = _Frontier(q)
+    _start(q, fr)
+    heap, settled = fr.heap, 0
     while heap:
         _, _, lab = heapq.heappop(heap)
-        if lab.dead or dominated_by_final(lab):
+        if lab.dead or fr.dominated_by_final(lab):
             continue
         settled += 1
-        u, t = lab.node, lab.t
-        where = lab.where
-        if where == ROAD:
-            for arc in view.road.get(u, ()):
-                if arc.to in avoid_n or arc.mode in road_modes_off:
-                    continue
-                wait = _ban_wait(t, arc.bans) if arc.bans else 0.0
-                if wait > 0:
-                    pruned["time_ban_waits"] = pruned.get("time_ban_waits", 0) + 1
-                arr = t + wait + arc.minutes
-                push(
-                    _Label(
-                        lab.cost + rates.road_cny_km * arc.km,
-                        arr,
-                        lab.co2 + rates.road_co2_km * arc.km,
-                        lab.ntr,
-                        arc.to,
-                        ROAD,
-                        lab,
-                        ("road", arc.link_id, u, arc.to, t, arr, arc.km, wait),
-                    )
-                )
-            if not no_rail and u in view.loadable and u != origin:
-                h = nodes[u].handling
-                c = (
-                    h.cost_cny_per_teu * rates.teu
-                    if is_container
-                    else h.cost_cny_per_t * rates.tonnes
-                )
-                push(
-                    _Label(
-                        lab.cost + c,
-                        t + h.hours * 60.0,
-                        lab.co2 + xfer_co2,
-                        lab.ntr + 1,
-                        u,
-                        YARD,
-                        lab,
-                        ("xfer", "road->rail", u, t, h.hours, c, xfer_co2),
-                    )
-                )
+        if lab.where == ROAD:
+            _expand_road(q, fr, lab)
             continue
-        # rail states: shunting along sidings keeps the state
-        if not no_siding:
-            for sarc in view.shunt.get(u, ()):
-                if sarc.to in avoid_n:
-                    continue
-                arr = t + sarc.minutes
-                push(
-                    _Label(
-                        lab.cost + rates.rail_cny_km * sarc.km,
-                        arr,
-                        lab.co2 + rates.rail_co2_km * sarc.km,
-                        lab.ntr,
-                        sarc.to,
-                        where,
-                        lab,
-                        ("shunt", sarc.link_id, u, sarc.to, t, arr, sarc.km),
-                    )
-                )
-        if where == WAGON:
-            if u in view.loadable:
-                h = nodes[u].handling
-                c = (
-                    h.cost_cny_per_teu * rates.teu
-                    if is_container
-                    else h.cost_cny_per_t * rates.tonnes
-                )
-                tt = t + h.hours * 60.0
-                if not no_road:
-                    push(
-                        _Label(
-                            lab.cost + c + rates.road_fixed,
-                            tt,
-                            lab.co2 + xfer_co2,
-                            lab.ntr + 1,
-                            u,
-                            ROAD,
-                            lab,
-                            ("xfer", "rail->road", u, t, h.hours, c, xfer_co2),
-                        )
-                    )
-                push(
-                    _Label(
-                        lab.cost + c,
-                        tt,
-                        lab.co2 + xfer_co2,
-                        lab.ntr + 1,
-                        u,
-                        YARD,
-                        lab,
-                        ("xfer", "rail->rail", u, t, h.hours, c, xfer_co2),
-                    )
-                )
-            continue
-        # YARD: board the next run with capacity of each service calling here
-        for b in view.boardings.get(u, ()):
-            svc = b.service
-            dep_at_i = svc.depart_min + b.off_i_min
-            d = math.ceil((t - dep_at_i) / DAY_MIN - _EPS)
-            found = None
-            for day in range(d, d + RUN_HORIZON_DAYS):
-                if day % 7 not in svc.weekdays:
-                    continue
-                run_date = anchor_date + timedelta(days=day)
-                rem_t, rem_teu = ledger.remaining(svc, run_date)
-                if rates.tonnes > rem_t + _EPS or (is_container and rates.teu > rem_teu + _EPS):
-                    pruned["train_full"] = pruned.get("train_full", 0) + 1
-                    continue
-                found = (day, run_date)
-                break
-            if found is None:
-                continue
-            day, run_date = found
-            dep = day * DAY_MIN + dep_at_i
-            for hop in b.hops:
-                if hop.to in avoid_n:
-                    continue
-                arr = dep + hop.off_min
-                push(
-                    _Label(
-                        lab.cost + rates.rail_fixed + rates.rail_cny_km * hop.km,
-                        arr,
-                        lab.co2 + rates.rail_co2_km * hop.km,
-                        lab.ntr,
-                        hop.to,
-                        WAGON,
-                        lab,
-                        ("ride", svc.id, u, hop.to, dep, arr, hop.km, hop.links, run_date),
-                    )
-                )
+        _expand_rail(q, fr, lab)
+        if lab.where == YARD:
+            _board(q, fr, lab)
+    return _Outcome([f for f in fr.finals if not f.dead], settled)
 
-    finals = [f for f in finals if not f.dead]
+
+def _answer(q: _Query, found: _Outcome, t_start: float) -> RouteResult:
+    """Rank the arrivals, apply ``due_by`` and rebuild legs of the routes returned."""
+    req, finals, to_dt = q.req, found.finals, q.to_dt
     if not finals:
-        cut = ", ".join(sorted(k for k in pruned if k not in ("time_ban_waits",))) or "none"
+        cut = ", ".join(sorted(k for k in q.pruned if k not in ("time_ban_waits",))) or "none"
         raise InputError(
-            f"no route from {origin} to {dest} for {req.cargo.form} cargo; rules that cut "
-            f"options: {cut}",
-            issues=[FieldIssue("$.cargo.form", f"rules applied: {', '.join(view.rules)}")],
+            f"no route from {req.origin} to {req.destination} for {req.cargo.form} cargo; "
+            f"rules that cut options: {cut}",
+            issues=[FieldIssue("$.cargo.form", f"rules applied: {', '.join(q.view.rules)}")],
         )
-
-    def to_dt(m: float) -> datetime:
-        return anchor + timedelta(minutes=m)
-
-    finals.sort(key=key)
+    finals.sort(key=q.key)
     earliest = min(f.t for f in finals)
     met: bool | None = None
-    notes = list(index.notes)
+    notes = list(q.index.notes)
     shown = finals  # the Pareto routes offered, before cutting to ``req.alternatives``
     if req.due_by is not None:
-        due_min = (req.due_by - anchor).total_seconds() / 60.0
+        due_min = (req.due_by - q.anchor).total_seconds() / 60.0
         on_time = [f for f in finals if f.t <= due_min + _EPS]
         met = bool(on_time)
         if on_time:
@@ -495,23 +522,46 @@ def find_routes(
             )
     # legs are rebuilt only for the routes returned (not the whole Pareto set)
     alts = [
-        _rebuild(f, rank, rates, to_dt, t0)
+        _rebuild(f, rank, q.rates, to_dt, q.t0)
         for rank, f in enumerate(shown[: req.alternatives], start=1)
     ]
     return RouteResult(
         request=req,
-        tonnes=rates.tonnes,
-        teu=rates.teu,
+        tonnes=q.rates.tonnes,
+        teu=q.rates.teu,
         alternatives=tuple(alts),
         pareto_size=len(finals),
-        rules_applied=view.rules,
-        pruned=pruned,
-        labels_settled=settled,
+        rules_applied=q.view.rules,
+        pruned=q.pruned,
+        labels_settled=found.settled,
         wall_s=time.perf_counter() - t_start,
         due_by_met=met,
         earliest_arrival=to_dt(earliest),
         notes=tuple(notes),
     )
+
+
+def find_routes(
+    network: Network | RoutingIndex,
+    req: RouteRequest,
+    ledger: CapacityLedger | None = None,
+) -> RouteResult:
+    """Pareto-optimal rail–road routes for ``req``, ranked by ``req.objective``.
+
+    Pass a prebuilt ``RoutingIndex`` for repeated queries; pass a ``CapacityLedger`` so that
+    trains already booked are skipped. Stages: ``_prepare`` (request -> ``_Query``),
+    ``_search`` (label setting -> ``_Outcome``), ``_answer`` (-> ``RouteResult``).
+
+    Raises
+    ------
+    NotFoundError
+        origin, destination or an avoided node is not in the network.
+    InputError
+        the query breaks a rule, or the rules leave no route at all (names the rules).
+    """
+    t_start = time.perf_counter()
+    q = _prepare(network, req, ledger)
+    return _answer(q, _search(q), t_start)
 
 
 def _rebuild(
