@@ -30,14 +30,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
+from freight.assign import summary
 from freight.assign.lp import Candidate, Group, LpResult, solve_lp
+from freight.assign.summary import Usage
 from freight.clock import BEIJING
 from freight.errors import FieldIssue, InputError, NotFoundError
 from freight.network.model import CargoForm, Network, NodeKind, RailService
 from freight.routing import Cargo, Objective, RouteRequest, RoutingIndex, Unit, find_routes
 from freight.routing.model import HAZMAT_COMMODITIES, REEFER_COMMODITIES, Alternative
-
-BOTTLENECK_RATIO = 0.98
 
 
 class ShipmentLike(Protocol):
@@ -74,20 +74,6 @@ class AssignOptions:
             raise InputError("co2 price must be >= 0", issues=[FieldIssue("co2_price", "< 0")])
         if self.time_limit_s <= 0:
             raise InputError("time limit must be > 0", issues=[FieldIssue("time_limit_s", "<= 0")])
-
-
-@dataclass(frozen=True, slots=True)
-class Usage:
-    id: str
-    kind: str  # link | terminal | service
-    period: str
-    load: float
-    capacity: float
-    unit: str
-
-    @property
-    def ratio(self) -> float:
-        return self.load / self.capacity if self.capacity > 0 else float("inf")
 
 
 @dataclass(frozen=True)
@@ -455,34 +441,32 @@ def _capacities(
     return cap
 
 
-_UNITS = {
-    "link": "vehicles",
-    "terminal": "t",
-    "terminal_teu": "TEU",
-    "service": "t",
-    "service_teu": "TEU",
-}
+_Key = tuple[str, str, CargoForm, str, str]  # origin, destination, form, commodity, period
 
 
-def assign(
-    network: Network | RoutingIndex,
-    shipments: Sequence[ShipmentLike],
-    options: AssignOptions | None = None,
-    *,
-    year: int | None = None,
-) -> AssignResult:
-    """Assign ``shipments`` to capacitated routes; see the module docstring for the method."""
-    t0 = time.perf_counter()
-    options = options or AssignOptions()
-    base = network.network if isinstance(network, RoutingIndex) else network
-    net, avoid = apply_closures(base, options.closed, options.new_services)
-    if options.closed or options.new_services or not isinstance(network, RoutingIndex):
-        index = RoutingIndex(net)
-    else:
-        index = network
+@dataclass(frozen=True, slots=True)
+class _Demand:
+    """Shipments summed per group key (stage 1): [tonnes, shipments] per key."""
 
-    # 1. aggregate
-    agg: dict[tuple[str, str, CargoForm, str, str], list[float]] = {}
+    totals: dict[_Key, list[float]]
+    tonnes_total: float
+    year: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Columns:
+    """The LP's rows and columns (stage 2): groups with their candidate routes."""
+
+    groups: list[Group]
+    keys: dict[str, _Key]  # group id -> its key
+    no_route: dict[str, str | None]  # group id -> why the router found nothing (or None)
+    candidates: int  # distinct candidate routes (shared by groups of one OD)
+    private: frozenset[str]
+
+
+def _aggregate(net: Network, shipments: Sequence[ShipmentLike], year: int | None) -> _Demand:
+    """Validate shipments and sum them per (origin, destination, form, commodity, month)."""
+    agg: dict[_Key, list[float]] = {}
     tonnes_total = 0.0
     for k, s in enumerate(shipments):
         try:
@@ -502,154 +486,45 @@ def assign(
                 raise NotFoundError(f"shipment {s.id}: unknown node {end!r}")
         period, y = _period(s.ready_date)
         year = year or y
-        key = (s.origin, s.destination, form, s.commodity, period)
-        acc = agg.setdefault(key, [0.0, 0.0])
+        acc = agg.setdefault((s.origin, s.destination, form, s.commodity, period), [0.0, 0.0])
         acc[0] += s.tonnes
         acc[1] += 1
         tonnes_total += s.tonnes
-    t_agg = time.perf_counter()
+    return _Demand(agg, tonnes_total, year)
 
-    # 2. candidates per OD/form/commodity
-    # routes depend on the commodity only through its rules and its tonnes per TEU
+
+def _columns(
+    index: RoutingIndex, demand: _Demand, options: AssignOptions, avoid: frozenset[str]
+) -> _Columns:
+    """Candidate routes per group; routes depend on the commodity only through its rules
+    and its tonnes per TEU, so groups that agree on those share one router query set."""
+    net = index.network
     cand_cache: dict[tuple[Any, ...], tuple[list[Candidate], str | None]] = {}
     groups: list[Group] = []
-    group_key: dict[str, tuple[str, str, CargoForm, str, str]] = {}
-    group_ck: dict[str, tuple[Any, ...]] = {}
+    keys: dict[str, _Key] = {}
+    no_route: dict[str, str | None] = {}
     per_teu = net.costs.teu_to_t
     hazmat_like = HAZMAT_COMMODITIES | REEFER_COMMODITIES
     parallel = parallel_services(net)
     private = private_nodes(net)
-    for key, (tonnes, count) in sorted(agg.items()):
-        od = key[:4]
-        ck = (od[0], od[1], od[2], per_teu(od[3]), od[3] if od[3] in hazmat_like else "")
+    for key, (tonnes, count) in sorted(demand.totals.items()):
+        o, d, form, com, period = key
+        ck = (o, d, form, per_teu(com), com if com in hazmat_like else "")
         if ck not in cand_cache:
             cand_cache[ck] = candidate_routes(
-                index, od[0], od[1], od[3], od[2], avoid=avoid,
+                index, o, d, com, form, avoid=avoid,
                 co2_price=options.co2_price_cny_per_t, max_routes=options.max_routes_per_od,
-                year=year or 2025, parallel=parallel, private=private,
+                year=demand.year or 2025, parallel=parallel, private=private,
             )  # fmt: skip
-        gid = f"{key[0]}>{key[1]}|{key[2]}|{key[3]}|{key[4]}"
-        groups.append(Group(gid, key[4], tonnes, tuple(cand_cache[ck][0]), int(count)))
-        group_key[gid] = key
-        group_ck[gid] = ck
-    t_cand = time.perf_counter()
+        gid = f"{o}>{d}|{form}|{com}|{period}"
+        groups.append(Group(gid, period, tonnes, tuple(cand_cache[ck][0]), int(count)))
+        keys[gid] = key
+        no_route[gid] = cand_cache[ck][1]
+    count_routes = sum(len(c[0]) for c in cand_cache.values())
+    return _Columns(groups, keys, no_route, count_routes, private)
 
-    # 3. capacities, 4. LP
-    resources = {r for g in groups for c in g.candidates for r, _ in c.uses}
-    periods = {g.period for g in groups}
-    capacity = _capacities(net, resources, periods)
-    lp = solve_lp(groups, capacity, time_limit_s=options.time_limit_s)
-    t_lp = time.perf_counter()
 
-    # uncapacitated all-cheapest-path assignment
-    un_loads: dict[tuple[str, str], float] = defaultdict(float)
-    un_cost = 0.0
-    un_rail = 0.0
-    un_assigned = 0.0
-    cheapest: dict[str, Candidate] = {}
-    for g in groups:
-        if not g.candidates:
-            continue
-        c = min(g.candidates, key=lambda c: c.cost_cny_per_t)
-        cheapest[g.id] = c
-        un_cost += c.cost_cny_per_t * g.tonnes
-        un_assigned += g.tonnes
-        un_rail += g.tonnes if c.rail else 0.0
-        for r, coef in c.uses:
-            un_loads[(r, g.period)] += coef * g.tonnes
-    over = sorted(
-        (
-            (load / capacity[k], k)
-            for k, load in un_loads.items()
-            if k in capacity and load > capacity[k] * (1 + 1e-9)
-        ),
-        reverse=True,
-    )
-    # the same tonnes as the capacitated answer, on their cheapest routes
-    same_cost = 0.0
-    for g in groups:
-        served = g.tonnes - lp.unassigned.get(g.id, 0.0)
-        if g.id in cheapest:
-            same_cost += cheapest[g.id].cost_cny_per_t * served
-    uncap = {
-        "objective_cny": round(un_cost, 2),
-        "objective_cny_same_tonnes": same_cost,
-        "tonnes_assigned": round(un_assigned, 3),
-        "rail_share": round(un_rail / un_assigned, 4) if un_assigned else 0.0,
-        "overloaded": [
-            {
-                "id": k[0].partition(":")[2],
-                "kind": _kind(k[0]),
-                "period": k[1],
-                "unit": _UNITS[k[0].partition(":")[0]],
-                "load": round(un_loads[k], 3),
-                "capacity": round(capacity[k], 3),
-                "ratio": round(r, 4),
-            }
-            for r, k in over[:20]
-        ],  # fmt: skip
-        "overloaded_count": len(over),
-    }
-    uncap["objective_cny_same_tonnes"] = round(same_cost, 2)
-
-    # results
-    by_group = {g.id: g for g in groups}
-    rail_t = rail_tkm = tkm = co2 = 0.0
-    for (gid, ckey), v in lp.flows.items():
-        c = next(c for c in by_group[gid].candidates if c.key == ckey)
-        rail_t += v if c.rail else 0.0
-        rail_tkm += v * c.rail_tkm_per_t
-        tkm += v * c.tkm_per_t
-        co2 += v * c.co2_kg_per_t
-    peak: dict[str, Usage] = {}
-    for (r, p), load in lp.loads.items():
-        cap = capacity.get((r, p))
-        if cap is None:
-            continue
-        kind, _, rid = r.partition(":")
-        u = Usage(
-            rid if kind == "link" else r.partition(":")[2], _kind(r), p, load, cap, _UNITS[kind]
-        )
-        if r not in peak or u.ratio > peak[r].ratio:
-            peak[r] = u
-    util = tuple(sorted(peak.values(), key=lambda u: (-u.ratio, u.kind, u.id)))
-    bottlenecks = []
-    for (r, p), dual in sorted(lp.duals.items(), key=lambda kv: -abs(kv[1])):
-        load = lp.loads.get((r, p), 0.0)
-        bottlenecks.append(
-            {"id": r.partition(":")[2], "kind": _kind(r), "period": p,
-             "unit": _UNITS[r.partition(":")[0]], "load": round(load, 3),
-             "capacity": round(capacity[(r, p)], 3),
-             "ratio": round(load / capacity[(r, p)], 4),
-             "shadow_price_cny_per_unit": round(abs(dual), 3)}
-        )  # fmt: skip
-    seen_b = {(b["id"], b["kind"], b["period"]) for b in bottlenecks}
-    for u in util:
-        if u.ratio >= BOTTLENECK_RATIO and (u.id, u.kind, u.period) not in seen_b:
-            bottlenecks.append(
-                {"id": u.id, "kind": u.kind, "period": u.period, "unit": u.unit,
-                 "load": round(u.load, 3), "capacity": round(u.capacity, 3),
-                 "ratio": round(u.ratio, 4), "shadow_price_cny_per_unit": 0.0}
-            )  # fmt: skip
-    saturated = {
-        (r, p)
-        for (r, p), load in lp.loads.items()
-        if (r, p) in capacity and load >= capacity[(r, p)] * (1 - 1e-6)
-    }
-    unassigned = []
-    for gid, tons in sorted(lp.unassigned.items(), key=lambda kv: -kv[1]):
-        g = by_group[gid]
-        o, d, form, com, p = group_key[gid]
-        if not g.candidates:
-            why = f"no route: {cand_cache[group_ck[gid]][1]}"
-        else:
-            full = sorted({r for c in g.candidates for r, _ in c.uses if (r, p) in saturated})
-            why = "capacity: every candidate route passes a saturated resource: " + ", ".join(full)
-        unassigned.append(
-            {"origin": o, "destination": d, "form": str(form), "commodity": com, "period": p,
-             "shipments": g.shipments, "tonnes": round(tons, 3), "reason": why}
-        )  # fmt: skip
-    t_end = time.perf_counter()
+def _notes(index: RoutingIndex, private: frozenset[str]) -> tuple[str, ...]:
     notes = list(index.notes)
     notes.append(
         "flows are tonnes in a linear relaxation: a group's tonnes may split across routes"
@@ -659,23 +534,68 @@ def assign(
             f"{len(private)} private sidings load and unload only cargo that starts or ends "
             "there (no transfers of third parties' cargo)"
         )
+    return tuple(notes)
+
+
+def _scenario_index(
+    network: Network | RoutingIndex, options: AssignOptions
+) -> tuple[RoutingIndex, frozenset[str]]:
+    """The routing index of the scenario's network (closures and new services applied)."""
+    base = network.network if isinstance(network, RoutingIndex) else network
+    net, avoid = apply_closures(base, options.closed, options.new_services)
+    if options.closed or options.new_services or not isinstance(network, RoutingIndex):
+        return RoutingIndex(net), avoid
+    return network, avoid
+
+
+def assign(
+    network: Network | RoutingIndex,
+    shipments: Sequence[ShipmentLike],
+    options: AssignOptions | None = None,
+    *,
+    year: int | None = None,
+) -> AssignResult:
+    """Assign ``shipments`` to capacitated routes; see the module docstring for the method.
+
+    Stages: ``_aggregate`` (-> ``_Demand``), ``_columns`` (router -> ``_Columns``),
+    ``_capacities`` and ``solve_lp`` (-> ``LpResult``), then ``freight.assign.summary``.
+    """
+    t0 = time.perf_counter()
+    options = options or AssignOptions()
+    index, avoid = _scenario_index(network, options)
+    net = index.network
+    demand = _aggregate(net, shipments, year)
+    t_agg = time.perf_counter()
+    cols = _columns(index, demand, options, avoid)
+    groups = cols.groups
+    t_cand = time.perf_counter()
+    resources = {r for g in groups for c in g.candidates for r, _ in c.uses}
+    capacity = _capacities(net, resources, {g.period for g in groups})
+    lp = solve_lp(groups, capacity, time_limit_s=options.time_limit_s)
+    t_lp = time.perf_counter()
+    uncap = summary.uncapacitated(groups, capacity, lp)
+    totals = summary.flow_totals(groups, lp)
+    util = summary.peak_utilization(lp, capacity)
+    neck = summary.bottlenecks(lp, capacity, util)
+    left = summary.unassigned(groups, lp, capacity, cols.keys, cols.no_route)
+    t_end = time.perf_counter()
     return AssignResult(
-        year=year,
+        year=demand.year,
         shipments=len(shipments),
         groups=len(groups),
-        tonnes_total=tonnes_total,
-        tonnes_assigned=tonnes_total - sum(lp.unassigned.values()),
-        rail_tonnes=rail_t,
-        rail_tkm=rail_tkm,
-        tkm=tkm,
+        tonnes_total=demand.tonnes_total,
+        tonnes_assigned=demand.tonnes_total - sum(lp.unassigned.values()),
+        rail_tonnes=totals.rail_tonnes,
+        rail_tkm=totals.rail_tkm,
+        tkm=totals.tkm,
         objective_cny=lp.objective_cny,
-        co2_kg=co2,
+        co2_kg=totals.co2_kg,
         utilization=util,
-        bottlenecks=tuple(bottlenecks),
-        unassigned=tuple(unassigned),
+        bottlenecks=neck,
+        unassigned=left,
         uncapacitated=uncap,
         lp_status=lp.status,
-        candidates=sum(len(c[0]) for c in cand_cache.values()),
+        candidates=cols.candidates,
         wall_s=t_end - t0,
         timings={
             "aggregate": t_agg - t0,
@@ -684,13 +604,8 @@ def assign(
             "report": t_end - t_lp,
         },
         options=options,
-        notes=tuple(notes),
+        notes=_notes(index, cols.private),
     )
-
-
-def _kind(resource: str) -> str:
-    kind = resource.partition(":")[0]
-    return {"terminal_teu": "terminal", "service_teu": "service"}.get(kind, kind)
 
 
 __all__ = [
