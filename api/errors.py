@@ -8,6 +8,8 @@ and the job worker (a failed job's ``error``).
 | --- | --- | --- |
 | ``InputError`` | 422 | ``invalid-input`` (+ ``errors``) |
 | ``NotFoundError`` | 404 | ``not-found`` |
+| ``ExpiredError`` (e.g. an expired offer) | 410 | ``expired`` / its own |
+| ``ConflictError`` (e.g. a full train; ``resources`` names it) | 409 | ``conflict`` |
 | ``InfeasibleError`` | 422 | ``infeasible`` (+ ``binding``) |
 | ``DataError`` (a broken server-side data file) | 500 | ``invalid-data`` |
 | ``SolverError`` | 500 | ``solver-error`` |
@@ -35,7 +37,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from freight.errors import (
+    ConflictError,
     DataError,
+    ExpiredError,
     FieldIssue,
     FreightError,
     InfeasibleError,
@@ -56,6 +60,7 @@ TITLES = {
     405: "Method not allowed",
     406: "Not acceptable",
     409: "Conflict",
+    410: "Gone",
     413: "Content too large",
     415: "Unsupported media type",
     422: "Unprocessable content",
@@ -230,8 +235,13 @@ def _freight_problem(exc: FreightError) -> Problem:
     title = _FREIGHT_TITLES.get(exc.code, "Error")
     if isinstance(exc, DataError | SolverError):
         return Problem(500, exc.code, title, SAFE_DETAIL[exc.code])
+    if isinstance(exc, ExpiredError):
+        return Problem(410, exc.code, "Gone", exc.message, exc.issues)
     if isinstance(exc, NotFoundError):
         return Problem(404, exc.code, title, exc.message, exc.issues)
+    if isinstance(exc, ConflictError):
+        extra = {"resources": list(exc.resources)} if exc.resources else {}
+        return Problem(409, exc.code, "Conflict", exc.message, exc.issues, extra=extra)
     binding = exc.binding if isinstance(exc, InfeasibleError) else None
     return Problem(422, exc.code, title, exc.message, exc.issues, binding)
 

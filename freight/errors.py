@@ -52,6 +52,25 @@ class NotFoundError(InputError):
     code = "not-found"
 
 
+class ConflictError(InputError):
+    """The request is well-formed but conflicts with the current state (HTTP 409), e.g. a
+    full train departure or an event on a delivered booking; ``resources`` names what."""
+
+    code = "conflict"
+
+    def __init__(
+        self, message: str, *, resources: Sequence[str] = (), issues: Sequence[FieldIssue] = ()
+    ) -> None:
+        super().__init__(message, issues=issues)
+        self.resources: tuple[str, ...] = tuple(resources)
+
+
+class ExpiredError(NotFoundError):
+    """The named thing existed but has expired (HTTP 410), e.g. an offer past its time."""
+
+    code = "expired"
+
+
 class DataError(FreightError):
     """A data file (network, demand, scenario) is malformed (names file, row, field)."""
 

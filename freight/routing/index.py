@@ -100,9 +100,27 @@ class CapacityLedger:
     """Booked train capacity per run: ``(service_id, run_date) -> [tonnes, teu]``.
 
     Route queries see the remaining capacity; assignment and what-if studies fill it.
+    ``terminals`` (``(node_id, day) -> [tonnes, teu]`` handled) is consulted only when
+    ``terminal_capacity`` is on (bookings): a transfer then starts on the first day whose
+    handling capacity still takes the consignment (containers count TEU, other forms
+    tonnes; a node with capacity 0 in that unit is not limited).
     """
 
     booked: dict[tuple[str, date], list[float]] = field(default_factory=dict)
+    terminals: dict[tuple[str, date], list[float]] = field(default_factory=dict)
+    terminal_capacity: bool = False
+
+    def terminal_fits(self, node: Node, day: date, tonnes: float, teu: float) -> bool:
+        """Whether ``node`` can still handle the consignment on ``day``."""
+        if not self.terminal_capacity:
+            return True
+        used = self.terminals.get((node.id, day), (0.0, 0.0))
+        h = node.handling
+        if teu > 0:
+            cap, need, have = h.capacity_teu_per_day, teu, used[1]
+        else:
+            cap, need, have = h.capacity_t_per_day, tonnes, used[0]
+        return cap <= 0 or have + need <= cap + 1e-9
 
     def remaining(self, service: RailService, run_date: date) -> tuple[float, float]:
         used = self.booked.get((service.id, run_date))

@@ -370,6 +370,21 @@ def _transfer_cost(q: _Query, node: str) -> tuple[float, float]:
     return c, h.hours
 
 
+def _handling_start(q: _Query, node: str, t: float) -> float | None:
+    """When a transfer at ``node`` reached at ``t`` can start: now, or the start of the
+    first later day whose handling capacity takes the consignment (ledger terminal days)."""
+    if not q.ledger.terminal_capacity:
+        return t
+    today = math.floor(t / DAY_MIN)
+    teu = q.rates.teu if q.is_container else 0.0
+    nd = q.index.network.nodes[node]
+    for day in range(today, today + RUN_HORIZON_DAYS):
+        if q.ledger.terminal_fits(nd, q.anchor.date() + timedelta(days=day), q.rates.tonnes, teu):
+            return t if day == today else day * DAY_MIN
+    q.pruned["terminal_full"] = q.pruned.get("terminal_full", 0) + 1
+    return None
+
+
 def _expand_road(q: _Query, fr: _Frontier, lab: _Label) -> None:
     """From a truck: drive each road link (after any entry ban), or hand over to rail."""
     u, t, rates, push = lab.node, lab.t, q.rates, fr.push
@@ -389,11 +404,14 @@ def _expand_road(q: _Query, fr: _Frontier, lab: _Label) -> None:
             )
         )  # fmt: skip
     if not q.no_rail and u in q.view.loadable and u != q.req.origin:
+        hs = _handling_start(q, u, t)
+        if hs is None:
+            return
         c, hours = _transfer_cost(q, u)
         push(
             _Label(
-                lab.cost + c, t + hours * 60.0, lab.co2 + q.xfer_co2, lab.ntr + 1, u, YARD, lab,
-                ("xfer", "road->rail", u, t, hours, c, q.xfer_co2),
+                lab.cost + c, hs + hours * 60.0, lab.co2 + q.xfer_co2, lab.ntr + 1, u, YARD, lab,
+                ("xfer", "road->rail", u, hs, hours, c, q.xfer_co2),
             )
         )  # fmt: skip
 
@@ -415,19 +433,22 @@ def _expand_rail(q: _Query, fr: _Frontier, lab: _Label) -> None:
             )  # fmt: skip
     if where != WAGON or u not in q.view.loadable:
         return
+    hs = _handling_start(q, u, t)
+    if hs is None:
+        return
     c, hours = _transfer_cost(q, u)
-    tt, co2 = t + hours * 60.0, lab.co2 + q.xfer_co2
+    tt, co2 = hs + hours * 60.0, lab.co2 + q.xfer_co2
     if not q.no_road:
         push(
             _Label(
                 lab.cost + c + rates.road_fixed, tt, co2, lab.ntr + 1, u, ROAD, lab,
-                ("xfer", "rail->road", u, t, hours, c, q.xfer_co2),
+                ("xfer", "rail->road", u, hs, hours, c, q.xfer_co2),
             )
         )  # fmt: skip
     push(
         _Label(
             lab.cost + c, tt, co2, lab.ntr + 1, u, YARD, lab,
-            ("xfer", "rail->rail", u, t, hours, c, q.xfer_co2),
+            ("xfer", "rail->rail", u, hs, hours, c, q.xfer_co2),
         )
     )  # fmt: skip
 
