@@ -93,6 +93,7 @@ class ApiKey(Base):
     role: Mapped[str] = mapped_column(String(32))
     prefix: Mapped[str] = mapped_column(String(16))
     key_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    org: Mapped[str | None] = mapped_column(String(128), nullable=True)  # owner of bookings
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
@@ -238,3 +239,7 @@ def run_migrations(db: Database) -> None:
 def startup_lock(db: Database) -> Iterator[None]:
     with _migration_lock(db):
         yield
+
+
+# models that live in their own modules, imported so that the metadata is complete
+from api import booking_store as _booking_store  # noqa: E402,F401

@@ -30,6 +30,7 @@ class Principal:
     key_id: int | None
     name: str
     role: str | None
+    org: str | None = None  # the organisation whose bookings the key sees (admin: all)
 
     @property
     def is_anonymous(self) -> bool:
@@ -65,24 +66,34 @@ class KeyInfo:
     prefix: str
     created_at: datetime
     revoked_at: datetime | None
+    org: str = ""
 
 
 def _info(row: ApiKey) -> KeyInfo:
     created = as_utc(row.created_at)
     assert created is not None
-    return KeyInfo(row.id, row.name, row.role, row.prefix, created, as_utc(row.revoked_at))
+    return KeyInfo(
+        row.id, row.name, row.role, row.prefix, created, as_utc(row.revoked_at),
+        row.org or row.name,
+    )  # fmt: skip
 
 
-def create_key(db: Database, role: str, name: str) -> tuple[KeyInfo, str]:
-    """Create a key; returns its info and the secret (shown once, stored only hashed)."""
+def create_key(db: Database, role: str, name: str, org: str | None = None) -> tuple[KeyInfo, str]:
+    """Create a key; returns its info and the secret (shown once, stored only hashed).
+
+    ``org`` is the organisation whose bookings the key sees (default: ``name``).
+    """
     if role not in ROLES:
         raise InputError(f"role {role!r} is not one of {', '.join(ROLES)}")
     name = name.strip()
     if not name or len(name) > 128:
         raise InputError("name must be 1..128 characters")
+    org = (org if org is not None else name).strip()
+    if not org or len(org) > 128:
+        raise InputError("org must be 1..128 characters")
     secret = KEY_PREFIX + secrets.token_urlsafe(32)
     with db.write() as s:
-        row = ApiKey(name=name, role=role, prefix=secret[:10], key_sha256=hash_key(secret))
+        row = ApiKey(name=name, role=role, prefix=secret[:10], key_sha256=hash_key(secret), org=org)
         s.add(row)
         s.flush()
         info = _info(row)
@@ -125,7 +136,7 @@ def authenticate(db: Database, authorization: str | None) -> Principal:
             "unknown or revoked API key",
             headers={"WWW-Authenticate": 'Bearer realm="freight", error="invalid_token"'},
         )
-    return Principal(row.id, row.name, row.role)
+    return Principal(row.id, row.name, row.role, row.org or row.name)
 
 
 def current_principal(request: Request) -> Principal:

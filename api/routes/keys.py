@@ -21,6 +21,10 @@ class KeyCreate(BaseModel):
 
     role: Role
     name: str = Field(min_length=1, max_length=128, pattern=r"\S")
+    org: str | None = Field(
+        None, min_length=1, max_length=128, pattern=r"\S",
+        description="organisation whose bookings the key sees (default: name)",
+    )  # fmt: skip
 
 
 class KeyOut(BaseModel):
@@ -30,6 +34,7 @@ class KeyOut(BaseModel):
     prefix: str = Field(description="first characters of the key, to recognise it")
     created_at: datetime
     revoked_at: datetime | None
+    org: str = Field("", description="organisation whose bookings the key sees")
 
 
 class KeyCreated(KeyOut):
@@ -38,7 +43,7 @@ class KeyCreated(KeyOut):
 
 @router.post("/v1/keys", status_code=201, response_model=KeyCreated, summary="Create a key")
 def create(request: Request, body: KeyCreate, _: Principal = Depends(admin)) -> KeyCreated:
-    info, secret = create_key(request.app.state.db, body.role, body.name)
+    info, secret = create_key(request.app.state.db, body.role, body.name, body.org)
     return KeyCreated(**_asdict(info), key=secret)
 
 

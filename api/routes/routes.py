@@ -6,12 +6,13 @@ import threading
 from datetime import datetime
 from typing import Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.errors import problem_responses
+from api.offers import quote
 from freight.network.loader import default_network
-from freight.routing import RoutingIndex, find_routes
+from freight.routing import RoutingIndex
 from freight.routing.io import request_from_dict
 
 router = APIRouter(tags=["routes"], responses=problem_responses(404, 422, 429, 500))
@@ -111,6 +112,8 @@ class AlternativeOut(BaseModel):
     modes: list[str]
     legs: list[LegOut]
     transfers: list[TransferOut]
+    offer_id: str | None = Field(None, description="book this alternative: POST /v1/bookings")
+    offer_expires_at: str | None = Field(None, description="the offer is valid until then")
 
 
 class RouteAnswer(BaseModel):
@@ -137,7 +140,7 @@ class RouteAnswer(BaseModel):
     response_model_exclude_none=False,
     summary="Pareto-optimal rail–road routes (cost, hours, CO2) for one consignment",
 )
-async def routes(body: RouteQueryIn) -> dict[str, Any]:
+async def routes(body: RouteQueryIn, request: Request) -> dict[str, Any]:
     """Rules that a query breaks give 422 naming the field; unknown ids 404."""
     # ``async`` on purpose: the search is short CPU work (mean ~2.5 ms, max ~22 ms on the
     # bench's varied queries) that a thread could not run in parallel anyway (GIL); running
@@ -146,4 +149,4 @@ async def routes(body: RouteQueryIn) -> dict[str, Any]:
     # (bench/load_routes.md).
     payload = body.model_dump(mode="json")
     req = request_from_dict(payload)
-    return find_routes(routing_index(), req).to_dict()
+    return await quote(request, routing_index(), req)  # alternatives carry offers

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from freight.clock import BEIJING as BEIJING
+from freight.clock import to_beijing
 from freight.errors import FieldIssue, InputError
 
-BEIJING = ZoneInfo("Asia/Shanghai")
 #: An offer is valid this long after the quote (the issue asks for at least 15 minutes).
 OFFER_TTL_MIN = 30
 #: Tracking delays beyond this are refused as absurd (two weeks: longer than any China-
@@ -24,8 +24,8 @@ MAX_DELAY_MIN = 14 * 24 * 60
 
 
 def beijing(value: datetime) -> datetime:
-    """``value`` with an offset: naive input is read as Beijing time (Asia/Shanghai)."""
-    return value.replace(tzinfo=BEIJING) if value.tzinfo is None else value
+    """``value`` as Beijing time: naive input is read as Beijing time (Asia/Shanghai)."""
+    return to_beijing(value)
 
 
 class BookingStatus(StrEnum):
@@ -296,8 +296,12 @@ class Offer:
             origin=d["origin"],
             destination=d["destination"],
             cargo=CargoSpec(
-                c["commodity"], c["form"], float(c["quantity"]), c["unit"],
-                float(c["tonnes"]), float(c["teu"]),
+                c["commodity"],
+                c["form"],
+                float(c["quantity"]),
+                c["unit"],
+                float(c["tonnes"]),
+                float(c["teu"]),
             ),  # fmt: skip
             ready_at=datetime.fromisoformat(d["ready_at"]),
             due_by=datetime.fromisoformat(d["due_by"]) if d.get("due_by") else None,
@@ -464,8 +468,12 @@ class Booking:
             origin=d["origin"],
             destination=d["destination"],
             cargo=CargoSpec(
-                c["commodity"], c["form"], float(c["quantity"]), c["unit"],
-                float(c["tonnes"]), float(c["teu"]),
+                c["commodity"],
+                c["form"],
+                float(c["quantity"]),
+                c["unit"],
+                float(c["tonnes"]),
+                float(c["teu"]),
             ),  # fmt: skip
             price_cny=float(d["price_cny"]),
             shipper=Party(**d["shipper"]),
@@ -481,8 +489,12 @@ class Booking:
             due_by=datetime.fromisoformat(d["due_by"]) if d.get("due_by") else None,
             replans=tuple(
                 Replan(
-                    datetime.fromisoformat(r["at"]), r["reason"], int(r["from_leg"]),
-                    tuple(r["old_legs"]), tuple(r["new_legs"]), float(r["cost_delta_cny"]),
+                    datetime.fromisoformat(r["at"]),
+                    r["reason"],
+                    int(r["from_leg"]),
+                    tuple(r["old_legs"]),
+                    tuple(r["new_legs"]),
+                    float(r["cost_delta_cny"]),
                 )  # fmt: skip
                 for r in d.get("replans", ())
             ),

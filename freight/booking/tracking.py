@@ -90,6 +90,14 @@ def check_event(booking: Booking, history: list[TrackEvent], ev: TrackEvent) -> 
             f"location {ev.location!r} is not on leg {ev.leg} ({leg.from_id} -> {leg.to_id})",
             issues=[FieldIssue("$.location", f"one of {list(leg.nodes)}")],
         )
+    first, eta = booking.legs[0].depart, booking.eta
+    if not first - timedelta(days=7) <= ev.at <= eta + timedelta(days=60):
+        raise InputError(
+            f"event time {ev.at.isoformat()} is absurd for this bill (legs from "
+            f"{first.isoformat()}, ETA {eta.isoformat()})",
+            issues=[FieldIssue("$.at", "must be within 7 days before the first leg and "
+                               "60 days after the ETA")],
+        )  # fmt: skip
     if history and ev.at < max(e.at for e in history):
         last = max(e.at for e in history)
         raise InputError(

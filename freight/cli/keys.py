@@ -22,13 +22,16 @@ def _db():  # noqa: ANN202 - lazy: only this adapter imports the service
 def create(
     role: str = typer.Option(..., help="operator | planner | platform | admin"),
     name: str = typer.Option(..., help="Who or what uses the key."),
+    org: str | None = typer.Option(
+        None, "--org", help="Organisation whose bookings the key sees (default: --name)."
+    ),
 ) -> None:
     """Create a key; the key itself is printed on the last line (shown only once)."""
     from api.security import create_key
 
     def go() -> None:
-        info, secret = create_key(_db(), role, name)
-        typer.echo(f"created key id={info.id} name={info.name} role={info.role}")
+        info, secret = create_key(_db(), role, name, org)
+        typer.echo(f"created key id={info.id} name={info.name} role={info.role} org={info.org}")
         typer.echo(secret)
 
     run_cli(go)

@@ -41,6 +41,8 @@ with TestClient(app) as c:
         assert r.status_code == 200, r.text
         a = r.json()
         a.pop("wall_s", None)
+        for alt in a["alternatives"]:  # offers are per quote (time of quote, signing key)
+            assert alt.pop("offer_expires_at").endswith("+08:00") and alt.pop("offer_id")
         out[name] = a
 print(json.dumps(out))
 """
