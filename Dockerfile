@@ -1,6 +1,8 @@
-# Kuytun Freight Optimizer service image.
+# Kuytun Freight Optimizer image: the service (`freight serve`) and the job worker
+# (`freight worker`), with the Ray extra (the API offers `engine: "ray"` for fleet plans).
 # Build: docker build -t kuytun-freight .
 # Run:   docker run -p 8000:8000 -v freight-data:/app/var kuytun-freight
+# With PostgreSQL, Redis and a separate worker: docker compose up (compose.yaml).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -10,14 +12,17 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# Install dependencies first for layer caching, then the project itself (editable, because
-# the network and demand data are read from the repository layout next to the package).
+# Locked, hash-checked dependencies first (their own layer: rebuilt only when the lock
+# changes), then the project itself without dependencies (editable, because the network
+# and demand data are read from the repository layout next to the package).
+COPY requirements/lock.txt requirements/lock.txt
+RUN pip install --upgrade pip && pip install --require-hashes -r requirements/lock.txt
 COPY pyproject.toml README.md ./
 COPY freight ./freight
 COPY api ./api
 COPY networks ./networks
 COPY demand_data ./demand_data
-RUN pip install --upgrade pip && pip install -e . \
+RUN pip install --no-deps -e . \
     && useradd --create-home --uid 10001 freight \
     && mkdir -p /app/var && chown -R freight:freight /app/var
 
