@@ -53,6 +53,9 @@ app.add_typer(_convert.app, name="convert")
 from freight.cli import demand as _demand  # noqa: E402
 
 app.add_typer(_demand.app, name="demand")
+from freight.cli import bookings as _bookings  # noqa: E402
+
+app.add_typer(_bookings.app, name="bookings")
 
 
 def main() -> None:  # pragma: no cover - console entry point

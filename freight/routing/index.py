@@ -109,6 +109,15 @@ class CapacityLedger:
     booked: dict[tuple[str, date], list[float]] = field(default_factory=dict)
     terminals: dict[tuple[str, date], list[float]] = field(default_factory=dict)
     terminal_capacity: bool = False
+    #: ``(service or node id, day) -> times`` a query found it too full for its cargo
+    turned_away: dict[tuple[str, date], int] = field(default_factory=dict)
+
+    def note_full(self, resource: str, day: date) -> None:
+        """Count a run or terminal day that its bookings made too full for a consignment
+        (one too big for an empty train is not counted: no booking made it so)."""
+        key = (resource, day)
+        if key in self.booked or key in self.terminals:
+            self.turned_away[key] = self.turned_away.get(key, 0) + 1
 
     def terminal_fits(self, node: Node, day: date, tonnes: float, teu: float) -> bool:
         """Whether ``node`` can still handle the consignment on ``day``."""

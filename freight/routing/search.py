@@ -379,8 +379,10 @@ def _handling_start(q: _Query, node: str, t: float) -> float | None:
     teu = q.rates.teu if q.is_container else 0.0
     nd = q.index.network.nodes[node]
     for day in range(today, today + RUN_HORIZON_DAYS):
-        if q.ledger.terminal_fits(nd, q.anchor.date() + timedelta(days=day), q.rates.tonnes, teu):
+        on = q.anchor.date() + timedelta(days=day)
+        if q.ledger.terminal_fits(nd, on, q.rates.tonnes, teu):
             return t if day == today else day * DAY_MIN
+        q.ledger.note_full(node, on)
     q.pruned["terminal_full"] = q.pruned.get("terminal_full", 0) + 1
     return None
 
@@ -464,6 +466,7 @@ def _next_run(q: _Query, svc: RailService, t: float, dep_at_i: float) -> tuple[i
         rem_t, rem_teu = q.ledger.remaining(svc, run_date)
         if rates.tonnes > rem_t + _EPS or (q.is_container and rates.teu > rem_teu + _EPS):
             q.pruned["train_full"] = q.pruned.get("train_full", 0) + 1
+            q.ledger.note_full(svc.id, run_date)
             continue
         return day, run_date
     return None
