@@ -10,12 +10,12 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from freight.paths import require_vrp_data
 from freight.vrp import solve_file
-
-DATA = Path("/work/shared/data/vrp/cvrplib")
 
 
 def main() -> None:
+    data = require_vrp_data("cvrplib")
     ap = argparse.ArgumentParser()
     ap.add_argument("--time-limit", type=float, default=10.0)
     ap.add_argument("--out", default="")
@@ -24,7 +24,7 @@ def main() -> None:
         "| instance | BKS veh/dist | ours veh/dist | gap % | wall s | check |",
         "|---|---|---|---|---|---|",
     ]
-    for f in sorted(DATA.glob("*.vrp"), key=lambda p: int(p.stem.split("-")[1][1:])):
+    for f in sorted(data.glob("*.vrp"), key=lambda p: int(p.stem.split("-")[1][1:])):
         s = solve_file(f, args.time_limit, seed=1)
         b = s.bks
         line = (

@@ -22,10 +22,10 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from freight.paths import require_vrp_data
 from freight.vrp import EvrptwInstance, check_solution, read_instance
 from freight.vrp.solve import solve_instance
 
-DATA = Path("/work/shared/data/vrp/evrptw")
 SEED = 1
 
 
@@ -34,13 +34,14 @@ def _fmt_load(load: tuple[float, float, float]) -> str:
 
 
 def main() -> None:
+    data = require_vrp_data("evrptw")
     ap = argparse.ArgumentParser()
     ap.add_argument("--small-limit", type=float, default=5.0)
     ap.add_argument("--large-limit", type=float, default=40.0)
     ap.add_argument("--only", default="")
     ap.add_argument("--out", default="")
     args = ap.parse_args()
-    files = sorted(DATA.glob("*.txt"), key=lambda f: (len(f.stem) > 8, f.stem))
+    files = sorted(data.glob("*.txt"), key=lambda f: (len(f.stem) > 8, f.stem))
     files.sort(
         key=lambda f: (f.stem.endswith("_21"), int(f.stem.split("C")[-1]) if "C" in f.stem else 0)
     )

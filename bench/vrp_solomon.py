@@ -36,12 +36,12 @@ from pyvrp import Client, Depot, Location, ProblemData, VehicleType
 from pyvrp import solve as pyvrp_solve
 from pyvrp.stop import MaxRuntime
 
+from freight.paths import require_vrp_data
 from freight.vrp.checker import check_solution
 from freight.vrp.instances import VrptwInstance, read_instance
 from freight.vrp.pyvrp_solver import solve_vrptw
 from freight.vrp.result import load_bks
 
-DATA = Path("/work/shared/data/vrp/solomon")
 SEED = 1
 
 
@@ -145,6 +145,7 @@ def run_method(m: str, path: Path, time_limit_s: float) -> list[list[int]] | Non
 
 
 def main() -> None:
+    data = require_vrp_data("solomon")
     ap = argparse.ArgumentParser()
     ap.add_argument("--time-limit", type=float, default=10.0)
     ap.add_argument("--only", default="")
@@ -157,7 +158,7 @@ def main() -> None:
     )
     args = ap.parse_args()
     load_start = os.getloadavg()
-    files = sorted(DATA.glob("*.txt"))
+    files = sorted(data.glob("*.txt"))
     if args.only:
         keep = set(args.only.split(","))
         files = [f for f in files if f.stem in keep]

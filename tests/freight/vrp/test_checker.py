@@ -9,8 +9,7 @@ import vrplib
 
 from freight.vrp import EvrptwInstance, VrptwInstance, check_solution, load_bks, read_instance
 
-DATA = Path("/work/shared/data/vrp")
-pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason="shared VRP data not mounted")
+DATA = Path(__file__).resolve().parents[2] / "data" / "vrp"
 
 
 @pytest.mark.parametrize("name", ["X-n101-k25", "X-n200-k36"])

@@ -5,16 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from freight.cli.main import app
 
-DATA = Path("/work/shared/data/vrp")
+DATA = Path(__file__).resolve().parents[2] / "data" / "vrp"
 runner = CliRunner()
 
 
-@pytest.mark.skipif(not DATA.is_dir(), reason="shared VRP data not mounted")
 def test_json_answer_for_evrptw() -> None:
     res = runner.invoke(
         app, ["vrp", "solve", str(DATA / "evrptw" / "c101C5.txt"), "--time-limit", "3", "--json"]

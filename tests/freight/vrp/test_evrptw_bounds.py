@@ -13,8 +13,7 @@ from freight.vrp.evrptw_heuristic import StationInserter, _or_opt, _two_opt_star
 from freight.vrp.evrptw_legs import build_legs
 from freight.vrp.solve import heuristic_upper_bound
 
-DATA = Path("/work/shared/data/vrp/evrptw")
-needs_data = pytest.mark.skipif(not DATA.is_dir(), reason="shared VRP data not mounted")
+DATA = Path(__file__).resolve().parents[2] / "data" / "vrp" / "evrptw"
 
 
 def _load(name: str) -> EvrptwInstance:
@@ -29,7 +28,6 @@ def _route_dist(inst: EvrptwInstance, path: list[int]) -> float:
     return float(sum(d[a, b] for a, b in zip(seq, seq[1:], strict=False)))
 
 
-@needs_data
 @pytest.mark.parametrize("name", ["c101C10", "r102C10", "rc108C10", "r203C10", "c205C10"])
 def test_completion_bound_never_exceeds_the_optimum(name: str) -> None:
     """For every prefix of every route of a verified optimum: prefix + bound <= optimum."""
@@ -55,7 +53,6 @@ def test_completion_bound_never_exceeds_the_optimum(name: str) -> None:
             assert prefix + cb(mask, node) <= sol.distance + 1e-6
 
 
-@needs_data
 @pytest.mark.parametrize(
     "name", ["c101C10", "r102C15", "rc103C15", "c202C15", "r202C15", "r209C15"]
 )
@@ -70,7 +67,6 @@ def test_vehicle_lower_bound_is_valid(name: str) -> None:
         assert lb == 2
 
 
-@needs_data
 def test_bounded_exact_method_on_one_vehicle_instance() -> None:
     """r203C10: one route serves everyone; the beam + bounded enumeration proves it."""
     inst = _load("r203C10")
@@ -82,7 +78,6 @@ def test_bounded_exact_method_on_one_vehicle_instance() -> None:
     assert sol.distance == pytest.approx(bks.distance, abs=0.006)
 
 
-@needs_data
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_local_search_moves_keep_every_customer_once(seed: int) -> None:
     inst = _load("rc108C15")

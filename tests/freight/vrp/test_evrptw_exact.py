@@ -26,9 +26,8 @@ from freight.vrp.evrptw_legs import ChainRule, Leg, build_legs
 from freight.vrp.evrptw_stations import StationInserter
 from freight.vrp.solve import heuristic_upper_bound
 
-DATA = Path("/work/shared/data/vrp/evrptw")
-needs_data = pytest.mark.skipif(not DATA.is_dir(), reason="shared VRP data not mounted")
-SMALL = sorted(f.stem for f in DATA.glob("*C*.txt")) if DATA.is_dir() else []
+DATA = Path(__file__).resolve().parents[2] / "data" / "vrp" / "evrptw"
+SMALL = sorted(f.stem for f in DATA.glob("*C*.txt"))
 EPS = 1e-9
 
 
@@ -92,7 +91,6 @@ def _as_floats(legs: list[list[list[Leg]]]) -> list:
     ]
 
 
-@needs_data
 @pytest.mark.parametrize("name", ["c101C5", "rc204C15", "r102C15"])
 def test_build_legs_equals_the_spelled_out_reference(name: str) -> None:
     inst = _load(name)
@@ -102,7 +100,6 @@ def test_build_legs_equals_the_spelled_out_reference(name: str) -> None:
     assert any(lg.stations for row in got for u in row for lg in u)
 
 
-@needs_data
 @pytest.mark.parametrize("name", ["c101C5", "rc204C15", "r102C15"])
 def test_station_inserter_legs_follow_the_two_if_needed_rule(name: str) -> None:
     """The heuristic's legs come from the same enumeration, with the narrower rule."""
@@ -163,7 +160,6 @@ def test_path_table_equals_brute_force(seed: int) -> None:
                 assert table[mask, i] == pytest.approx(want), (k, mask, i)
 
 
-@needs_data
 @pytest.mark.parametrize("name", ["rc204C15", "r209C15", "rc201C10", "c202C15", "r202C15"])
 def test_completion_bound_below_every_prefix_of_the_optimum(name: str) -> None:
     """Prefix distance + bound <= optimum for every prefix of every optimal route."""
@@ -188,7 +184,6 @@ def test_completion_bound_below_every_prefix_of_the_optimum(name: str) -> None:
             assert prefix + cb(mask, path[k]) <= sol.distance + 1e-6
 
 
-@needs_data
 def test_one_route_bound_is_much_tighter_than_cheapest_arcs() -> None:
     """rc204C15: the Held-Karp root bound is the no-battery optimum 314.29 (arc sums: 229)."""
     inst = _load("rc204C15")
@@ -196,7 +191,6 @@ def test_one_route_bound_is_much_tighter_than_cheapest_arcs() -> None:
     assert 314.0 < cb.root() < 384.86
 
 
-@needs_data
 @pytest.mark.parametrize("name", ["rc204C15", "c103C15", "r102C15", "rc202C15", "c208C15"])
 def test_must_precede_holds_on_optimal_routes(name: str) -> None:
     inst = _load(name)
@@ -216,7 +210,6 @@ def test_must_precede_holds_on_optimal_routes(name: str) -> None:
                 assert not before[local[x]] >> pos[y] & 1, (route, inst.ids[x], inst.ids[y])
 
 
-@needs_data
 @pytest.mark.parametrize("name", ["c202C10", "r201C10", "rc201C10", "c104C10", "rc205C10"])
 def test_bounded_enumeration_agrees_with_unbounded(name: str) -> None:
     """Second method: all feasible routes + set partitioning (no bound) gives the same plan
@@ -239,7 +232,6 @@ def test_bounded_enumeration_agrees_with_unbounded(name: str) -> None:
     assert len(bounded) < len(every)
 
 
-@needs_data
 @pytest.mark.parametrize("name", SMALL)
 def test_every_small_instance_reaches_its_verified_optimum(name: str) -> None:
     inst = _load(name)
@@ -253,14 +245,12 @@ def test_every_small_instance_reaches_its_verified_optimum(name: str) -> None:
     assert sol.distance == pytest.approx(bks.distance, abs=0.006)
 
 
-@needs_data
 def test_completion_bound_rejects_zero_routes() -> None:
     inst = _load("c101C5")
     with pytest.raises(InputError, match="at least one route"):
         CompletionBound(inst, build_legs(inst, inst.distance_matrix()), 0)
 
 
-@needs_data
 def test_no_time_left_gives_an_unproven_checked_plan_or_timeout() -> None:
     inst = _load("rc204C15")
     try:

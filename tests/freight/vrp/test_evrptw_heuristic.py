@@ -18,8 +18,7 @@ from freight.vrp.evrptw_heuristic import SearchBudget, StationInserter, solve_ev
 from freight.vrp.evrptw_lns import ruin_recreate
 from freight.vrp.evrptw_routemin import _eject_insert, _Search, empty_pool, minimise_routes
 
-DATA = Path("/work/shared/data/vrp/evrptw")
-needs_data = pytest.mark.skipif(not DATA.is_dir(), reason="shared VRP data not mounted")
+DATA = Path(__file__).resolve().parents[2] / "data" / "vrp" / "evrptw"
 FAST = SearchBudget(rm_attempts=100, rm_pool_iters=300, restarts=1, lns_iters=300)
 
 
@@ -42,7 +41,6 @@ def _check(inst: EvrptwInstance, ins: StationInserter, seqs: list[tuple[int, ...
     return rep.distance
 
 
-@needs_data
 @pytest.mark.parametrize("name", ["c101C10", "r102C15", "rc103C15", "rc108C15", "r105C15"])
 def test_budgeted_heuristic_reaches_verified_vehicle_count(name: str) -> None:
     """From singleton routes the ejection pool reaches the proven minimum fleet; the
@@ -58,7 +56,6 @@ def test_budgeted_heuristic_reaches_verified_vehicle_count(name: str) -> None:
     assert sol.distance <= 1.03 * bks.distance
 
 
-@needs_data
 def test_same_seed_and_budget_give_the_same_plan() -> None:
     inst = _load("rc108C15")
     a = solve_evrptw_heuristic(inst, seed=4, budget=FAST)
@@ -66,7 +63,6 @@ def test_same_seed_and_budget_give_the_same_plan() -> None:
     assert a.routes == b.routes and a.distance == b.distance
 
 
-@needs_data
 def test_route_minimisation_on_r101_21_reaches_best_known_fleet() -> None:
     """The 100-customer instance where the PyVRP-based heuristic stayed at 19 routes."""
     inst = _load("r101_21")
@@ -78,7 +74,6 @@ def test_route_minimisation_on_r101_21_reaches_best_known_fleet() -> None:
     assert res.distance == pytest.approx(_check(inst, ins, list(res.routes)))
 
 
-@needs_data
 @pytest.mark.parametrize("seed", [1, 2])
 def test_ejection_pool_reinserts_a_removed_route(seed: int) -> None:
     """Dissolving one route of a feasible plan: the pool is emptied into the others or the
@@ -94,7 +89,6 @@ def test_ejection_pool_reinserts_a_removed_route(seed: int) -> None:
     _check(inst, ins, out)
 
 
-@needs_data
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
 def test_ejection_choice_matches_brute_force(seed: int) -> None:
     """The filtered insert-and-eject search finds the minimum penalty sum that plain
@@ -134,7 +128,6 @@ def test_ejection_choice_matches_brute_force(seed: int) -> None:
     assert sorted((*cand, *out)) == sorted((*seqs[b], v))
 
 
-@needs_data
 def test_ruin_recreate_never_worsens_and_stays_feasible() -> None:
     inst = _load("rc108C15")
     ins = StationInserter(inst)
@@ -147,7 +140,6 @@ def test_ruin_recreate_never_worsens_and_stays_feasible() -> None:
     assert after < before  # singleton routes leave room for obvious merges
 
 
-@needs_data
 def test_bad_inputs_raise_named_errors() -> None:
     inst = _load("c101C5")
     ins = StationInserter(inst)

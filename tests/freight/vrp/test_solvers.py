@@ -22,8 +22,7 @@ from freight.vrp.evrptw_heuristic import StationInserter, solve_evrptw_heuristic
 from freight.vrp.pyvrp_solver import solve_vrptw
 from freight.vrp.solve import heuristic_upper_bound
 
-DATA = Path("/work/shared/data/vrp")
-needs_data = pytest.mark.skipif(not DATA.is_dir(), reason="shared VRP data not mounted")
+DATA = Path(__file__).resolve().parents[2] / "data" / "vrp"
 
 
 def _partitions(items: list[int]):
@@ -79,7 +78,6 @@ def test_tiny_vrptw_matches_brute_force(seed: int) -> None:
     assert sol.distance == pytest.approx(best, abs=1e-2)
 
 
-@needs_data
 def test_solomon_and_cvrp_solutions_are_feasible() -> None:
     sol = solve_file(DATA / "solomon" / "RC101.txt", time_limit_s=1.0, seed=1)
     inst = read_instance(DATA / "solomon" / "RC101.txt")
@@ -92,7 +90,6 @@ def test_solomon_and_cvrp_solutions_are_feasible() -> None:
 
 
 # a few of the smallest verified optima (bks.csv "verified exact"), <1 s each
-@needs_data
 @pytest.mark.parametrize(
     "name", ["c101C5", "r104C5", "rc108C5", "r102C10", "rc102C10", "r105C15", "c202C10", "r203C10"]
 )
@@ -109,7 +106,6 @@ def test_exact_evrptw_reaches_verified_optimum(name: str) -> None:
     assert round(sol.distance, 2) == pytest.approx(bks.distance, abs=0.006)
 
 
-@needs_data
 def test_heuristic_is_feasible_and_not_better_than_optimum() -> None:
     path = DATA / "evrptw" / "rc108C10.txt"
     inst = read_instance(path)
@@ -120,7 +116,6 @@ def test_heuristic_is_feasible_and_not_better_than_optimum() -> None:
     assert (heur.vehicles, heur.distance) >= (opt.vehicles, opt.distance - 1e-6)
 
 
-@needs_data
 def test_station_insertion_is_optimal_on_fixed_sequence() -> None:
     """Brute force over station choices (none or one per gap) equals the DP."""
     inst = read_instance(DATA / "evrptw" / "r104C5.txt")
