@@ -21,7 +21,6 @@ def test_assignment_params_validated(client, key_for, body) -> None:
 
 
 def test_assignment_job_runs_to_a_capacity_feasible_answer(client, key_for, wait_job) -> None:
-    pytest.importorskip("freight.demand")  # the demand loader is built in parallel (issue 2)
     hdr = key_for(client, "planner")
     r = client.post("/v1/assignments", json={"year": 2025, "time_limit_s": 60}, headers=hdr)
     assert r.status_code == 202, r.text

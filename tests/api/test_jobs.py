@@ -135,7 +135,12 @@ def test_cancel_terminates_running_worker(db_url: str, make_client, key_for) -> 
     while proc.poll() is None:
         assert time.monotonic() < deadline, "worker process still alive after cancel"
         time.sleep(0.1)
-    time.sleep(0.5)
+    # the dispatcher writes any outcome of a run before it forgets the run: once the job
+    # has left ``running``, nothing will write its row again
+    deadline = time.monotonic() + 10
+    while jid in d.running:
+        assert time.monotonic() < deadline, "dispatcher still tracks the cancelled job"
+        time.sleep(0.05)
     job = c.get(f"/v1/jobs/{jid}", headers=h).json()
     assert job["status"] == "cancelled"  # the dispatcher did not overwrite it
     assert c.delete(f"/v1/jobs/{jid}", headers=h).status_code == 200  # idempotent

@@ -5,7 +5,6 @@ place picker's swallowed-click bug, keyboard use and both page widths (screensho
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import re
@@ -392,15 +391,6 @@ def test_first_click_after_typing_destination_is_not_swallowed(
         ctx.close()
 
 
-def _fleet_planner_ready() -> bool:
-    try:
-        mod = importlib.import_module("freight.fleet.plan")
-    except ImportError:
-        return False
-    return hasattr(mod, "plan_fleet") and hasattr(mod, "PlanParams")
-
-
-@pytest.mark.skipif(not _fleet_planner_ready(), reason="the fleet planner is not there yet")
 def test_real_tiny_fleet_plan(
     service: str, browser: Any, artifacts: Path, planner_key: str
 ) -> None:
