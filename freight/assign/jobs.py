@@ -6,7 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 from freight.assign.solve import AssignOptions, assign
-from freight.errors import DataError, FieldIssue, InputError
+from freight.demand import load_shipments
+from freight.errors import FieldIssue, InputError
+from freight.network.loader import default_network
 from freight.network.model import CargoForm, RailService
 from freight.units import parse_hhmm
 
@@ -38,12 +40,6 @@ def service_from_dict(d: dict[str, Any], loc: str) -> RailService:
 
 def run(params: dict[str, Any], progress: Callable[..., Any] | None = None) -> dict[str, Any]:
     """params: year, co2_price_cny_per_t, closed, scale, time_limit_s (see AssignParams)."""
-    try:
-        from freight.demand import load_shipments
-        from freight.network.loader import default_network
-    except ImportError as exc:
-        raise DataError(f"network or demand loader not available: {exc}") from None
-
     year = int(params.get("year") or 2025)
     scale = int(params.get("scale") or 1)
     if not 1 <= scale <= 8:

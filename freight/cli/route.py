@@ -7,16 +7,12 @@ from typing import Any
 import typer
 
 from freight.cli.common import echo_json, run_cli
-from freight.errors import DataError
+from freight.network.loader import default_network
 from freight.network.model import Network
 
 
 def load_network() -> Network:
     """The default network (tests replace this)."""
-    try:
-        from freight.network.loader import default_network
-    except ImportError as exc:
-        raise DataError(f"the network loader is not available: {exc}") from None
     return default_network()
 
 

@@ -173,12 +173,10 @@ def test_new_service_scenario() -> None:
 
 
 def test_job_runner_on_kuytun_with_stand_in_demand(monkeypatch: pytest.MonkeyPatch) -> None:
-    """freight.assign.jobs.run end to end on the real network (demand module stubbed)."""
+    """freight.assign.jobs.run end to end on the real network (demand loader stubbed)."""
     import random
-    import sys
-    import types
 
-    from freight.assign.jobs import run
+    from freight.assign import jobs
     from freight.network.loader import default_network
 
     net = default_network()
@@ -189,11 +187,11 @@ def test_job_runner_on_kuytun_with_stand_in_demand(monkeypatch: pytest.MonkeyPat
         Ship(f"k{i}", *pairs[i % 30], "steel", "general", 500.0, date(2025, 1 + i % 12, 2))
         for i in range(300)
     ]
-    fake = types.ModuleType("freight.demand")
-    fake.load_shipments = lambda year: demand  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "freight.demand", fake)
+    monkeypatch.setattr(jobs, "load_shipments", lambda year: demand)
     progress: list[float] = []
-    out = run({"year": 2025, "scale": 2, "time_limit_s": 3}, lambda f, msg="": progress.append(f))
+    out = jobs.run(
+        {"year": 2025, "scale": 2, "time_limit_s": 3}, lambda f, msg="": progress.append(f)
+    )
     assert out["shipments"] == 600 and progress
     assert out["tonnes_assigned"] + out["tonnes_unassigned"] == pytest.approx(300_000)
     assert all(u["load"] <= u["capacity"] * (1 + 1e-6) for u in out["utilization"])
