@@ -1,8 +1,10 @@
 """Load a conversion scenario from TOML (default: networks/kuytun/conversion.toml).
 
 Flows come from the scenario's ``[[flows]]`` if it has them, else from the demand data
-(``freight.demand.load_bulk_flows()``). Node coordinates come from the network when its
-loader is available, falling back to the scenario's ``[nodes]`` table. Every error names the
+(``freight.demand.load_bulk_flows()``). Node coordinates and path lengths come from the
+network (``nodes.csv``, ``links.csv``; a broken network raises ``DataError`` naming the
+file); only a scenario detached from the network (``geometry.use_network = false``, e.g.
+a hand-made test case) gives its own ``[geometry.nodes]`` table. Every error names the
 file and the field (``conversion.toml: terminals[2].hours_per_month: ...``).
 """
 
@@ -25,8 +27,10 @@ from freight.conversion.model import (
     Scenario,
     Terminal,
 )
-from freight.errors import DataError, FieldIssue, FreightError, InputError
+from freight.demand import load_bulk_flows
+from freight.errors import DataError, FieldIssue, InputError
 from freight.jsonread import JsonReader
+from freight.network.loader import load_network
 from freight.network.model import Network
 from freight.paths import network_dir
 
@@ -137,14 +141,8 @@ def _flow(r: _Reader) -> Flow:
     )
 
 
-def _demand_flows(file: str) -> tuple[Flow, ...]:
-    """Flows from the demand data owned by another module (imported lazily)."""
-    try:
-        from freight.demand import load_bulk_flows  # type: ignore[attr-defined]
-    except ImportError:
-        raise DataError(
-            f"{file}: no [[flows]] and freight.demand.load_bulk_flows is not available"
-        ) from None
+def _demand_flows() -> tuple[Flow, ...]:
+    """Flows from the demand data (``freight.demand.load_bulk_flows``)."""
     out = []
     for bf in load_bulk_flows():
         # The CSV stores shares to 6 decimals; renormalise so monthly tonnes add up exactly.
@@ -167,7 +165,7 @@ def _flows(root: _Reader, data: dict[str, Any], file: str) -> tuple[tuple[Flow, 
     if "flows" in data:
         return tuple(_flow(r) for r in root.items("flows")), f"{file} [[flows]]"
     try:
-        return _demand_flows(file), "freight.demand.load_bulk_flows()"
+        return _demand_flows(), "freight.demand.load_bulk_flows()"
     except DataError as exc:
         if "fallback_flows" not in data:
             raise
@@ -178,25 +176,27 @@ def _flows(root: _Reader, data: dict[str, Any], file: str) -> tuple[tuple[Flow, 
     return flows, f"{file} [[fallback_flows]] ({why})"
 
 
-def _network() -> tuple[Network | None, str]:
-    """The network if its loader is available, else None with the reason."""
+def _network() -> Network:
+    """The network the scenario's node ids refer to (``nodes.csv`` and friends).
+
+    A broken network is an error (``DataError`` naming the file), never a silent fallback.
+    """
     try:
-        from freight.network.loader import load_network  # type: ignore[import-not-found]
-    except ImportError:
-        return None, "network loader not available"
-    try:
-        return load_network(), ""
-    except FreightError as exc:  # broken network data must not block the planner
-        return None, f"network not loaded: {exc.message}"
+        return load_network()
     except OSError as exc:
-        return None, f"network not loaded: {exc}"
+        raise DataError(f"network data not readable: {exc}") from None
 
 
-def parse_scenario(data: dict[str, Any], file: str = "<scenario>") -> Scenario:
-    """Build a validated ``Scenario`` from parsed TOML/JSON data."""
-    root = _Reader(file, data, "")
-    meta = root.sub("meta", {})
-    geo = root.sub("geometry")
+def _coords(geo: _Reader, use_network: bool) -> dict[str, tuple[float, float]]:
+    """Coordinates of a scenario detached from the network (``use_network = false``)."""
+    if use_network:
+        if "nodes" in geo.table:
+            raise geo.fail(
+                "nodes",
+                "coordinates come from the network's nodes.csv; remove this table or set "
+                "geometry.use_network = false",
+            )
+        return {}
     coords: dict[str, tuple[float, float]] = {}
     nodes = geo.sub("nodes")
     for nid, ll in nodes.table.items():
@@ -207,7 +207,16 @@ def parse_scenario(data: dict[str, Any], file: str = "<scenario>") -> Scenario:
         ):
             raise nodes.fail(nid, "expected [lat, lon]")
         coords[nid] = (float(ll[0]), float(ll[1]))
+    return coords
+
+
+def parse_scenario(data: dict[str, Any], file: str = "<scenario>") -> Scenario:
+    """Build a validated ``Scenario`` from parsed TOML/JSON data."""
+    root = _Reader(file, data, "")
+    meta = root.sub("meta", {})
+    geo = root.sub("geometry")
     use_network = geo.bool_("use_network", True)
+    coords = _coords(geo, use_network)
     m = root.sub("modes")
     modes = _build(
         m,
@@ -294,10 +303,10 @@ def parse_scenario(data: dict[str, Any], file: str = "<scenario>") -> Scenario:
     flows, flows_source = _flows(root, data, file)
     rail_km: dict[tuple[str, str], float] = {}
     road_km: dict[tuple[str, str], float] = {}
-    source = "haversine × detour on the scenario's node table"
-    network, why = _network() if use_network else (None, "use_network = false")
-    if network is not None:
-        coords.update({nid: (n.lat, n.lon) for nid, n in network.nodes.items()})
+    source = "haversine × detour on the scenario's node table (use_network = false)"
+    if use_network:
+        network = _network()
+        coords = {nid: (n.lat, n.lon) for nid, n in network.nodes.items()}
         ends = [(f.origin, f.destination) for f in flows]
         rail_pairs = ends + [(t.id, f.destination) for t in terminals for f in flows]
         road_pairs = ends + [(f.origin, t.id) for t in terminals for f in flows]
@@ -307,8 +316,6 @@ def parse_scenario(data: dict[str, Any], file: str = "<scenario>") -> Scenario:
             f"network paths ({len(rail_km)}/{len(set(rail_pairs))} rail pairs, "
             f"{len(road_km)}/{len(set(road_pairs))} road pairs; others haversine × detour)"
         )
-    elif why:
-        source += f" ({why})"
     geometry = _build(
         geo,
         "nodes",

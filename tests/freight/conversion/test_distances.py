@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import shutil
+
 import pytest
 
-from freight.conversion import flow_options, parse_scenario
+from freight.conversion import flow_options, load_scenario, parse_scenario
 from freight.conversion import scenario as scenario_mod
 from freight.conversion.distances import path_km
 from freight.conversion.solve import distance_km
+from freight.errors import DataError
 from freight.network.model import (
     CargoForm,
     CostModel,
@@ -18,6 +22,7 @@ from freight.network.model import (
     Node,
     NodeKind,
 )
+from freight.paths import network_dir
 
 
 def _network() -> Network:
@@ -46,7 +51,8 @@ def test_path_km_by_mode_and_direction() -> None:
 
 def test_scenario_uses_network_paths(tiny, monkeypatch) -> None:
     tiny["geometry"]["use_network"] = True
-    monkeypatch.setattr(scenario_mod, "_network", lambda: (_network(), ""))
+    del tiny["geometry"]["nodes"]  # positions come from the network
+    monkeypatch.setattr(scenario_mod, "_network", _network)
     sc = parse_scenario(tiny, "tiny")
     assert sc.geometry.distance_source.startswith("network paths")
     assert distance_km(sc, "a", "d", rail=True) == 2927.0
@@ -55,3 +61,28 @@ def test_scenario_uses_network_paths(tiny, monkeypatch) -> None:
     assert distance_km(sc, "b", "d", rail=False) == pytest.approx(19.9 * 111.195, rel=1e-5)
     bulk = next(o for o in flow_options(sc, sc.flows[0]) if o.mode.value == "bulk_rail")
     assert bulk.cost_cny == pytest.approx(400000 * (15 + 0.10 * 2927) + 400000 * 0.016 * 600)
+
+
+def test_a_node_table_next_to_the_network_is_refused(tiny, monkeypatch) -> None:
+    """One source of coordinates: with ``use_network`` the scenario may not bring its own."""
+    tiny["geometry"]["use_network"] = True
+    monkeypatch.setattr(scenario_mod, "_network", _network)
+    with pytest.raises(DataError, match=r"tiny: geometry\.nodes: coordinates come from"):
+        parse_scenario(tiny, "tiny")
+
+
+def test_a_broken_network_is_an_error_naming_the_file(tmp_path, monkeypatch) -> None:
+    """The Kuytun scenario with a network whose nodes.csv is broken: DataError, no fallback."""
+    net_dir = tmp_path / "kuytun"
+    shutil.copytree(network_dir(), net_dir)
+    nodes = net_dir / "nodes.csv"
+    with nodes.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    rows[0]["lat"] = "north"
+    with nodes.open("w", encoding="utf-8", newline="") as f:
+        out = csv.DictWriter(f, fieldnames=list(rows[0]))
+        out.writeheader()
+        out.writerows(rows)
+    monkeypatch.setenv("FREIGHT_NETWORK_DIR", str(net_dir))
+    with pytest.raises(DataError, match=r"nodes\.csv:row 2"):
+        load_scenario(net_dir / "conversion.toml")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from freight.conversion import load_scenario, parse_scenario
+from freight.conversion import scenario as scenario_mod
 from freight.conversion.scenario import default_scenario_path
 from freight.errors import DataError
 
@@ -124,26 +125,25 @@ def test_toml_round_trip_of_tiny(tiny, tmp_path: Path) -> None:
 
 
 def test_flows_come_from_demand_data_when_scenario_has_none(tiny, monkeypatch) -> None:
-    import sys
-    import types
     from collections import namedtuple
 
     bulk_flow = namedtuple("bulk_flow", "id commodity origin destination annual_t monthly_share")
-    fake = types.ModuleType("freight.demand")
-    fake.load_bulk_flows = lambda: [  # type: ignore[attr-defined]
-        bulk_flow("d1", "coal", "a", "d", 1000.0, [1 / 12] * 12)
-    ]
-    monkeypatch.setitem(sys.modules, "freight.demand", fake)
+    monkeypatch.setattr(
+        scenario_mod,
+        "load_bulk_flows",
+        lambda: [bulk_flow("d1", "coal", "a", "d", 1000.0, [1 / 12] * 12)],
+    )
     tiny["fallback_flows"] = tiny.pop("flows")
     sc = parse_scenario(tiny, "s.toml")
     assert [f.id for f in sc.flows] == ["d1"]
     assert sc.flows_source == "freight.demand.load_bulk_flows()"
 
 
-def test_without_demand_or_fallback_the_error_names_the_file(tiny, monkeypatch) -> None:
-    import sys
+def test_without_demand_or_fallback_the_demand_error_is_raised(tiny, monkeypatch) -> None:
+    def broken() -> list[object]:
+        raise DataError("bulk_flows.csv:row 3:annual_t: not a number")
 
-    monkeypatch.setitem(sys.modules, "freight.demand", None)  # import fails
+    monkeypatch.setattr(scenario_mod, "load_bulk_flows", broken)
     del tiny["flows"]
-    with pytest.raises(DataError, match="s.toml: no \\[\\[flows\\]\\]"):
+    with pytest.raises(DataError, match=r"bulk_flows\.csv:row 3"):
         parse_scenario(tiny, "s.toml")
