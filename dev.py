@@ -8,8 +8,9 @@ when the lock matches pyproject.toml's dependencies and this is CPython 3.11 on 
 unlocked with a warning saying why. Then:
 
 * ``run``   - the service on 127.0.0.1:8000 with the embedded SQLite database;
-* ``test``  - ruff, ruff format --check, mypy and the whole pytest suite (extra args go to
-  pytest);
+* ``test``  - ruff, ruff format --check, mypy, the web build check (``npm ci`` in web/ when
+  its lock changed, then ``node web/build.mjs --check``; skipped with a message without
+  Node.js) and the whole pytest suite (extra args go to pytest);
 * ``stack`` - the service with no local solver slots plus separate ``freight worker``
   processes on one database (default: the local PostgreSQL), restarting a worker that dies:
   ``compose.yaml`` without Docker (``python3 dev.py stack --help``);
@@ -23,6 +24,7 @@ import hashlib
 import json
 import os
 import platform
+import shutil
 import signal
 import subprocess
 import sys
@@ -50,9 +52,9 @@ def say(msg: str) -> None:
     print(msg, flush=True)  # noqa: T201
 
 
-def sh(*args: str | Path, env: dict[str, str] | None = None) -> None:
+def sh(*args: str | Path, env: dict[str, str] | None = None, cwd: Path = ROOT) -> None:
     say("+ " + " ".join(str(a) for a in args))
-    rc = subprocess.call([str(a) for a in args], cwd=ROOT, env=env)
+    rc = subprocess.call([str(a) for a in args], cwd=cwd, env=env)
     if rc != 0:
         sys.exit(rc)
 
@@ -162,12 +164,28 @@ def ensure_chromium() -> None:
     sh("apt-get", "install", "-y", "-qq", "chromium", "fonts-wqy-zenhei")
 
 
+def web_check() -> None:
+    """The committed page (api/static) is what web/ builds; needs Node.js (npm ci once)."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None or npm is None:
+        say("web build check skipped: Node.js (node, npm) is not installed")
+        return
+    web = ROOT / "web"
+    lock_sha = hashlib.sha256((web / "package-lock.json").read_bytes()).hexdigest()
+    stamp = web / "node_modules" / ".installed-lock"
+    if not stamp.exists() or stamp.read_text() != lock_sha:
+        sh(npm, "ci", "--no-audit", "--no-fund", cwd=web)
+        stamp.write_text(lock_sha)
+    sh(node, web / "build.mjs", "--check")
+
+
 def test() -> None:
     ensure_venv("dev")
     ensure_chromium()
     sh(BIN / "ruff", "check", ".")
     sh(BIN / "ruff", "format", "--check", ".")
     sh(BIN / "mypy")
+    web_check()
     extra = sys.argv[2:]
     sh(PY, "-m", "pytest", *extra)
 
