@@ -4,6 +4,7 @@
 caller's model, a runtime value FastAPI must see.)
 """
 
+from enum import Enum
 from typing import Any
 
 from fastapi import APIRouter, Body, Depends, Header, Request
@@ -58,7 +59,7 @@ def add_job_route(
     *,
     summary: str,
     description: str = "",
-    tags: list[str] | None = None,
+    tags: list[str | Enum] | None = None,
     params_model: type[BaseModel] | None = None,
 ) -> None:
     """Add ``POST path`` whose JSON body is the kind's params model; it answers 202 with a job.

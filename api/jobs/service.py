@@ -233,7 +233,7 @@ def job_counts(db: Database) -> list[tuple[str, str, int, float]]:
             .group_by(Job.kind, Job.status)
             .order_by(Job.kind, Job.status)
         ).all()
-        return [(k, st, int(n), float(t)) for k, st, n, t in rows]
+        return [(k, st, int(n), float(t or 0.0)) for k, st, n, t in rows]
 
 
 __all__ = ["FINISHED", "submit", "get", "get_result", "cancel", "list_jobs", "job_counts"]

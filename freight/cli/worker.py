@@ -21,6 +21,9 @@ def worker(
     poll_s: float = typer.Option(
         0.5, min=0.05, max=60.0, help="Seconds between looks for queued jobs when idle."
     ),
+    wait_for_db: float = typer.Option(
+        60.0, min=0.0, help="Seconds to wait for a database that does not answer yet."
+    ),
 ) -> None:
     """Take jobs from the service's database queue until SIGTERM or Ctrl-C.
 
@@ -35,6 +38,6 @@ def worker(
         from api.worker import run_worker
 
         settings = Settings(database_url=database_url) if database_url else Settings()
-        raise typer.Exit(run_worker(settings, slots, poll_s))
+        raise typer.Exit(run_worker(settings, slots, poll_s, wait_for_db))
 
     run_cli(go)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import select
+import signal
 import subprocess
 import sys
 import time
@@ -214,3 +215,42 @@ def test_cancel_reaches_a_job_running_in_a_worker(pg_url: str, live_server, work
         assert done["status"] == "succeeded", done
         assert http.get(f"/v1/jobs/{jid}", headers=auth).json()["status"] == "cancelled"
     assert runner_of(pg_url, nxt) == worker.runner_id
+
+
+def test_sigterm_hands_the_running_job_back_and_another_worker_runs_it(
+    pg_url: str, live_server, workers
+) -> None:
+    auth = planner_key(pg_url)
+    api = live_server(pg_url, FREIGHT_JOB_WORKERS="0")
+    first = workers(pg_url)
+    with httpx.Client(base_url=api.base, timeout=30) as http:
+        jid = http.post("/v1/network/resilience", json=study(4, 2.0), headers=auth).json()["id"]
+        wait_status(http, jid, auth, ("running",), 60)
+        first.proc.send_signal(signal.SIGTERM)
+        assert first.proc.wait(20) == 0
+        job = http.get(f"/v1/jobs/{jid}", headers=auth).json()
+        assert job["status"] == "queued" and job["attempts"] == 0, job  # handed back
+        second = workers(pg_url)
+        job = wait_status(http, jid, auth, FINISHED, 60)
+    assert job["status"] == "succeeded" and job["attempts"] == 1, job
+    assert runner_of(pg_url, jid) == second.runner_id
+
+
+@pytest.mark.parametrize(
+    "url,message",
+    [
+        ("nonsense", "is not a database URL"),
+        ("postgresql+psycopg://u:secret@127.0.0.1:1/x", "cannot reach the database"),
+    ],
+)
+def test_worker_says_what_is_wrong_with_the_database(url: str, message: str) -> None:
+    out = subprocess.run(
+        [str(Path(sys.executable).parent / "freight"), "worker", "--wait-for-db", "0"],
+        env={**os.environ, "FREIGHT_DATABASE_URL": url, "FREIGHT_LOG_LEVEL": "ERROR"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode != 0
+    assert message in out.stderr and "Traceback" not in out.stderr
+    assert "secret" not in out.stderr
