@@ -76,6 +76,24 @@ class AssignOptions:
             raise InputError("time limit must be > 0", issues=[FieldIssue("time_limit_s", "<= 0")])
 
 
+@dataclass(frozen=True, slots=True)
+class RouteFlow:
+    """Tonnes of one demand group on one candidate route, with the route's road links.
+
+    ``road_links`` are the ids of the road links the route drives (sorted, not in driving
+    order); downstream planners (heavy-truck lanes) rebuild the road legs from them.
+    """
+
+    origin: str
+    destination: str
+    form: str
+    commodity: str
+    period: str  # YYYY-MM
+    tonnes: float
+    rail: bool
+    road_links: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class AssignResult:
     """The assignment and the uncapacitated comparison (``to_dict`` = issue 3 JSON)."""
@@ -100,6 +118,7 @@ class AssignResult:
     timings: dict[str, float]
     options: AssignOptions
     notes: tuple[str, ...] = field(default=())
+    flows: tuple[RouteFlow, ...] = field(default=())  # not in to_dict (large)
 
     @property
     def tonnes_unassigned(self) -> float:
@@ -548,6 +567,23 @@ def _scenario_index(
     return network, avoid
 
 
+def _route_flows(
+    net: Network, groups: Sequence[Group], lp: LpResult, keys: dict[str, Any]
+) -> tuple[RouteFlow, ...]:
+    """The LP's tonnes per group and route, with each route's road links."""
+    by_group = {g.id: g for g in groups}
+    out = []
+    for (gid, ckey), v in sorted(lp.flows.items()):
+        c = next(c for c in by_group[gid].candidates if c.key == ckey)
+        o, d, form, com, period = keys[gid]
+        road = tuple(
+            r[5:] for r, _ in c.uses
+            if r.startswith("link:") and r[5:] in net.links and net.links[r[5:]].mode.is_road
+        )  # fmt: skip
+        out.append(RouteFlow(o, d, str(form), com, period, v, c.rail, road))
+    return tuple(out)
+
+
 def assign(
     network: Network | RoutingIndex,
     shipments: Sequence[ShipmentLike],
@@ -605,6 +641,7 @@ def assign(
         },
         options=options,
         notes=_notes(index, cols.private),
+        flows=_route_flows(net, groups, lp, cols.keys),
     )
 
 
@@ -612,6 +649,7 @@ __all__ = [
     "AssignOptions",
     "AssignResult",
     "LpResult",
+    "RouteFlow",
     "Usage",
     "apply_closures",
     "assign",

@@ -30,6 +30,9 @@ app.add_typer(_fleet.app, name="fleet")
 from freight.cli import fleet_plan as _fleet_plan  # noqa: E402
 
 _fleet.app.command("plan")(_fleet_plan.plan)
+from freight.cli import trucks as _trucks  # noqa: E402
+
+app.add_typer(_trucks.app, name="trucks")
 
 from freight.cli import route as _route  # noqa: E402
 

@@ -1,0 +1,57 @@
+"""``freight trucks plan``: electric heavy trucks, lanes and stations (a thin adapter)."""
+
+from __future__ import annotations
+
+import typer
+
+from freight.cli.common import echo_json, run_cli
+
+app = typer.Typer(help="Electric heavy trucks: lanes, swap/charge stations, year by year.")
+
+
+@app.command("plan")
+def plan(
+    year: int | None = typer.Option(None, "--year", help="One year, 2026-2035."),
+    years: str | None = typer.Option(None, "--years", help="A range A-B, e.g. 2026-2035."),
+    as_json: bool = typer.Option(False, "--json", help="Print the plan JSON (contract)."),
+    target: float | None = typer.Option(
+        None, "--target", help="Electrified t-km share (default: 5 % in 2026 to 50 % in 2035)."
+    ),
+    budget: float | None = typer.Option(None, "--budget", help="Station capital, CNY."),
+    time_limit: float = typer.Option(60.0, "--time-limit", help="MIP time limit per year, s."),
+) -> None:
+    """Which lanes to electrify, where the swap/charge stations go, for --year or --years."""
+
+    def go() -> None:
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        from freight.trucks.jobs import run
+
+        params = {"year": year, "years": years, "target_tkm_share": target,
+                  "budget_cny": budget, "time_limit_s": time_limit}  # fmt: skip
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(),
+            TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(),
+            transient=True, disable=as_json,
+        ) as bar:  # fmt: skip
+            task = bar.add_task("planning", total=1.0)
+            out = run(params, lambda f, m: bar.update(task, completed=f, description=m[:60]))
+        if as_json:
+            echo_json(out)
+            return
+        for p in out.get("plans", [out]):
+            k = p["kpis"]
+            typer.echo(
+                f"{p['year']}: {p['status']} (gap {p['gap']:.2%}), electrified t-km "
+                f"{k['electrified_tkm_share']:.1%}, TCO {k['tco_cny_year']:,.0f} vs baseline "
+                f"{k['baseline_tco_cny_year']:,.0f} CNY/yr, CO2 saved {k['co2_t_saved']:,.0f} t, "
+                f"fleet {p['fleet']}, {p['wall_s']:.1f} s"
+            )
+            for s in p["stations"]:
+                typer.echo(
+                    f"  {s['id']:<42} bays {s['bays']:>2} chargers {s['chargers']:>2} "
+                    f"batteries {s['batteries']:>3} peak {s['peak_kw']:>7,.0f} kW "
+                    f"{s['energy_kwh_day']:>8,.0f} kWh/day{'' if s['new'] else ' (kept)'}"
+                )
+
+    run_cli(go)

@@ -1,0 +1,85 @@
+"""Job runner of ``POST /v1/heavy-trucks/plans`` and ``freight trucks plan``: pure, JSON in
+and out (``run(params, progress)``), so any worker process can run it by name."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from freight.errors import FieldIssue, InputError
+from freight.trucks.plan import FIRST_YEAR, LAST_YEAR, plan_year, plan_years
+
+KIND_YEARS = "heavy-truck-plan-years"
+
+
+def parse_years(params: dict[str, Any]) -> tuple[int, int]:
+    """``year`` (one) or ``years`` ("A-B"); exactly one, inside 2026..2035."""
+    year, years = params.get("year"), params.get("years")
+    if (year is None) == (years is None):
+        raise InputError("give exactly one of year or years",
+                         issues=[FieldIssue("$.year", "one of year / years")])  # fmt: skip
+    try:
+        if year is not None:
+            a = b = int(year)
+        else:
+            left, _, right = str(years).partition("-")
+            a, b = int(left), int(right or left)
+    except ValueError:
+        loc = "$.year" if year is not None else "$.years"
+        raise InputError(
+            f"{loc}: expected a year or A-B", issues=[FieldIssue(loc, "not a year")]
+        ) from None
+    if not FIRST_YEAR <= a <= b <= LAST_YEAR:
+        loc = "$.year" if year is not None else "$.years"
+        raise InputError(f"{loc}: years must be within {FIRST_YEAR}..{LAST_YEAR}",
+                         issues=[FieldIssue(loc, f"{a}-{b}")])  # fmt: skip
+    return a, b
+
+
+def _number(params: dict[str, Any], key: str) -> float | None:
+    v = params.get(key)
+    if v is None:
+        return None
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        raise InputError(
+            f"$.{key}: not a number", issues=[FieldIssue(f"$.{key}", "not a number")]
+        ) from None
+
+
+def run(params: dict[str, Any], progress: Callable[..., Any] | None = None) -> dict[str, Any]:
+    """params: year | years, target_tkm_share, budget_cny, truck_types, time_limit_s."""
+    a, b = parse_years(params)
+    target = _number(params, "target_tkm_share")
+    budget = _number(params, "budget_cny")
+    if budget is not None and budget < 0:
+        raise InputError("$.budget_cny: must be >= 0", issues=[FieldIssue("$.budget_cny", "< 0")])
+    if target is not None and not 0 <= target <= 1:
+        raise InputError("$.target_tkm_share: must be in [0, 1]",
+                         issues=[FieldIssue("$.target_tkm_share", "not in [0, 1]")])  # fmt: skip
+    limit = _number(params, "time_limit_s") or 60.0
+    overrides = params.get("truck_types") or None
+    if progress:
+        progress(0.02, f"planning {a}" if a == b else f"planning {a}-{b}")
+    t0 = time.perf_counter()
+    if a == b:
+        return plan_year(a, target_tkm_share=target, budget_cny=budget,
+                         truck_overrides=overrides, time_limit_s=limit).to_dict()  # fmt: skip
+
+    def step(y: int, _plan: Any) -> None:
+        if progress:
+            progress((y - a + 1) / (b - a + 1), f"year {y} planned")
+
+    plans = plan_years(
+        a, b, budget_cny=budget, time_limit_s=limit, progress=step,
+        targets=None if target is None else dict.fromkeys(range(a, b + 1), target),
+        truck_overrides=overrides,
+    )  # fmt: skip
+    return {
+        "kind": KIND_YEARS,
+        "years": [p.year for p in plans],
+        "plans": [p.to_dict() for p in plans],
+        "wall_s": round(time.perf_counter() - t0, 3),
+    }
