@@ -18,7 +18,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 
 def resolve_runner(spec: str) -> Callable[..., dict[str, Any]]:
@@ -30,7 +30,7 @@ def resolve_runner(spec: str) -> Callable[..., dict[str, Any]]:
     func = getattr(module, func_name, None)
     if not callable(func):
         raise ValueError(f"runner {spec!r}: {func_name!r} is not a function of {module_name}")
-    return func
+    return cast("Callable[..., dict[str, Any]]", func)
 
 
 def _problem_of(exc: BaseException) -> dict[str, Any]:

@@ -24,7 +24,9 @@ from api.db import Database, run_migrations, startup_lock
 from api.errors import ProblemDetails, document_problems, install_error_handlers
 from api.jobs.dispatcher import Dispatcher
 from api.network_store import load_snapshot, seed_network
-from api.observability import Metrics, RequestMiddleware, configure_logging
+from api.observability.logs import configure_logging
+from api.observability.middleware import RequestMiddleware
+from api.observability.ratelimit import RateLimiter
 from api.settings import Settings, get_settings
 from freight.errors import DataError
 
@@ -98,7 +100,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.metrics = Metrics()
     app.state.network = None
     install_error_handlers(app)
     modules = _route_modules()
@@ -113,13 +114,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.include_router(router)
     app.add_middleware(
         RequestMiddleware,
-        metrics=app.state.metrics,
-        rates=settings.rates,
-        store_url=settings.rate_limit_url,
-        database_url=settings.database_url,
+        limiter=RateLimiter.from_settings(
+            settings.rates, settings.rate_limit_url, settings.database_url
+        ),
+        max_body_bytes=settings.max_body_bytes,
     )
 
-    def openapi() -> dict:
+    def openapi() -> dict[str, Any]:
         if app.openapi_schema:
             return app.openapi_schema
         schema = get_openapi(

@@ -4,8 +4,10 @@
 so ``python3 dev.py run`` needs nothing else. ``FREIGHT_RATE_LIMITS`` is ``off`` or a list
 like ``anonymous=120/minute,key=1200/minute`` (per client address / per API key).
 ``FREIGHT_RATE_LIMIT_URL`` says where the buckets live: empty (default) = a file shared by
-all worker processes of this host, ``memory:`` = per process, ``redis://host:port/db`` = one
-Redis shared by several hosts (see ``api.observability``).
+all worker processes of this host, ``memory:`` = per process, ``redis://host:port/db`` (or
+``rediss://`` with TLS) = one Redis shared by several hosts (see
+``api.observability.ratelimit``). ``FREIGHT_MAX_BODY_BYTES`` (default 10 MiB) caps request
+bodies (413 above it).
 """
 
 from __future__ import annotations
@@ -70,8 +72,11 @@ class Settings(BaseSettings):
 
     database_url: str = f"sqlite:///{DEFAULT_SQLITE_PATH}"
     rate_limits: str = "anonymous=300/minute,key=3000/minute"
-    #: Bucket store: "" (host-wide file), "file:///path", "memory:" (per process), "redis://..."
+    #: Bucket store: "" (host-wide file), "file:///path", "memory:" (per process),
+    #: "redis://..." or "rediss://..." (TLS)
     rate_limit_url: str = ""
+    #: Largest accepted request body; larger ones answer 413 before they are read.
+    max_body_bytes: int = 10 * 1024 * 1024
     log_level: str = "INFO"
     log_json: bool = True
     #: Solver worker processes per service process (CPU-bound jobs; keep small). 0: this
@@ -99,13 +104,20 @@ class Settings(BaseSettings):
     def _check_rate_store(cls, v: str) -> str:
         v = v.strip()
         if v not in ("", "host", "memory", "memory:", "process") and not v.startswith(
-            ("file:///", "redis://")
+            ("file:///", "redis://", "rediss://")
         ):
             raise ValueError(
                 f"FREIGHT_RATE_LIMIT_URL: cannot use {v!r}; expected '' (a file shared by the "
                 "host's workers), 'memory:' (per process), 'file:///path' or "
-                "'redis://host:port/db'"
+                "'redis://host:port/db' or 'rediss://host:port/db' (TLS)"
             )
+        return v
+
+    @field_validator("max_body_bytes")
+    @classmethod
+    def _check_body_limit(cls, v: int) -> int:
+        if v < 1024:
+            raise ValueError("FREIGHT_MAX_BODY_BYTES must be at least 1024")
         return v
 
     @field_validator("job_workers")

@@ -24,7 +24,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from api.db import Database, run_migrations
 from api.jobs import load_job_kinds
 from api.jobs.dispatcher import Dispatcher
-from api.observability import configure_logging
+from api.observability.logs import configure_logging
 from api.settings import Settings
 
 log = logging.getLogger("api.worker")

@@ -30,7 +30,7 @@ def routing_index() -> RoutingIndex:
         return _index
 
 
-EXAMPLE = {
+EXAMPLE: dict[str, Any] = {
     "origin": "bonded_center",
     "destination": "alashankou",
     "cargo": {"commodity": "cotton", "form": "container", "quantity": 40, "unit": "teu"},

@@ -14,20 +14,26 @@ def serve(
     workers: int = typer.Option(1, min=1, max=64, help="Uvicorn worker processes."),
     log_level: str = typer.Option("warning", help="uvicorn's own log level."),
 ) -> None:
-    """Start the service (GET /v1/health answers 200 when it is ready)."""
+    """Start the service (GET /v1/health answers 200 when it is ready).
+
+    With several workers, their metrics go to a fresh shared directory (removed at exit),
+    so GET /metrics on any worker counts the requests of all of them.
+    """
     import uvicorn
 
+    from api.observability.multiproc import metrics_dir
     from freight.cli.common import run_cli
 
     def go() -> None:
-        uvicorn.run(
-            "api.main:app",
-            host=host,
-            port=port,
-            workers=workers,
-            log_level=log_level,
-            access_log=False,  # the service writes its own JSON access log
-            proxy_headers=True,
-        )
+        with metrics_dir(workers):
+            uvicorn.run(
+                "api.main:app",
+                host=host,
+                port=port,
+                workers=workers,
+                log_level=log_level,
+                access_log=False,  # the service writes its own JSON access log
+                proxy_headers=True,
+            )
 
     run_cli(go)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from api.db import ApiKey
-from api.observability import TokenBuckets
+from api.observability.ratelimit import MemoryBuckets
 from api.settings import RateLimit, parse_rate_limits
 from freight.cli.main import app as cli
 
@@ -71,12 +71,12 @@ def test_rate_limits_answer_429_with_retry_after(make_client, key_for) -> None:
 
 
 def test_token_bucket_refills() -> None:
-    b = TokenBuckets(RateLimit(2, 1.0))
+    b = MemoryBuckets(RateLimit(2, 1.0))
     t0 = time.monotonic()
-    assert b.take("x", t0) == 0 and b.take("x", t0) == 0
-    wait = b.take("x", t0)
+    assert b.take_at("x", t0) == 0 and b.take_at("x", t0) == 0
+    wait = b.take_at("x", t0)
     assert 0 < wait <= 0.5
-    assert b.take("x", t0 + 0.6) == 0
+    assert b.take_at("x", t0 + 0.6) == 0
 
 
 def test_rate_limit_setting_parsing() -> None:

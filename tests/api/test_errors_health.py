@@ -146,7 +146,7 @@ def test_metrics_exposes_requests_and_jobs(client) -> None:
 def test_logs_are_json_lines_with_request_id() -> None:
     import json
 
-    from api.observability import JsonFormatter
+    from api.observability.logs import JsonFormatter
 
     rec = logging.LogRecord("api.access", logging.INFO, __file__, 1, "request", (), None)
     rec.request_id = "r1"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import multiprocessing
-import os
+import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -15,22 +16,25 @@ from pathlib import Path
 
 import httpx
 import pytest
+from serve_workers import Workers, counter, free_port, per_worker_requests
 
-from api.observability import (
-    HostStore,
-    RedisStore,
-    RequestMiddleware,
-    SharedTokenBuckets,
-    TokenBuckets,
-    host_store_path,
+from api.observability.hoststore import HostStore, host_store_path
+from api.observability.ratelimit import (
+    HostBuckets,
+    MemoryBuckets,
+    RateLimiter,
+    RedisBuckets,
     make_buckets,
 )
+from api.observability.redisstore import RateStoreUnavailable, RedisStore
 from api.settings import RateLimit, Settings, parse_rate_limits
+
+REDIS = "redis://127.0.0.1:6379/0"
 
 
 def _take_many(path: str, n: int, now: float, out: multiprocessing.Queue) -> None:
-    buckets = SharedTokenBuckets(RateLimit(20, 60.0), HostStore(Path(path)))
-    out.put(sum(1 for _ in range(n) if buckets.take("a:10.0.0.1", now) == 0.0))
+    buckets = HostBuckets(RateLimit(20, 60.0), HostStore(Path(path)))
+    out.put(sum(1 for _ in range(n) if buckets.take_at("a:10.0.0.1", now) == 0.0))
 
 
 def test_host_store_limit_holds_across_processes(tmp_path: Path) -> None:
@@ -46,133 +50,176 @@ def test_host_store_limit_holds_across_processes(tmp_path: Path) -> None:
         p.join(30)
     assert sum(admitted) == 20, admitted  # not 3 x 20
     # the refill is shared too: 3 s at 20/min gives exactly one more token
-    b = SharedTokenBuckets(RateLimit(20, 60.0), HostStore(Path(path)))
-    assert b.take("a:10.0.0.1", now + 3.0) == 0.0
-    wait = b.take("a:10.0.0.1", now + 3.0)
+    b = HostBuckets(RateLimit(20, 60.0), HostStore(Path(path)))
+    assert b.take_at("a:10.0.0.1", now + 3.0) == 0.0
+    wait = b.take_at("a:10.0.0.1", now + 3.0)
     assert wait == pytest.approx(3.0, rel=1e-6)
-    assert b.take("a:10.0.0.2", now + 3.0) == 0.0  # another client has its own bucket
+    assert b.take_at("a:10.0.0.2", now + 3.0) == 0.0  # another client has its own bucket
 
 
 def test_host_store_evicts_idle_clients_when_full(tmp_path: Path) -> None:
     store = HostStore(tmp_path / "small.bin", slots=4)
-    b = SharedTokenBuckets(RateLimit(1, 60.0), store)
+    b = HostBuckets(RateLimit(1, 60.0), store)
     t = 1000.0
     for i in range(40):  # 40 clients in a 4-slot table: each still gets its own first token
-        assert b.take(f"c{i}", t + i) == 0.0
-    assert b.take("c39", t + 39) > 0  # the most recent client is still remembered
+        assert b.take_at(f"c{i}", t + i) == 0.0
+    assert b.take_at("c39", t + 39) > 0  # the most recent client is still remembered
 
 
 def test_host_store_file_of_another_layout_is_reset(tmp_path: Path) -> None:
     path = tmp_path / "rl.bin"
     path.write_bytes(b"garbage")
-    b = SharedTokenBuckets(RateLimit(2, 1.0), HostStore(path))
-    assert [b.take("x", 5.0) for _ in range(3)][:2] == [0.0, 0.0]
+    b = HostBuckets(RateLimit(2, 1.0), HostStore(path))
+    assert [b.take_at("x", 5.0) for _ in range(3)][:2] == [0.0, 0.0]
     assert path.read_bytes()[:8] == b"FRLIMIT1"
 
 
 def test_store_selection_and_off_costs_nothing(tmp_path: Path) -> None:
     rates = parse_rate_limits("anonymous=5/second,key=50/second")
     anon, keyed = make_buckets(rates, "memory:", "sqlite:///x")
-    assert isinstance(anon, TokenBuckets) and isinstance(keyed, TokenBuckets)
+    assert isinstance(anon, MemoryBuckets) and isinstance(keyed, MemoryBuckets)
     anon, keyed = make_buckets(rates, "", f"sqlite:///{tmp_path}/a.db")
-    assert isinstance(anon, SharedTokenBuckets) and isinstance(anon.store, HostStore)
-    assert anon.store is keyed.store  # type: ignore[union-attr]
+    assert isinstance(anon, HostBuckets) and isinstance(keyed, HostBuckets)
+    assert anon.store is keyed.store
     assert anon.store.path == tmp_path / "a.db.ratelimit"  # next to the SQLite file
     pg = host_store_path("postgresql+psycopg://u@h/db")
     assert pg.parent == Path(tempfile.gettempdir()) and pg == host_store_path(
         "postgresql+psycopg://u@h/db"
     )
     assert pg != host_store_path("postgresql+psycopg://u@h/other")
+    anon, keyed = make_buckets(rates, "rediss://cache.example:6380/2", "postgresql://u@h/db")
+    assert isinstance(anon, RedisBuckets) and isinstance(keyed, RedisBuckets)
+    assert anon.store is keyed.store and anon.store.url.startswith("rediss://")
+    other, _ = make_buckets(rates, "rediss://cache.example:6380/2", "postgresql://u@h/other")
+    assert isinstance(other, RedisBuckets) and other.store.prefix != anon.store.prefix
     assert make_buckets(parse_rate_limits("off"), "", "sqlite:///x") == (None, None)
-    mw = RequestMiddleware(None, None, parse_rate_limits("off"), "", "sqlite:///x")  # type: ignore[arg-type]
-    assert not mw.limits_on  # the hot path skips the limit check entirely
+    assert not RateLimiter.from_settings(parse_rate_limits("off"), "", "x").enabled
     with pytest.raises(ValueError, match="FREIGHT_RATE_LIMIT_URL"):
         Settings(rate_limit_url="memcached://x")
+    assert Settings(rate_limit_url="rediss://h:6380/0").rate_limit_url == "rediss://h:6380/0"
 
 
-def _redis_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
-@pytest.mark.skipif(not _redis_up(), reason="optional: no Redis on 127.0.0.1:6379")
 def test_redis_store_shares_buckets() -> None:
+    """Two stores (two hosts) on the machine's Redis: one bucket; atomic under concurrency."""
     prefix = f"freight:test:{uuid.uuid4().hex}:"
-    a = SharedTokenBuckets(RateLimit(5, 60.0), RedisStore("redis://127.0.0.1:6379/0", prefix))
-    b = SharedTokenBuckets(RateLimit(5, 60.0), RedisStore("redis://127.0.0.1:6379/0", prefix))
-    now = time.time()
-    got = [(a if i % 2 else b).take("k:abc", now) for i in range(8)]
+
+    async def go() -> list[float]:
+        a = RedisBuckets(RateLimit(5, 60.0), RedisStore(REDIS, prefix))
+        b = RedisBuckets(RateLimit(5, 60.0), RedisStore(REDIS, prefix))
+        now = time.time()
+        waits = list(
+            await asyncio.gather(*((a if i % 2 else b).take_at("k:abc", now) for i in range(8)))
+        )
+        await a.store.close()
+        await b.store.close()
+        return waits
+
+    got = sorted(asyncio.run(go()))
     assert got[:5] == [0.0] * 5 and all(w > 0 for w in got[5:])  # two "hosts", one bucket
     assert got[5] == pytest.approx(12.0, rel=1e-3)  # (1 - 0) tokens at 5/60 per s
 
 
+def _dead_port() -> int:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = int(s.getsockname()[1])
+    s.close()  # nothing listens there
+    return port
+
+
 def test_redis_down_fails_open_with_a_log(caplog: pytest.LogCaptureFixture) -> None:
-    port = socket.socket()
-    port.bind(("127.0.0.1", 0))
-    free = port.getsockname()[1]
-    port.close()  # nothing listens there
-    rates = parse_rate_limits("anonymous=1/minute")
-    mw = RequestMiddleware(None, None, rates, f"redis://127.0.0.1:{free}/0", "")  # type: ignore[arg-type]
-    scope = {"client": ("10.1.1.1", 1)}
-    assert mw._check_rate({}, scope, "/v1/health") == 0.0
+    url = f"redis://127.0.0.1:{_dead_port()}/0"
+    limiter = RateLimiter.from_settings(parse_rate_limits("anonymous=1/minute"), url, "")
+    store = limiter.anon.store  # type: ignore[union-attr]
+
+    async def go() -> list[float]:
+        with pytest.raises(RateStoreUnavailable):
+            await store.take("a:x", 1.0, 1.0, time.time())
+        return [await limiter.wait_s({}, ("10.1.1.1", 1)) for _ in range(50)]
+
+    logger = logging.getLogger("api.ratelimit")
+    logger.addHandler(caplog.handler)
+    try:
+        t0 = time.monotonic()
+        waits = asyncio.run(go())
+        elapsed = time.monotonic() - t0
+    finally:
+        logger.removeHandler(caplog.handler)
+    assert waits == [0.0] * 50  # admitted, although the limit is 1/minute
+    errors = {id(r) for r in caplog.records if "rate limit store unavailable" in r.getMessage()}
+    assert len(errors) == 1  # logged once, then the store is left alone for a second
+    assert elapsed < 1.0
+
+
+def _tls_redis(tmp_path: Path) -> tuple[subprocess.Popen[bytes], int, Path]:
+    """A throw-away redis-server speaking only TLS (self-signed certificate)."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+         "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    port = free_port()
+    proc = subprocess.Popen(
+        ["redis-server", "--port", "0", "--tls-port", str(port), "--tls-cert-file", str(cert),
+         "--tls-key-file", str(key), "--tls-ca-cert-file", str(cert),
+         "--tls-auth-clients", "no", "--save", "", "--appendonly", "no",
+         "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return proc, port, cert
+        except OSError:
+            assert proc.poll() is None and time.monotonic() < deadline, "redis-server (TLS) down"
+            time.sleep(0.05)
+
+
+@pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server")
+def test_rediss_url_speaks_tls(tmp_path: Path) -> None:
+    proc, port, cert = _tls_redis(tmp_path)
+    try:
+        url = f"rediss://127.0.0.1:{port}/0?ssl_ca_certs={cert}"
+        plain = f"redis://127.0.0.1:{port}/0"
+
+        async def go() -> tuple[list[float], bool]:
+            b = RedisBuckets(RateLimit(2, 60.0), RedisStore(url, "t:", timeout_s=2.0))
+            now = time.time()
+            waits = [await b.take_at("x", now) for _ in range(3)]
+            await b.store.close()
+            try:  # the same server refuses a client that does not speak TLS
+                await RedisStore(plain, "t:").take("x", 2.0, 1.0, now)
+            except RateStoreUnavailable:
+                return waits, True
+            return waits, False
+
+        waits, plain_refused = asyncio.run(go())
+        assert waits[:2] == [0.0, 0.0] and waits[2] > 0
+        assert plain_refused
+    finally:
+        proc.terminate()
+        proc.wait(10)
 
 
 # -- live: 2 uvicorn worker processes --------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _children(pid: int) -> list[int]:
-    try:
-        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
-    except OSError:
-        return []
-    return [int(x) for x in text.split()]
-
-
 @pytest.mark.slow
-def test_limit_holds_across_two_live_workers(tmp_path: Path) -> None:
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "FREIGHT_DATABASE_URL": f"sqlite:///{tmp_path / 'live.sqlite3'}",
-        "FREIGHT_RATE_LIMITS": "anonymous=30/minute",
-        "FREIGHT_RATE_LIMIT_URL": f"file://{tmp_path / 'rl.bin'}",
-        "FREIGHT_LOG_LEVEL": "WARNING",
-        "FREIGHT_JOB_WORKERS": "1",
-    }
-    exe = str(Path(sys.executable).parent / "freight")
-    proc = subprocess.Popen(
-        [exe, "serve", "--port", str(port), "--workers", "2"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 90
-        while True:  # wait for both workers to answer (each one's first request costs a token)
-            assert proc.poll() is None, f"server exited with {proc.returncode}"
-            assert time.monotonic() < deadline, "server did not start"
-            try:
-                httpx.get(base + "/metrics", timeout=1)  # /metrics is exempt from limits
-                if len(_children(proc.pid)) >= 2:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.3)
-        time.sleep(1.0)  # the second worker finishes its startup
+@pytest.mark.parametrize("store", ["file", "redis"])
+def test_limit_holds_across_two_live_workers(tmp_path: Path, store: str) -> None:
+    """One limit for two worker processes: the host file by default, or the machine's Redis."""
+    url = f"file://{tmp_path / 'rl.bin'}" if store == "file" else REDIS
+    with Workers(
+        tmp_path, 2, FREIGHT_RATE_LIMITS="anonymous=30/minute", FREIGHT_RATE_LIMIT_URL=url
+    ) as w:
 
         def get(_: int) -> httpx.Response:
             with httpx.Client(timeout=30) as http:  # a new connection per request
-                return http.get(base + "/v1/health")
+                return http.get(w.base + "/v1/health")
 
         t0 = time.monotonic()
         with ThreadPoolExecutor(max_workers=16) as pool:
@@ -188,11 +235,6 @@ def test_limit_holds_across_two_live_workers(tmp_path: Path) -> None:
             assert int(r.headers["retry-after"]) >= 1
             body = r.json()
             assert body["status"] == 429 and body["request_id"] == r.headers["x-request-id"]
-        assert len(_children(proc.pid)) >= 2  # really two worker processes
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
+        served = per_worker_requests(w.metrics())
+        assert len(served) == 2 and all(n > 0 for n in served.values()), served  # both answered
+        assert counter(w.metrics(), "freight_rate_limited_total") == len(limited)
