@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -57,6 +58,7 @@ def test_write_endpoints_need_a_key_with_the_right_role(db_url, make_client, key
 
 def test_rate_limits_answer_429_with_retry_after(make_client, key_for) -> None:
     c = make_client(rate_limits="anonymous=3/minute,key=5/minute")
+    refused_before = _rate_limited(c.get("/metrics").text)  # metrics are per process
     codes = [c.get("/v1/health").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
     r = c.get("/v1/health")
@@ -67,7 +69,13 @@ def test_rate_limits_answer_429_with_retry_after(make_client, key_for) -> None:
     h = key_for(c, "planner")  # keys have their own, larger bucket
     codes = [c.get("/v1/jobs", headers=h).status_code for _ in range(6)]
     assert codes == [200] * 5 + [429]
-    assert "freight_rate_limited_total 3" in c.get("/metrics").text  # /metrics is exempt
+    assert _rate_limited(c.get("/metrics").text) == refused_before + 3  # /metrics is exempt
+
+
+def _rate_limited(metrics_text: str) -> float:
+    found = re.search(r"^freight_rate_limited_total (\S+)$", metrics_text, re.M)
+    assert found, "freight_rate_limited_total missing"
+    return float(found.group(1))
 
 
 def test_token_bucket_refills() -> None:
