@@ -71,7 +71,10 @@ def plan_cmd(
             f"CO2 {k['co2_t']:,.0f} t, losses {k['losses_t']:,.0f} t"
         )
         b = plan.baselines
-        fmt = lambda v: "infeasible" if v is None else f"{v / 1e6:,.2f} M CNY"  # noqa: E731
+
+        def fmt(v: float | None) -> str:
+            return "infeasible" if v is None else f"{v / 1e6:,.2f} M CNY"
+
         typer.echo(
             f"baselines: all bulk {fmt(b.get('all_bulk'))}, "
             f"all container {fmt(b.get('all_container'))}"

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import typer
 
 from freight.cli.common import echo_json, run_cli
 
+if TYPE_CHECKING:  # annotations only: importing the CLI loads no service code
+    from api.db import Database
+
 app = typer.Typer(help="Manage API keys (stored hashed).", no_args_is_help=True)
 
 
-def _db():  # noqa: ANN202 - lazy: only this adapter imports the service
+def _db() -> Database:
+    """The service's database, migrated (imported lazily: only this adapter needs it)."""
     from api.db import Database, run_migrations
     from api.settings import get_settings
 
@@ -66,7 +72,7 @@ def revoke(key_id: int = typer.Argument(..., help="Key id (see `freight keys lis
     run_cli(go)
 
 
-def _row(k: object) -> dict:
+def _row(k: Any) -> dict[str, Any]:
     from dataclasses import asdict
 
-    return asdict(k)  # type: ignore[call-overload]
+    return asdict(k)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -69,7 +70,7 @@ def export_cmd(
     from freight.network.geojson import to_geojson
     from freight.network.loader import load_network
 
-    def run() -> dict:
+    def run() -> dict[str, Any]:
         if fmt != "geojson":
             raise InputError(f"--format: unknown format {fmt!r} (allowed: geojson)")
         return to_geojson(load_network(path))

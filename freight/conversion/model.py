@@ -172,7 +172,7 @@ class ModeRates:
     road_co2_g_per_tkm: float
 
     def __post_init__(self) -> None:
-        for name in self.__slots__:  # type: ignore[attr-defined]
+        for name in self.__slots__:
             _nonneg("modes", **{name: getattr(self, name)})
 
 
@@ -252,7 +252,7 @@ class Scenario:
         r = self.discount_rate
         if r == 0:
             return 1.0 / life_years
-        return r / (1.0 - (1.0 + r) ** -life_years)
+        return float(r / (1.0 - (1.0 + r) ** -life_years))
 
 
 @dataclass(frozen=True, slots=True)

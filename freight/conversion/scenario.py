@@ -111,7 +111,7 @@ class _Reader:
         return [_Reader(self.file, item, f"{base}[{i}]") for i, item in enumerate(v)]
 
 
-def _build(reader: _Reader, key: str, cls: Any, **kwargs: Any) -> Any:
+def _build(reader: _Reader, key: str, cls: Callable[..., T], **kwargs: Any) -> T:
     try:
         return cls(**kwargs)
     except ValueError as exc:

@@ -251,7 +251,7 @@ def stops_in_day(year: int, season: str) -> int:
     check_year(year, A.URBAN_FIRST_YEAR)
     a, b = A.STOPS_2026[season], A.STOPS_2035[season]
     frac = (year - A.URBAN_FIRST_YEAR) / (A.LAST_YEAR - A.URBAN_FIRST_YEAR)
-    return round(a * (b / a) ** frac)
+    return int(round(a * (b / a) ** frac))
 
 
 def _check_season(season: str) -> None:

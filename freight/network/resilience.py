@@ -211,7 +211,7 @@ def run(params: dict[str, Any], progress: Callable[[float, str], None]) -> dict[
                 )
     result = simulate(
         edges,
-        pairs,  # type: ignore[arg-type]
+        pairs,
         float(params.get("failure_probability", 0.05)),
         int(params.get("samples", 1000)),
         int(params.get("seed", 0)),

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from operator import attrgetter
+from typing import Any
 
 from freight.errors import FieldIssue, InputError, NotFoundError
 from freight.network.model import CargoForm, Network, RailService
@@ -60,7 +61,7 @@ class _Label:
         node: str,
         where: int,
         parent: _Label | None,
-        move: tuple | None,
+        move: tuple[Any, ...] | None,
     ) -> None:
         self.cost = cost
         self.t = t
@@ -592,7 +593,7 @@ def _rebuild(
     fin: _Label, rank: int, rates: _Rates, to_dt: Callable[[float], datetime], t0: float
 ) -> Alternative:
     """Turn a label chain into legs and transfers (consecutive road links form one leg)."""
-    moves: list[tuple] = []
+    moves: list[tuple[Any, ...]] = []
     lab: _Label | None = fin.parent
     while lab is not None:
         if lab.move is not None and lab.move[0] != "start":

@@ -20,7 +20,7 @@ from freight.trucks.model import (
 )
 from freight.units import haversine_km
 
-_TRUCK_FIELDS = set(TruckType.__slots__) - {"id"}  # type: ignore[attr-defined]
+_TRUCK_FIELDS = set(TruckType.__slots__) - {"id"}
 
 
 def _section(cfg: dict[str, Any], *keys: str) -> dict[str, Any]:

@@ -375,7 +375,13 @@ def enumerate_routes(
                 return late
         return np.inf
 
-    def grow(i: int, mask: int, load: float, labs: list[_Label], store: dict) -> None:
+    def grow(
+        i: int,
+        mask: int,
+        load: float,
+        labs: list[_Label],
+        store: dict[tuple[int, int], list[_Label]],
+    ) -> None:
         """Extend every label of state (``mask``, ``i``) by one customer."""
         t_min = min(lab[1] for lab in labs)
         d_min = min(lab[0] for lab in labs)

@@ -40,7 +40,8 @@ def euclidean_matrix(x: tuple[float, ...], y: tuple[float, ...]) -> np.ndarray:
     """Unrounded Euclidean distance matrix of the points ``(x[i], y[i])``."""
     xs = np.asarray(x, dtype=float)
     ys = np.asarray(y, dtype=float)
-    return np.hypot(xs[:, None] - xs[None, :], ys[:, None] - ys[None, :])
+    out: np.ndarray = np.hypot(xs[:, None] - xs[None, :], ys[:, None] - ys[None, :])
+    return out
 
 
 def _check_common(

@@ -135,8 +135,12 @@ def test_freight_has_no_import_cycles() -> None:
     assert not found, "import cycles in freight/: " + "; ".join(" <-> ".join(c) for c in found)
 
 
+_TYPE_CHECKING = ("TYPE_CHECKING", "typing.TYPE_CHECKING")
+
+
 def _module_level(path: Path) -> set[int]:
-    """Lines of the import statements executed on import (not inside a function)."""
+    """Lines of the import statements executed on import (not inside a function, not under
+    ``if TYPE_CHECKING:``)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     lines: set[int] = set()
 
@@ -144,12 +148,27 @@ def _module_level(path: Path) -> set[int]:
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
                 continue
+            if isinstance(child, ast.If) and ast.unparse(child.test) in _TYPE_CHECKING:
+                visit(ast.Module(body=child.orelse, type_ignores=[]))  # the body never runs
+                continue
             if isinstance(child, ast.Import | ast.ImportFrom):
                 lines.add(child.lineno)
             visit(child)
 
     visit(tree)
     return lines
+
+
+def test_only_imports_that_run_on_import_count_as_eager(tmp_path: Path) -> None:
+    src = tmp_path / "m.py"
+    src.write_text(
+        "from typing import TYPE_CHECKING\n"
+        "import json\n"
+        "if TYPE_CHECKING:\n    import fastapi\n"
+        "def f():\n    import sqlalchemy\n"
+        "try:\n    import api\nexcept ImportError:\n    pass\n"
+    )
+    assert _module_level(src) == {1, 2, 8}
 
 
 @pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=_module_name)

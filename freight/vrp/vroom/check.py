@@ -28,7 +28,8 @@ class VroomCheck:
 
 def _matrices(problem: Mapping[str, Any], profile: str) -> Mapping[str, Any]:
     if "matrices" in problem and profile in problem["matrices"]:
-        return problem["matrices"][profile]
+        got: Mapping[str, Any] = problem["matrices"][profile]
+        return got
     return {"durations": problem["matrix"]}
 
 
