@@ -207,6 +207,9 @@ class Scenario:
     target_tkm_share: float = 0.0
     budget_cny: float | None = None  # capital for new station capacity
     existing: tuple[Existing, ...] = field(default=())
+    # (road node, site id, road km one way from the node to the site's node): the sites a
+    # truck may leave its path for; a site is always reachable from its own node (0 km)
+    reach: tuple[tuple[str, str, float], ...] = field(default=())
 
     def __post_init__(self) -> None:
         ids = {t.id for t in self.trucks}
@@ -216,9 +219,22 @@ class Scenario:
             _check(self.budget_cny >= 0, "budget_cny", "must be >= 0")
         site_ids = [s.id for s in self.sites]
         _check(len(site_ids) == len(set(site_ids)), "sites", "duplicate site id")
+        for k, (_, sid, km) in enumerate(self.reach):
+            _check(sid in site_ids and km >= 0, f"reach[{k}]", f"unknown site {sid!r} or km < 0")
         for k, e in enumerate(self.existing):
             _check(e.site in site_ids, f"existing[{k}].site", f"unknown site {e.site!r}")
             _check(e.kind in ("swap", "charge"), f"existing[{k}].kind", "swap or charge")
+
+    def detours(self) -> dict[str, list[tuple[Site, float]]]:
+        """Road node -> (site, one-way km from the node to the site, access included)."""
+        sites = {s.id: s for s in self.sites}
+        out: dict[str, dict[str, float]] = {}
+        for s in self.sites:
+            out.setdefault(s.node, {})[s.id] = s.access_km
+        for node, sid, km in self.reach:
+            cur = out.setdefault(node, {})
+            cur[sid] = min(cur.get(sid, float("inf")), km + sites[sid].access_km)
+        return {n: [(sites[s], km) for s, km in sorted(d.items())] for n, d in out.items()}
 
     def truck(self, type_id: str) -> TruckType:
         for t in self.trucks:

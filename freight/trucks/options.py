@@ -69,8 +69,12 @@ class Option:
         return self.kind != "ice"
 
 
-def cycle_points(lane: Lane, sites: tuple[Site, ...]) -> list[EnergyPoint]:
-    """Every candidate energy point of the lane's round trip, in driving order."""
+def cycle_points(lane: Lane, detours: dict[str, list[tuple[Site, float]]]) -> list[EnergyPoint]:
+    """Every candidate energy point of the lane's round trip, in driving order.
+
+    ``detours`` (``Scenario.detours``) gives the sites reachable from each path node and the
+    one-way km of the detour; a site reachable from several path nodes gives several points.
+    """
     pos = [0.0]
     for km in lane.hop_km:
         pos.append(pos[-1] + km)
@@ -78,17 +82,18 @@ def cycle_points(lane: Lane, sites: tuple[Site, ...]) -> list[EnergyPoint]:
     out: list[EnergyPoint] = []
     last = len(lane.path) - 1
     for i, node in enumerate(lane.path):
-        for s in sites:
-            if s.node != node:
-                continue
+        for s, km in detours.get(node, ()):
             if i == 0:
-                out.append(EnergyPoint(s.id, node, "loaded", 0.0, s.access_km))
+                out.append(EnergyPoint(s.id, node, "loaded", 0.0, km))
             elif i == last:
-                out.append(EnergyPoint(s.id, node, "loaded", dist, s.access_km))
+                out.append(EnergyPoint(s.id, node, "loaded", dist, km))
             else:
-                out.append(EnergyPoint(s.id, node, "loaded", pos[i], s.access_km))
-                out.append(EnergyPoint(s.id, node, "empty", 2 * dist - pos[i], s.access_km))
-    return sorted(out, key=lambda p: (p.km, p.site))
+                out.append(EnergyPoint(s.id, node, "loaded", pos[i], km))
+                out.append(EnergyPoint(s.id, node, "empty", 2 * dist - pos[i], km))
+    best: dict[tuple[str, str], EnergyPoint] = {}
+    for p in sorted(out, key=lambda p: (p.access_km, p.km, p.site)):
+        best.setdefault((p.site, p.leg), p)  # one point per site and leg: the shortest detour
+    return sorted(best.values(), key=lambda p: (p.km, p.site))
 
 
 def _drive_kwh(truck: TruckType, a: float, b: float, dist: float, winter: bool) -> float:
@@ -298,9 +303,10 @@ def lane_options(sc: Scenario) -> dict[str, list[Option]]:
 
     out: dict[str, list[Option]] = {}
     reach: dict[str, int] = {t.id: 0 for t in sc.trucks if t.electric}
+    detours = sc.detours()
     for lane in sc.lanes:
         opts = [ice_option(sc, lane, t) for t in sc.trucks if not t.electric]
-        pts = cycle_points(lane, sc.sites)
+        pts = cycle_points(lane, detours)
         for t in sc.trucks:
             if not t.electric:
                 continue

@@ -61,7 +61,7 @@ def _lane_plan(sc: Scenario, o: Option) -> LanePlan:
     lane = next(x for x in sc.lanes if x.id == o.lane)
     kind = o.kind
     stops = tuple(
-        EnergyStop(f"{p.site}:{kind}", p.leg, p.km, e)
+        EnergyStop(f"{p.site}:{kind}", p.node, p.leg, p.km, p.access_km, e)
         for p, e in zip(o.points, o.refill_kwh, strict=True)
     )
     return LanePlan(
@@ -117,7 +117,7 @@ def plan_scenario(
         options=sum(len(v) for v in options.values()),
         notes=(
             "lanes are sized on an operating day of their peak month, energy on January",
-            "electric options use only candidate sites on a node of the lane's path",
+            "electric options use candidate sites within a 5-km road detour of the lane's path",
         ),
     )  # fmt: skip
     if verify:

@@ -35,12 +35,15 @@ class StationPlan:
 @dataclass(frozen=True, slots=True)
 class EnergyStop:
     station: str
+    node: str  # the path node where the truck leaves its path for the station
     leg: str  # loaded | empty
     km: float  # from the origin along the round trip
+    access_km: float  # one way, path node -> station
     kwh: float  # winter energy refilled per round trip
 
     def to_dict(self) -> dict[str, Any]:
-        return {"station": self.station, "leg": self.leg, "km": round(self.km, 3),
+        return {"station": self.station, "node": self.node, "leg": self.leg,
+                "km": round(self.km, 3), "access_km": round(self.access_km, 3),
                 "kwh": round(self.kwh, 2)}  # fmt: skip
 
 

@@ -137,6 +137,30 @@ def candidate_sites(cfg: dict[str, Any], net: Network) -> tuple[Site, ...]:
     return tuple(sites)
 
 
+MAX_DETOUR_KM = 5.0  # SOURCES-trucks C3
+
+
+def site_reach(net: Network, sites: tuple[Site, ...]) -> tuple[tuple[str, str, float], ...]:
+    """(road node, site, km) for every region road node within ``MAX_DETOUR_KM`` of a site."""
+    import networkx as nx
+
+    from freight.trucks.lanes import _road_graph
+
+    g = _road_graph(net)
+    region = region_nodes(net)
+    out = []
+    for s in sites:
+        if s.node not in g:
+            continue
+        dist = nx.single_source_dijkstra_path_length(
+            g, s.node, cutoff=MAX_DETOUR_KM, weight="length_km"
+        )
+        out += [
+            (n, s.id, round(km, 3)) for n, km in sorted(dist.items()) if n in region and n != s.node
+        ]
+    return tuple(out)
+
+
 def build_scenario(
     year: int,
     lanes: tuple[Lane, ...],
@@ -153,11 +177,13 @@ def build_scenario(
     for tid, over in (truck_overrides or {}).items():
         base = {k: getattr(trucks[tid], k) for k in _TRUCK_FIELDS} if tid in trucks else {}
         trucks[tid] = truck_from_dict(tid, {**base, **over}, "truck_types")
+    sites = candidate_sites(cfg, net)
     return Scenario(
         year=year,
         lanes=lanes,
         trucks=tuple(trucks.values()),
-        sites=candidate_sites(cfg, net),
+        sites=sites,
+        reach=site_reach(net, sites),
         general=parse_general(cfg),
         stations=parse_stations(cfg),
         target_tkm_share=target_tkm_share,

@@ -40,16 +40,21 @@ def _lap(sc: Scenario, lp: LanePlan) -> tuple[list[str], list[float], int]:
 def _locate(sc: Scenario, lp: LanePlan, problems: list[str]) -> list[tuple[int, float]]:
     """(lap index, access km) of each named energy point, in the plan's order."""
     sites = {s.id: s for s in sc.sites}
+    road = {(n, sid): km for n, sid, km in sc.reach}
     nodes, cum, _ = _lap(sc, lp)
     out = []
     for ep in lp.energy_points:
         site = sites.get(ep.station.rsplit(":", 1)[0])
         idx = [i for i in range(len(nodes) - 1) if abs(cum[i] - ep.km) < 1e-3
-               and site is not None and nodes[i] == site.node]  # fmt: skip
+               and nodes[i] == ep.node]  # fmt: skip
         if not idx or site is None:
             problems.append(f"lane {lp.id}: {ep.station} at {ep.km} km is not on its path")
             continue
-        out.append((idx[0], site.access_km))
+        detour = 0.0 if ep.node == site.node else road.get((ep.node, site.id))
+        if detour is None or ep.access_km < detour + site.access_km - 1e-6:
+            problems.append(f"lane {lp.id}: {ep.station} is not {ep.access_km} km from {ep.node}")
+            continue
+        out.append((idx[0], ep.access_km))
     if [i for i, _ in out] != sorted(i for i, _ in out):
         problems.append(f"lane {lp.id}: via_stations are not in driving order")
     return out
@@ -210,12 +215,7 @@ def check_plan(sc: Scenario, plan: TruckPlan) -> list[str]:
             )
             for _, e in ride
         )
-        access = sum(
-            2 * s.access_km
-            for ep in lp.energy_points
-            for s in sc.sites
-            if s.id == ep.station.rsplit(":", 1)[0]
-        )
+        access = sum(2 * ep.access_km for ep in lp.energy_points)
         cycle = (2 * lane.distance_km + access) / g.speed_kmh + g.handling_h_per_trip + stop
         if lp.trucks * g.truck_hours_per_day < lp.trips_day * cycle - 1e-6:
             problems.append(
