@@ -51,7 +51,9 @@ def job_out(job: Job) -> JobOut:
     )
 
 
-def validate_params(spec: JobKind, params: dict[str, Any] | BaseModel, prefix: str) -> dict:
+def validate_params(
+    spec: JobKind, params: dict[str, Any] | BaseModel, prefix: str
+) -> dict[str, Any]:
     """Validate ``params`` with the kind's model; errors name JSON paths under ``prefix``."""
     if isinstance(params, BaseModel):
         data = params.model_dump(mode="json")

@@ -12,6 +12,9 @@ from api.jobs import add_job_route, register_job_kind
 
 router = APIRouter(tags=["assignments"], responses=problem_responses(401, 403, 409, 422, 429, 500))
 
+CargoFormName = Literal["container", "bulk", "general", "hazmat", "reefer"]
+DEFAULT_FORMS: tuple[CargoFormName, ...] = ("container", "bulk", "general")
+
 
 class NewServiceIn(BaseModel):
     """A train service to add in the scenario (same fields as network services)."""
@@ -26,9 +29,7 @@ class NewServiceIn(BaseModel):
     offsets_h: list[float] = Field(min_length=2, max_length=40)
     capacity_t: float = Field(3000.0, ge=0, le=100_000)
     capacity_teu: float = Field(100.0, ge=0, le=1_000)
-    forms: list[Literal["container", "bulk", "general", "hazmat", "reefer"]] = Field(
-        default_factory=lambda: ["container", "bulk", "general"], min_length=1
-    )
+    forms: list[CargoFormName] = Field(default_factory=lambda: list(DEFAULT_FORMS), min_length=1)
 
 
 class AssignParams(BaseModel):

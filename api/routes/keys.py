@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.errors import problem_responses
-from api.security import Principal, create_key, list_keys, require_role, revoke_key
+from api.security import KeyInfo, Principal, create_key, list_keys, require_role, revoke_key
 
 router = APIRouter(tags=["keys"], responses=problem_responses(401, 403, 404, 422, 429, 500))
 admin = require_role("admin")
@@ -61,7 +62,5 @@ def revoke(
     return KeyOut(**_asdict(revoke_key(request.app.state.db, key_id)))
 
 
-def _asdict(info: object) -> dict:
-    from dataclasses import asdict
-
-    return asdict(info)  # type: ignore[call-overload]
+def _asdict(info: KeyInfo) -> dict[str, Any]:
+    return asdict(info)

@@ -15,7 +15,15 @@ from freight.errors import NotFoundError
 
 router = APIRouter(tags=["network"], responses=problem_responses(404, 422, 429, 500))
 
-GEOJSON_EXAMPLE = {
+ResilienceMode = Literal["rail", "siding", "road_expressway", "road_national", "road_urban"]
+DEFAULT_RESILIENCE_MODES: tuple[ResilienceMode, ...] = (
+    "rail",
+    "siding",
+    "road_expressway",
+    "road_national",
+)
+
+GEOJSON_EXAMPLE: dict[str, Any] = {
     "type": "FeatureCollection",
     "features": [
         {
@@ -119,12 +127,10 @@ class ResilienceParams(BaseModel):
         max_length=5000,
         description="study this ad-hoc network instead of the stored one (then give pairs)",
     )
-    modes: list[Literal["rail", "siding", "road_expressway", "road_national", "road_urban"]] = (
-        Field(
-            default_factory=lambda: ["rail", "siding", "road_expressway", "road_national"],
-            min_length=1,
-            max_length=5,
-        )
+    modes: list[ResilienceMode] = Field(
+        default_factory=lambda: list(DEFAULT_RESILIENCE_MODES),
+        min_length=1,
+        max_length=5,
     )
     failure_probability: float = Field(0.05, gt=0, lt=1)
     samples: int = Field(1000, ge=1, le=10_000_000)
