@@ -1,15 +1,17 @@
-"""POST /v1/fleet/plans: fleet and charger sizing 2026–2035 (issue 7, a job), and its report.
+"""POST /v1/fleet/plans: fleet and charger sizing 2026–2035 (a job), its typed result, its report.
 
 ``POST /v1/fleet/plans`` starts a ``fleet-plan`` job (planner role) for one ``year`` or for
 ``years`` (a list or ``"2026-2035"``); the runner is :func:`freight.fleet.plan.jobs.run`.
 The result (``GET /v1/jobs/{id}/result``) is the fleet-plan JSON contract plus
-``report_md``. ``GET /v1/fleet/plans/{id}/report`` answers that report as ``text/markdown``
-(``?format=html``: a self-contained HTML page with the same SVG charts).
+``report_md``; ``GET /v1/fleet/plans/{id}`` answers the same plan typed by the model
+(:class:`~freight.fleet.plan.model.FleetPlan` or ``FleetPlanSet``, so the OpenAPI document
+lists every field). ``GET /v1/fleet/plans/{id}/report`` answers the report as
+``text/markdown`` (``?format=html``: a self-contained HTML page with the same SVG charts).
+Parameters are checked by the planner's one validator (:mod:`freight.fleet.plan.params`).
 """
 
 from __future__ import annotations
 
-import importlib.util
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -19,14 +21,19 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from api.errors import ApiError, problem_responses
 from api.jobs import add_job_route, register_job_kind, service
 from api.security import ROLES, Principal, require_role
-from freight.errors import InputError, NotFoundError
+from freight.errors import InputError, IssueCollector, NotFoundError
+from freight.fleet.plan.model import FleetPlan, FleetPlanSet, plan_from_dict
+from freight.fleet.plan.params import (
+    DEFAULT_TIME_LIMIT_S,
+    FIRST_YEAR,
+    LAST_YEAR,
+    parse_years,
+    plan_param_issues,
+)
 
 router = APIRouter(tags=["fleet"], responses=problem_responses(401, 403, 404, 409, 422, 429, 500))
 
 KIND = "fleet-plan"
-FIRST_YEAR = 2026
-LAST_YEAR = 2035
-DEFAULT_TIME_LIMIT_S = 600.0
 MAX_TIME_LIMIT_S = 3600.0
 YEARS_PATTERN = r"^\s*\d{4}\s*(-\s*\d{4}\s*)?$"
 
@@ -89,42 +96,20 @@ class FleetPlanParams(BaseModel):
     def _one_of_year_or_years(cls, v: Any, info: ValidationInfo) -> Any:
         if "year" not in info.data:  # year itself was invalid; that error is enough
             return v
-        year = info.data["year"]
-        if v is None and year is None:
-            raise ValueError("give exactly one of year or years; neither was given")
-        if v is not None and year is not None:
-            raise ValueError("give exactly one of year or years, not both")
-        from freight.fleet.plan.jobs import parse_years
-
         try:  # one parser of year ranges for the API, the job runner and the CLI
-            parse_years({"year": year, "years": v})
+            parse_years({"year": info.data["year"], "years": v})
         except InputError as exc:
             raise ValueError("; ".join(i.message for i in exc.issues) or exc.message) from None
         return v
 
-    @field_validator("engine")
+    @field_validator("seed", "time_limit_s", "max_stops", "engine", "charger_powers_kw")
     @classmethod
-    def _engine_available(cls, v: str) -> str:
-        if v == "ray" and importlib.util.find_spec("ray") is None:
-            raise ValueError("the ray engine is not installed on this service; use 'process'")
-        return v
-
-    @field_validator("charger_powers_kw")
-    @classmethod
-    def _distinct_powers(cls, v: list[float] | None) -> list[float] | None:
-        if v is None:
-            return v
-        if len(set(v)) != len(v):
-            raise ValueError("a charger power is repeated")
-        from freight.fleet.plan.defaults import load_fleet_defaults
-
-        known = [c.power_kw for c in load_fleet_defaults().chargers]
-        bad = [p for p in v if p not in known]
-        if bad:
-            raise ValueError(
-                f"{', '.join(f'{p:g}' for p in bad)} kW not among the cited charger classes "
-                f"({', '.join(f'{k:g}' for k in known)} kW)"
-            )
+    def _planner_accepts(cls, v: Any, info: ValidationInfo) -> Any:
+        """The planner's validator, field by field (its messages, this field's path)."""
+        issues = IssueCollector()
+        plan_param_issues({str(info.field_name): v}, issues)
+        if issues.issues:
+            raise ValueError("; ".join(i.message for i in issues.issues))
         return v
 
 
@@ -147,6 +132,57 @@ add_job_route(
     summary="Start a fleet and charger plan for one year or several (job)",
     tags=["fleet", "jobs"],
 )
+
+
+class FleetPlanResult(BaseModel):
+    """A succeeded fleet-plan job's plan, typed by the planner's model, and its report."""
+
+    id: str = Field(description="job id")
+    partial: bool = Field(description="the time limit cut the plan short (best plan so far)")
+    plan: FleetPlan | FleetPlanSet = Field(
+        discriminator="kind",
+        description="one year's plan (kind fleet-plan) or several years' (fleet-plan-set)",
+    )
+    report_md: str | None = Field(None, description="the Markdown report with SVG charts")
+
+
+def _stored_plan(request: Request, job_id: str, principal: Principal) -> tuple[Any, dict[str, Any]]:
+    """The job (404 unless a fleet-plan job of the caller's) and its result (409 until done)."""
+    db = request.app.state.db
+    job = service.get(db, job_id, principal)  # 404 when unknown or not the caller's
+    if job.kind != KIND:
+        raise NotFoundError(f"no {KIND} job with id {job_id!r} (it is a {job.kind!r} job)")
+    return service.get_result(db, job_id, principal)
+
+
+def _read_stored(result: dict[str, Any]) -> FleetPlan | FleetPlanSet:
+    try:
+        return plan_from_dict({k: v for k, v in result.items() if k != "report_md"})
+    except InputError as exc:  # a stored result is ours, never the caller's input
+        raise ApiError(500, f"the stored plan does not match the fleet-plan model: {exc}") from None
+
+
+@router.get(
+    "/v1/fleet/plans/{job_id}",
+    response_model=FleetPlanResult,
+    operation_id="getFleetPlan",
+    summary="The plan of a succeeded fleet-plan job, typed (409 while it is not succeeded)",
+)
+def get_fleet_plan(
+    request: Request,
+    job_id: str = Path(max_length=36, description="id of a fleet-plan job"),
+    principal: Principal = Depends(require_role(*ROLES)),
+) -> FleetPlanResult:
+    job, result = _stored_plan(request, job_id, principal)
+    plan = _read_stored(result)
+    report = result.get("report_md")
+    return FleetPlanResult(
+        id=job.id,
+        partial=bool(job.partial),
+        plan=plan,
+        report_md=report if isinstance(report, str) else None,
+    )
+
 
 REPORT_MEDIA = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8"}
 
@@ -174,18 +210,10 @@ def fleet_plan_report(
 ) -> Response:
     from freight.fleet.plan.report import render_report, render_report_html
 
-    db = request.app.state.db
-    job = service.get(db, job_id, principal)  # 404 when unknown or not the caller's
-    if job.kind != KIND:
-        raise NotFoundError(f"no {KIND} job with id {job_id!r} (it is a {job.kind!r} job)")
-    _, result = service.get_result(db, job_id, principal)  # 409 until succeeded
-    plan = {k: v for k, v in result.items() if k != "report_md"}
-    try:
-        if format == "html":
-            text = render_report_html(plan)
-        else:
-            stored = result.get("report_md")
-            text = stored if isinstance(stored, str) else render_report(plan)
-    except InputError as exc:  # a stored result is ours, never the caller's input
-        raise ApiError(500, f"the stored plan cannot be rendered: {exc}") from None
+    _, result = _stored_plan(request, job_id, principal)
+    stored = result.get("report_md")
+    if format == "md" and isinstance(stored, str):
+        return Response(stored, media_type=REPORT_MEDIA[format])
+    plan = _read_stored(result)
+    text = render_report_html(plan) if format == "html" else render_report(plan)
     return Response(text, media_type=REPORT_MEDIA[format])

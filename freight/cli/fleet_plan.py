@@ -1,4 +1,4 @@
-"""``freight fleet plan``: fleet and charger sizing 2026-2035 (issue 7), a thin adapter.
+"""``freight fleet plan``: fleet and charger sizing 2026-2035, a thin adapter.
 
 Registered on the ``fleet`` sub-app by ``freight.cli.main``.
 """
@@ -6,16 +6,20 @@ Registered on the ``fleet`` sub-app by ``freight.cli.main``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from freight.cli.common import echo_json, run_cli
 from freight.errors import InputError
 
+if TYPE_CHECKING:
+    from freight.fleet.plan import FleetPlan
+
 
 def _parse_years(text: str) -> list[int]:
-    """``A-B`` or a comma list of years, checked by the job runner's ``parse_years``."""
-    from freight.fleet.plan.jobs import parse_years
+    """``A-B`` or a comma list of years, checked by the planner's ``parse_years``."""
+    from freight.fleet.plan.params import parse_years
 
     years: str | list[int] = text
     if "," in text:
@@ -51,7 +55,7 @@ def plan(
     def go() -> None:
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-        from freight.fleet.plan import PlanParams, plan_fleet, plan_fleet_years
+        from freight.fleet.plan import FleetPlanSet, PlanParams, plan_fleet, plan_fleet_years
         from freight.fleet.plan.report import render_report
 
         if (year is None) == (years is None):
@@ -78,41 +82,48 @@ def plan(
                 bar.update(task, completed=frac, description=msg[:60])
 
             if year is not None:
-                out = plan_fleet(year, params, progress).to_dict()
-                plans = [out]
+                one = plan_fleet(year, params, progress)
+                plan: FleetPlan | FleetPlanSet = one
+                plans: tuple[FleetPlan, ...] = (one,)
             else:
-                out = plan_fleet_years(_parse_years(years or ""), params, progress).to_dict()
-                plans = out["plans"]
+                plan = plan_fleet_years(_parse_years(years or ""), params, progress)
+                plans = plan.plans
         if report is not None:
             try:
-                report.write_text(render_report(out), encoding="utf-8")
+                report.write_text(render_report(plan), encoding="utf-8")
             except OSError as exc:
                 raise InputError(f"--report: cannot write {report} ({exc})") from None
         if as_json:
-            echo_json(out)
+            echo_json(plan.to_dict())
             return
         for p in plans:
-            typer.echo(
-                f"{p['year']}: {p['policy']['planned_new_energy_vehicles']} vehicles, "
-                f"{sum(c['count'] for c in p['chargers'])} chargers "
-                f"({p['vehicles_per_charger']:.2f} per charger), refrigerated "
-                f"{p['refrigerated_share']:.2%}, overnight energy "
-                f"{'ok' if p['overnight_energy_ok'] else 'SHORT'}, "
-                f"total {p['cost']['total_cny_per_year']:,.0f} CNY/year"
-                f"{' (sampled)' if p['sampled'] else ''}{' (partial)' if p['partial'] else ''}"
-            )
-            for dc in p["daily_check"]:
-                typer.echo(
-                    f"  {dc['day']}: {dc['served']}/{dc['stops']} served, "
-                    f"{dc['vehicles_used']} vehicles, verified={dc['verified']}"
-                )
-            for c in p["chargers"]:
-                typer.echo(
-                    f"  {c['site']}: {c['count']} x {c['power_kw']:g} kW, peak "
-                    f"{c['peak_kw']:.0f} kW, short {c['short_kwh']:.1f} kWh"
-                )
-            typer.echo(f"  {p['policy']['note']}")
+            _echo_plan(p)
         if report is not None:
             typer.echo(f"report written to {report}")
 
     run_cli(go)
+
+
+def _echo_plan(p: FleetPlan) -> None:
+    """A few lines per year: fleet, chargers, policy checks, cost, each day and site."""
+    total = p.cost.total_cny_per_year or 0.0
+    typer.echo(
+        f"{p.year}: {p.policy.planned_new_energy_vehicles} vehicles, "
+        f"{sum(c.count for c in p.chargers)} chargers "
+        f"({p.vehicles_per_charger or 0.0:.2f} per charger), refrigerated "
+        f"{p.refrigerated_share or 0.0:.2%}, overnight energy "
+        f"{'ok' if p.overnight_energy_ok else 'SHORT'}, "
+        f"total {total:,.0f} CNY/year"
+        f"{' (sampled)' if p.sampled else ''}{' (partial)' if p.partial else ''}"
+    )
+    for dc in p.daily_check:
+        typer.echo(
+            f"  {dc.day}: {dc.served}/{dc.stops} served, "
+            f"{dc.vehicles_used} vehicles, verified={dc.verified}"
+        )
+    for c in p.chargers:
+        typer.echo(
+            f"  {c.site}: {c.count} x {c.power_kw:g} kW, peak "
+            f"{c.peak_kw or 0.0:.0f} kW, short {c.short_kwh or 0.0:.1f} kWh"
+        )
+    typer.echo(f"  {p.policy.note}")

@@ -1,4 +1,4 @@
-"""POST /v1/fleet/plans (job kind fleet-plan) and GET /v1/fleet/plans/{id}/report."""
+"""POST /v1/fleet/plans (job kind fleet-plan), GET /v1/fleet/plans/{id} and its report."""
 
 from __future__ import annotations
 
@@ -205,3 +205,70 @@ def test_small_real_plan_runs_to_succeeded(client, key_for, wait_job) -> None:
     assert f"{n:,} (sampled days: not comparable with the plan's target" in md.text
     page = client.get(f"{URL}/{job['id']}/report?format=html", headers=h)
     assert page.status_code == 200 and page.text.count("<svg") == 3
+
+
+def test_typed_plan_endpoint_answers_the_stored_plan(make_client, key_for) -> None:
+    c = make_client(run_jobs=False)
+    h = key_for(c, "planner")
+    one = c.post(URL, json={"year": 2035}, headers=h).json()["id"]
+    many = c.post(URL, json={"years": "2026-2035"}, headers=h).json()["id"]
+    r = c.get(f"{URL}/{one}", headers=h)
+    assert r.status_code == 409 and r.headers["content-type"] == PROBLEM  # not finished
+    data = plan()
+    data["policy"]["depot_rebalancing"] = [
+        {"day": "winter", "from": "dep_a", "to": "dep_b", "parts": 2, "stops": 140}
+    ]
+    store_result(c, one, {**data, "report_md": "# report"})
+    store_result(c, many, plans())  # an answer without kind (older results) reads too
+    r = c.get(f"{URL}/{one}", headers=h)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["id"] == one and body["report_md"] == "# report" and body["partial"] is False
+    got = body["plan"]
+    assert got["kind"] == "fleet-plan" and got["year"] == 2035
+    assert got["vehicles"] == data["vehicles"]  # the contract's field names and values
+    assert got["policy"]["depot_rebalancing"] == data["policy"]["depot_rebalancing"]
+    assert got["cost"] == data["cost"] and got["assumptions"] == data["assumptions"]
+    r = c.get(f"{URL}/{many}", headers=h)
+    assert r.status_code == 200, r.text
+    assert r.json()["plan"]["kind"] == "fleet-plan-set" and r.json()["report_md"] is None
+    assert [p["year"] for p in r.json()["plan"]["plans"]] == [2026, 2030, 2035]
+    # a stored result that breaks the model is the service's fault, with a safe message
+    bad = c.post(URL, json={"year": 2030}, headers=h).json()["id"]
+    store_result(c, bad, {**plan(), "vehicles": "none"})
+    r = c.get(f"{URL}/{bad}", headers=h)
+    assert r.status_code == 500 and r.headers["content-type"] == PROBLEM
+
+
+def test_openapi_types_the_fleet_plan_result(client) -> None:
+    """The plan endpoint's schema is the model's typed fields, not a free-form object."""
+    doc = client.get("/v1/openapi.json").json()
+    op = doc["paths"]["/v1/fleet/plans/{job_id}"]["get"]
+    assert op["operationId"] == "getFleetPlan"
+    comps = doc["components"]["schemas"]
+
+    def resolve(node: dict[str, Any]) -> dict[str, Any]:
+        return comps[node["$ref"].rsplit("/", 1)[1]] if "$ref" in node else node
+
+    result = resolve(op["responses"]["200"]["content"]["application/json"]["schema"])
+    kinds = result["properties"]["plan"]["discriminator"]["mapping"]
+    assert set(kinds) == {"fleet-plan", "fleet-plan-set"}
+    fleet_plan = resolve({"$ref": kinds["fleet-plan"]})
+    props = fleet_plan["properties"]
+    assert {"year", "vehicles", "chargers", "daily_check", "policy", "cost", "kind"} <= set(props)
+    assert props["year"]["type"] == "integer" and props["overnight_energy_ok"]["type"] == "boolean"
+    row = resolve(props["vehicles"]["items"])
+    assert row["properties"]["count"]["type"] == "integer"
+    assert {"type", "depot", "count", "powertrain", "refrigerated"} <= set(row["required"])
+    charger = resolve(props["chargers"]["items"])
+    assert {"anyOf": [{"type": "number"}, {"type": "null"}]}.items() <= charger["properties"][
+        "peak_kw"
+    ].items()
+    policy = resolve(props["policy"])
+    move = resolve(policy["properties"]["depot_rebalancing"]["items"])
+    assert set(move["required"]) == {"day", "from", "to", "parts", "stops"}
+    # only the assumptions (named values with their sources) are an open object
+    open_objects = [
+        k for k, v in props.items() if v.get("type") == "object" and "properties" not in v
+    ]
+    assert open_objects == ["assumptions"]

@@ -1,5 +1,7 @@
-// Dedicated views for the plan results the service computes: the fleet plan (issue 7 contract),
-// the conversion plan (freight/conversion to_json) and the assignment (freight/assign to_dict).
+// Dedicated views for the plan results the service computes: the fleet plan (the typed model
+// freight/fleet/plan/model.py: FleetPlan / FleetPlanSet, field names as in its JSON schema,
+// checked by tests/web/test_fleet_plan_view.py), the conversion plan (freight/conversion
+// to_json) and the assignment (freight/assign to_dict).
 // Each view is charts first, every chart with a text alternative (aria-label summary) and its
 // data table. ``kindOf`` recognises a result by its shape, so the Jobs tab shows the same views.
 
@@ -24,9 +26,10 @@ const placeText = (id) => {
   return p ? placeName(p) : String(id ?? "–");
 };
 
-/** "fleet" | "conversion" | "assignment" | null, from the shape of a result object. */
+/** "fleet" | "conversion" | "assignment" | null, from a result's kind or else its shape. */
 export function kindOf(r) {
   if (!r || typeof r !== "object") return null;
+  if (r.kind === "fleet-plan" || r.kind === "fleet-plan-set") return "fleet";
   if (Array.isArray(r.plans) && r.plans.length && Array.isArray(r.plans[0].vehicles)) return "fleet";
   if (Array.isArray(r.vehicles) && Array.isArray(r.chargers)) return "fleet";
   if (Array.isArray(r.flows) && Array.isArray(r.terminals) && r.pool) return "conversion";

@@ -1,21 +1,17 @@
-"""Fleet and charger planning 2026-2035 (issue 7).
+"""Fleet and charger planning 2026-2035.
 
 ``plan_fleet(year, PlanParams(...))`` routes the winter and summer representative days
 (decomposed into parts solved in parallel on a process pool or Ray), sizes the fleet by type
-and depot and the depot chargers by site and power class, and returns a :class:`FleetPlan`
-whose ``to_dict()`` is the fleet-plan JSON contract. ``plan_fleet_years`` does several years.
-``report`` (Markdown report) and ``jobs`` (API job runner) live in sibling modules.
+and depot and the depot chargers by site and power class, and returns a typed
+:class:`~freight.fleet.plan.model.FleetPlan` whose ``to_dict()`` is the fleet-plan JSON
+contract (``from_dict()`` reads it back). ``plan_fleet_years`` does several years.
+``params`` holds the settings and their validator, ``report`` the Markdown/HTML report,
+``jobs`` the API job runner.
 """
 
-from freight.fleet.plan.planner import (
-    FIRST_YEAR,
-    LAST_YEAR,
-    FleetPlan,
-    FleetPlanSet,
-    PlanParams,
-    plan_fleet,
-    plan_fleet_years,
-)
+from freight.fleet.plan.model import FleetPlan, FleetPlanSet, plan_from_dict
+from freight.fleet.plan.params import FIRST_YEAR, LAST_YEAR, PlanParams
+from freight.fleet.plan.planner import plan_fleet, plan_fleet_years
 
 __all__ = [
     "FIRST_YEAR",
@@ -25,4 +21,5 @@ __all__ = [
     "PlanParams",
     "plan_fleet",
     "plan_fleet_years",
+    "plan_from_dict",
 ]

@@ -4,24 +4,33 @@ Both engines run the same pure worker (``solve_part``) on the same inputs and re
 answers in submission order, so the merged plan does not depend on the engine or on the
 order in which parts finish. ``run_parts`` stops waiting at ``deadline`` (perf_counter) and
 returns ``None`` for parts not finished by then (the plan is then ``partial``).
+
+Ray: with an address (``--address``, or ``RAY_ADDRESS`` in the environment) the planner joins
+that cluster as it is (Ray refuses ``num_cpus`` for an existing cluster) and ships the
+``freight`` package to its nodes as a ``runtime_env`` py_module, so a node needs the
+package's dependencies (PyVRP, OR-Tools, NumPy) but not the package itself. Without an
+address it starts a private local instance of ``workers`` CPUs (``address="local"``), never
+one left behind by an earlier ``ray start`` on this machine.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import multiprocessing
+import os
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import freight
 from freight.errors import InputError
+from freight.fleet.plan.params import ENGINES
 from freight.fleet.problem import FleetProblem
 from freight.fleet.result import FleetResult
 from freight.fleet.routing import RouterParams, solve_fleet
-
-ENGINES = ("process", "ray")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +107,19 @@ def _run_process(
     return out
 
 
+def ray_init_kwargs(address: str | None, workers: int) -> dict[str, Any]:
+    """``ray.init`` arguments: join the cluster at ``address`` (else ``RAY_ADDRESS``) with
+    the package as a runtime_env py_module, or start a local instance of ``workers`` CPUs."""
+    kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False}
+    target = address or os.environ.get("RAY_ADDRESS") or "local"
+    if target == "local":
+        kwargs.update(address="local", num_cpus=workers)
+    else:
+        package = Path(freight.__file__).resolve().parent
+        kwargs.update(address=target, runtime_env={"py_modules": [str(package)]})
+    return kwargs
+
+
 def _run_ray(
     tasks: Sequence[PartTask],
     workers: int,
@@ -113,12 +135,7 @@ def _run_ray(
         ) from None
     started = False
     if not ray.is_initialized():
-        kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False}
-        if address:
-            kwargs["address"] = address
-        else:
-            kwargs["num_cpus"] = workers
-        ray.init(**kwargs)
+        ray.init(**ray_init_kwargs(address, workers))
         started = True
     try:
         remote = ray.remote(num_cpus=1)(solve_part)

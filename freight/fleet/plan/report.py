@@ -24,11 +24,10 @@ import json
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
-from freight.errors import InputError
-from freight.jsonread import JsonReader, describe
+from freight.fleet.plan.model import DayCheck, FleetPlan, FleetPlanSet, plan_from_dict
 
 __all__ = ["render_report", "render_report_html"]
 
@@ -36,7 +35,6 @@ __all__ = ["render_report", "render_report_html"]
 # urban fleet"; see the fleet-plan contract).
 DEFAULT_MAX_VEHICLES_PER_CHARGER = 4.0
 DEFAULT_MIN_REFRIGERATED_SHARE = 0.005
-MAX_ISSUES = 50
 
 PALETTE = (
     "#1f77b4",
@@ -61,275 +59,51 @@ COST_KEYS = (
 )
 
 
-# -- the validated input ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Vehicle:
-    type: str
-    depot: str
-    count: int
-    powertrain: str
-    refrigerated: bool
-    battery_kwh: float | None
-
-
-@dataclass(frozen=True)
-class _Charger:
-    site: str
-    depot: str | None
-    power_kw: float
-    count: int
-    peak_kw: float | None
-    energy_kwh: float | None
-    occupancy: float | None
-    energy_cost_cny: float | None
-    short_kwh: float | None
-    binding: str | None
-    midday_kwh: float | None = None
-    midday_peak_kw: float | None = None
-    midday_vehicles: int | None = None
-
-
-@dataclass(frozen=True)
-class _DepotRatio:
-    depot: str
-    plug_in_vehicles: int | None
-    chargers: int | None
-    ratio: float | None
-
-
-@dataclass(frozen=True)
-class _Day:
-    day: str
-    stops: int
-    served: int
-    unserved: int
-    vehicles_used: int | None
-    distance_km: float | None
-    energy_kwh: float | None
-    verified: bool | None
-    wall_s: float | None
-    routes: int | None = None
-    duty_lower_bound: int | None = None
-    duties_with_midday_charge: int | None = None
-
-
-@dataclass(frozen=True)
-class _Policy:
-    target: int
-    target_year: int | None
-    planned: int
-    max_vehicles_per_charger: float
-    min_refrigerated_share: float
-    note: str | None
-
-
-@dataclass(frozen=True)
-class _Plan:
-    year: int
-    vehicles: tuple[_Vehicle, ...]
-    chargers: tuple[_Charger, ...]
-    vehicles_per_charger: float | None
-    by_depot: tuple[_DepotRatio, ...]
-    refrigerated_share: float | None
-    overnight_energy_ok: bool
-    days: tuple[_Day, ...]
-    policy: _Policy
-    cost: tuple[tuple[str, float], ...]
-    assumptions: tuple[tuple[str, str], ...]
-    sampled: bool
-    partial: bool
-    wall_s: float | None
-
-    @property
-    def fleet_total(self) -> int:
-        return sum(v.count for v in self.vehicles)
-
-    def day(self, name: str) -> _Day | None:
-        return next((d for d in self.days if d.day == name), None)
+# -- the plan as the report reads it -----------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class _Report:
-    plans: tuple[_Plan, ...]
+    plans: tuple[FleetPlan, ...]
     multi: bool
     wall_s: float | None
     partial: bool
 
 
-def _read_plan(reader: JsonReader, raw: Any, path: str) -> _Plan | None:
-    # Fields read as None only when an issue was recorded, and then the plan is dropped.
-    r: Any = reader
-    obj = r.obj(raw, path)
-    if obj is None:
-        return None
-    n0 = len(r.issues.issues)
-    year = r.integer(obj, "year", path, minimum=1900)
-
-    vehicles = []
-    for i, rv in enumerate(r.array(obj, "vehicles", path)):
-        p = f"{path}.vehicles[{i}]"
-        v = r.obj(rv, p)
-        if v is None:
-            continue
-        pt = r.text(v, "powertrain", p)
-        if pt is not None and pt not in ("bev", "phev"):
-            r.add(f"{p}.powertrain", f"must be 'bev' or 'phev', got {pt!r}")
-        vehicles.append(
-            _Vehicle(
-                type=r.text(v, "type", p),
-                depot=r.text(v, "depot", p),
-                count=r.integer(v, "count", p),
-                powertrain=pt,
-                refrigerated=r.boolean(v, "refrigerated", p),
-                battery_kwh=r.number(v, "battery_kwh", p, required=False),
-            )
-        )
-
-    chargers = []
-    for i, rc in enumerate(r.array(obj, "chargers", path)):
-        p = f"{path}.chargers[{i}]"
-        c = r.obj(rc, p)
-        if c is None:
-            continue
-        binding = c.get("binding")
-        if isinstance(binding, list) and all(isinstance(b, str) for b in binding):
-            binding = ", ".join(binding) or None
-        elif binding is not None and not isinstance(binding, str):
-            r.add(
-                f"{p}.binding",
-                f"must be null, a string or a list of strings, got {describe(binding)}",
-            )
-            binding = None
-        power = r.number(c, "power_kw", p)
-        if power is not None and power <= 0:
-            r.add(f"{p}.power_kw", f"must be > 0, got {power:g}")
-        chargers.append(
-            _Charger(
-                site=r.text(c, "site", p),
-                depot=r.text(c, "depot", p, required=False),
-                power_kw=power,
-                count=r.integer(c, "count", p),
-                peak_kw=r.number(c, "peak_kw", p, required=False),
-                energy_kwh=r.number(c, "energy_kwh", p, required=False),
-                occupancy=r.number(c, "occupancy", p, required=False),
-                energy_cost_cny=r.number(c, "energy_cost_cny", p, required=False),
-                short_kwh=r.number(c, "short_kwh", p, required=False),
-                binding=binding,
-                midday_kwh=r.number(c, "midday_kwh", p, required=False),
-                midday_peak_kw=r.number(c, "midday_peak_kw", p, required=False),
-                midday_vehicles=r.integer(c, "midday_vehicles", p, required=False),
-            )
-        )
-
-    by_depot = []
-    bp = f"{path}.vehicles_per_charger_by_depot"
-    raw_by_depot = r.array(obj, "vehicles_per_charger_by_depot", path, required=False)
-    for i, rd in enumerate(raw_by_depot):
-        p = f"{bp}[{i}]"
-        d = r.obj(rd, p)
-        if d is None:
-            continue
-        by_depot.append(
-            _DepotRatio(
-                depot=r.text(d, "depot", p),
-                plug_in_vehicles=r.integer(d, "plug_in_vehicles", p, required=False),
-                chargers=r.integer(d, "chargers", p, required=False),
-                ratio=r.number(d, "ratio", p, required=False),
-            )
-        )
-
-    days = []
-    seen_days: set[str] = set()
-    for i, rd in enumerate(r.array(obj, "daily_check", path)):
-        p = f"{path}.daily_check[{i}]"
-        d = r.obj(rd, p)
-        if d is None:
-            continue
-        name = r.text(d, "day", p)
-        if name is not None and name not in ("winter", "summer"):
-            r.add(f"{p}.day", f"must be 'winter' or 'summer', got {name!r}")
-        elif name in seen_days:
-            r.add(f"{p}.day", f"{name!r} appears twice")
-        seen_days.add(name)
-        days.append(
-            _Day(
-                day=name,
-                stops=r.integer(d, "stops", p),
-                served=r.integer(d, "served", p),
-                unserved=r.integer(d, "unserved", p),
-                vehicles_used=r.integer(d, "vehicles_used", p, required=False),
-                distance_km=r.number(d, "distance_km", p, required=False),
-                energy_kwh=r.number(d, "energy_kwh", p, required=False),
-                verified=r.boolean(d, "verified", p, required=False),
-                wall_s=r.number(d, "wall_s", p, required=False),
-                routes=r.integer(d, "routes", p, required=False),
-                duty_lower_bound=r.integer(d, "duty_lower_bound", p, required=False),
-                duties_with_midday_charge=r.integer(
-                    d, "duties_with_midday_charge", p, required=False
-                ),
-            )
-        )
-    days.sort(key=lambda d: 0 if d.day == "winter" else 1)
-
-    policy = None
-    pol = r.obj_field(obj, "policy", path)
-    if pol is not None:
-        pp = f"{path}.policy"
-        max_vpc = r.number(pol, "max_vehicles_per_charger", pp, required=False)
-        min_ref = r.number(pol, "min_refrigerated_share", pp, required=False)
-        policy = _Policy(
-            target=r.integer(pol, "target_new_energy_vehicles", pp),
-            target_year=r.integer(pol, "target_year", pp, required=False, minimum=1900),
-            planned=r.integer(pol, "planned_new_energy_vehicles", pp),
-            max_vehicles_per_charger=(
-                DEFAULT_MAX_VEHICLES_PER_CHARGER if max_vpc is None else max_vpc
-            ),
-            min_refrigerated_share=DEFAULT_MIN_REFRIGERATED_SHARE if min_ref is None else min_ref,
-            note=r.text(pol, "note", pp, required=False),
-        )
-
-    cost: list[tuple[str, float]] = []
-    raw_cost = r.obj_field(obj, "cost", path)
-    if raw_cost is not None:
-        known = [k for k, _ in COST_KEYS]
-        keys = [k for k in known if k in raw_cost] + sorted(k for k in raw_cost if k not in known)
-        for k in keys:
-            value = r.number(raw_cost, k, f"{path}.cost")
-            if value is not None:
-                cost.append((str(k), value))
-
-    assumptions: list[tuple[str, str]] = []
-    a = r.obj_field(obj, "assumptions", path, required=False)
-    for k in sorted(a or {}, key=str):
-        assumptions.append((str(k), _plain(a[k]) if a is not None else ""))
-
-    # null when there is nothing to divide by (no chargers, no vehicles)
-    vpc = r.number(obj, "vehicles_per_charger", path, nullable=True)
-    ref = r.number(obj, "refrigerated_share", path, nullable=True)
-    overnight = r.boolean(obj, "overnight_energy_ok", path)
-    sampled = r.boolean(obj, "sampled", path, required=False)
-    partial = r.boolean(obj, "partial", path, required=False)
-    wall = r.number(obj, "wall_s", path, required=False)
-    if len(r.issues.issues) > n0 or policy is None:
-        return None
-    return _Plan(
-        year=year,
-        vehicles=tuple(vehicles),
-        chargers=tuple(chargers),
-        vehicles_per_charger=vpc,
-        by_depot=tuple(by_depot),
-        refrigerated_share=ref,
-        overnight_energy_ok=overnight,
-        days=tuple(days),
-        policy=policy,
-        cost=tuple(cost),
-        assumptions=tuple(assumptions),
-        sampled=bool(sampled),
-        partial=bool(partial),
-        wall_s=wall,
+def _read(result: FleetPlan | FleetPlanSet | Mapping[str, Any]) -> _Report:
+    """The plan(s) to report; JSON is read by the model (errors name JSON paths)."""
+    plan = result if isinstance(result, FleetPlan | FleetPlanSet) else plan_from_dict(result)
+    if isinstance(plan, FleetPlan):
+        return _Report(plans=(plan,), multi=False, wall_s=plan.wall_s, partial=plan.partial)
+    return _Report(
+        plans=plan.plans,
+        multi=True,
+        wall_s=plan.wall_s,
+        partial=plan.partial or any(p.partial for p in plan.plans),
     )
+
+
+def _days(p: FleetPlan) -> tuple[DayCheck, ...]:
+    """The representative days, winter first."""
+    return tuple(sorted(p.daily_check, key=lambda d: 0 if d.day == "winter" else 1))
+
+
+def _cost(p: FleetPlan) -> tuple[tuple[str, float], ...]:
+    return tuple((f.name, v) for f in fields(p.cost) if (v := getattr(p.cost, f.name)) is not None)
+
+
+def _assumptions(p: FleetPlan) -> tuple[tuple[str, str], ...]:
+    return tuple((str(k), _plain(p.assumptions[k])) for k in sorted(p.assumptions, key=str))
+
+
+def _max_vpc(p: FleetPlan) -> float:
+    v = p.policy.max_vehicles_per_charger
+    return DEFAULT_MAX_VEHICLES_PER_CHARGER if v is None else v
+
+
+def _min_reefer(p: FleetPlan) -> float:
+    v = p.policy.min_refrigerated_share
+    return DEFAULT_MIN_REFRIGERATED_SHARE if v is None else v
 
 
 def _plain(v: Any) -> str:
@@ -343,41 +117,6 @@ def _plain(v: Any) -> str:
         return json.dumps(v, sort_keys=True, ensure_ascii=False, default=str)
     except (TypeError, ValueError):
         return str(v)
-
-
-def _read(result: Any) -> _Report:
-    r = JsonReader(max_issues=MAX_ISSUES)
-    top = r.obj(result, "$")
-    if top is None:
-        r.issues.raise_if_any("the fleet plan is not an object", InputError)
-    assert top is not None
-    if "plans" in top:
-        raw_plans = r.arr(top["plans"], "$.plans")
-        if isinstance(top["plans"], list | tuple) and not raw_plans:
-            r.add("$.plans", "must hold at least one plan")
-        plans = [_read_plan(r, p, f"$.plans[{i}]") for i, p in enumerate(raw_plans)]
-        wall = r.number(top, "wall_s", "$", required=False)
-        partial = r.boolean(top, "partial", "$", required=False)
-        ok = [p for p in plans if p is not None]
-        if len(ok) == len(plans):
-            for i in range(1, len(ok)):
-                if ok[i].year <= ok[i - 1].year:
-                    r.add(
-                        f"$.plans[{i}].year",
-                        f"plans must be in increasing year order; {ok[i].year} follows "
-                        f"{ok[i - 1].year}",
-                    )
-        r.issues.raise_if_any("the fleet plan set is malformed", InputError)
-        return _Report(
-            plans=tuple(ok),
-            multi=True,
-            wall_s=wall,
-            partial=bool(partial) or any(p.partial for p in ok),
-        )
-    plan = _read_plan(r, top, "$")
-    r.issues.raise_if_any("the fleet plan is malformed", InputError)
-    assert plan is not None
-    return _Report(plans=(plan,), multi=False, wall_s=plan.wall_s, partial=plan.partial)
 
 
 # -- number formatting -------------------------------------------------------------------------
@@ -486,33 +225,31 @@ def _build(rep: _Report) -> list[_Block]:
     out.append(_Heading(2, "Summary"))
     target_plan = next((p for p in plans if p.year == last.policy.target_year), last)
     pol = target_plan.policy
-    diff = pol.planned - pol.target
-    share = (pol.planned / pol.target) if pol.target > 0 else None
+    target, planned = pol.target_new_energy_vehicles, pol.planned_new_energy_vehicles
+    diff = planned - target
+    share = (planned / target) if target > 0 else None
     target_year = f" by {pol.target_year}" if pol.target_year is not None else ""
     compared = (
-        f" against the plan's target of {pol.target:,}{target_year} "
+        f" against the plan's target of {target:,}{target_year} "
         f"({'+' if diff >= 0 else '−'}{abs(diff):,}"
         + (f", {100 * share:.1f} % of the target)" if share is not None else ")")
         if not target_plan.sampled
-        else f" (sampled days: not comparable with the plan's target of {pol.target:,}"
-        f"{target_year})"
+        else f" (sampled days: not comparable with the plan's target of {target:,}{target_year})"
     )
     items = [
-        f"New-energy vehicles planned for {target_plan.year}: {pol.planned:,}{compared}"
+        f"New-energy vehicles planned for {target_plan.year}: {planned:,}{compared}"
         + f"; vehicles in the fleet: {target_plan.fleet_total:,}.",
         f"Plug-in vehicles per charger: {_ratio(target_plan.vehicles_per_charger)} city-wide "
-        f"(at most {_num(pol.max_vehicles_per_charger, 2)}): "
+        f"(at most {_num(_max_vpc(target_plan), 2)}): "
         + _yes(_vpc_ok(target_plan), "within the limit", "ABOVE THE LIMIT")
         + ".",
         f"Refrigerated share: {_pct(target_plan.refrigerated_share)} (at least "
-        f"{_pct(pol.min_refrigerated_share)}): "
-        + _yes(_ref_ok(target_plan), "met", "NOT MET")
-        + ".",
+        f"{_pct(_min_reefer(target_plan))}): " + _yes(_ref_ok(target_plan), "met", "NOT MET") + ".",
         "Overnight charging restores the fleet: "
         + _yes(target_plan.overnight_energy_ok, "yes", "NO, chargers or grid are short")
         + ".",
     ]
-    for d in target_plan.days:
+    for d in _days(target_plan):
         items.append(
             f"{d.day.capitalize()} day: {d.served:,} of {d.stops:,} stops served, "
             f"{d.unserved:,} unserved" + (", routes verified." if d.verified else ".")
@@ -528,14 +265,14 @@ def _build(rep: _Report) -> list[_Block]:
             rows.append(
                 (
                     str(p.year),
-                    _int(p.policy.planned),
+                    _int(p.policy.planned_new_energy_vehicles),
                     _int(p.fleet_total),
                     _ratio(p.vehicles_per_charger),
                     _pct(p.refrigerated_share),
                     _yes(p.overnight_energy_ok),
                     _served(w),
                     _served(s),
-                    _cny(dict(p.cost).get("total_cny_per_year")),
+                    _cny(dict(_cost(p)).get("total_cny_per_year")),
                 )
             )
         out.append(
@@ -561,12 +298,12 @@ def _build(rep: _Report) -> list[_Block]:
     labels = dict(COST_KEYS)
     keys: list[str] = []
     for p in plans:
-        keys.extend(k for k, _ in p.cost if k not in keys)
+        keys.extend(k for k, _ in _cost(p) if k not in keys)
     if rep.multi:
         out.append(
             _table(
                 ("year", *(labels.get(k, k) for k in keys)),
-                [(str(p.year), *(_cny(dict(p.cost).get(k)) for k in keys)) for p in plans],
+                [(str(p.year), *(_cny(dict(_cost(p)).get(k)) for k in keys)) for p in plans],
                 (False, *(True for _ in keys)),
             )
         )
@@ -574,7 +311,7 @@ def _build(rep: _Report) -> list[_Block]:
         out.append(
             _table(
                 ("item", "CNY per year"),
-                [(labels.get(k, k), _cny(v)) for k, v in last.cost],
+                [(labels.get(k, k), _cny(v)) for k, v in _cost(last)],
                 (False, True),
             )
         )
@@ -586,9 +323,8 @@ def _build(rep: _Report) -> list[_Block]:
             _svg_fleet_by_year(plans),
             "Fleet by year, stacked by vehicle type"
             + (
-                f"; dashed line: the plan's target of {pol.target:,} new-energy vehicles"
-                f"{target_year}."
-                if pol.target > 0
+                f"; dashed line: the plan's target of {target:,} new-energy vehicles{target_year}."
+                if target > 0
                 else "."
             ),
         )
@@ -616,55 +352,57 @@ def _build(rep: _Report) -> list[_Block]:
         out.extend(_plan_details(p, heading=2 if not rep.multi else 3, multi=rep.multi))
 
     # assumptions -------------------------------------------------------------------------
-    distinct = {p.assumptions for p in plans}
+    distinct = {_assumptions(p) for p in plans}
     if any(distinct - {()}):
         out.append(_Heading(2, "Assumptions"))
         if len(distinct) == 1:
-            out.append(_table(("assumption", "value and source"), last.assumptions, (False, False)))
+            out.append(
+                _table(("assumption", "value and source"), _assumptions(last), (False, False))
+            )
         else:
             for p in plans:
                 out.append(_Heading(3, f"Assumptions, {p.year}"))
                 out.append(
-                    _table(("assumption", "value and source"), p.assumptions, (False, False))
+                    _table(("assumption", "value and source"), _assumptions(p), (False, False))
                 )
     return out
 
 
-def _vpc_ok(p: _Plan) -> bool | None:
+def _vpc_ok(p: FleetPlan) -> bool | None:
     if p.vehicles_per_charger is None:
         return None
-    return p.vehicles_per_charger <= p.policy.max_vehicles_per_charger + 1e-9
+    return p.vehicles_per_charger <= _max_vpc(p) + 1e-9
 
 
-def _ref_ok(p: _Plan) -> bool | None:
+def _ref_ok(p: FleetPlan) -> bool | None:
     if p.refrigerated_share is None:
         return None
-    return p.refrigerated_share >= p.policy.min_refrigerated_share - 1e-12
+    return p.refrigerated_share >= _min_reefer(p) - 1e-12
 
 
-def _served(d: _Day | None) -> str:
+def _served(d: DayCheck | None) -> str:
     return "–" if d is None else f"{d.served:,} / {d.stops:,}"
 
 
-def _sites_with_classes(p: _Plan) -> bool:
+def _sites_with_classes(p: FleetPlan) -> bool:
     seen: dict[str, int] = {}
     for c in p.chargers:
         seen[c.site] = seen.get(c.site, 0) + 1
     return any(n > 1 for n in seen.values())
 
 
-def _plan_details(p: _Plan, heading: int, multi: bool) -> list[_Block]:
+def _plan_details(p: FleetPlan, heading: int, multi: bool) -> list[_Block]:
     out: list[_Block] = []
     suffix = f", {p.year}" if multi else ""
     if multi:
         out.append(_Heading(heading - 1, f"Plan for {p.year}"))
     out.append(_Heading(heading, f"Fleet by type and depot{suffix}"))
     vs = sorted(p.vehicles, key=lambda v: (v.depot, v.type))
-    rows = [
+    rows: list[tuple[str, ...]] = [
         (
             v.type,
             v.depot,
-            v.powertrain,
+            str(v.powertrain),
             _yes(v.refrigerated, "yes", "no"),
             _num(v.battery_kwh),
             _int(v.count),
@@ -681,9 +419,9 @@ def _plan_details(p: _Plan, heading: int, multi: bool) -> list[_Block]:
     )
     out.append(_Heading(heading, f"Chargers by site{suffix}"))
     out.append(_charger_table(p))
-    if p.by_depot:
+    if p.vehicles_per_charger_by_depot:
         out.append(_Heading(heading, f"Plug-in vehicles per charger by depot{suffix}"))
-        limit = p.policy.max_vehicles_per_charger
+        limit = _max_vpc(p)
         out.append(
             _table(
                 ("depot", "plug-in vehicles", "chargers", "vehicles per charger", "within limit"),
@@ -695,7 +433,7 @@ def _plan_details(p: _Plan, heading: int, multi: bool) -> list[_Block]:
                         _ratio(d.ratio),
                         _yes(None if d.ratio is None else d.ratio <= limit + 1e-9),
                     )
-                    for d in sorted(p.by_depot, key=lambda d: d.depot)
+                    for d in sorted(p.vehicles_per_charger_by_depot, key=lambda d: d.depot)
                 ],
                 (False, True, True, True, False),
             )
@@ -715,7 +453,7 @@ def _columns(cols: Sequence[tuple[str, bool, bool]], rows: Sequence[Sequence[str
     )
 
 
-def _charger_table(p: _Plan) -> _Table:
+def _charger_table(p: FleetPlan) -> _Table:
     """Chargers by site; the midday columns only when some site charges at midday."""
     cs = sorted(p.chargers, key=lambda c: (c.site, c.power_kw))
     midday = any(c.midday_kwh or c.midday_peak_kw or c.midday_vehicles for c in cs)
@@ -759,9 +497,9 @@ def _charger_table(p: _Plan) -> _Table:
     return _columns(cols, rows)
 
 
-def _day_table(p: _Plan) -> _Table:
+def _day_table(p: FleetPlan) -> _Table:
     """Representative days; route and duty columns only when the plan reports them."""
-    days = p.days
+    days = _days(p)
     duties = any(
         d.routes is not None
         or d.duty_lower_bound is not None
@@ -900,11 +638,11 @@ def _y_axis(svg: _Svg, x0: float, y0: float, y1: float, ticks: list[float], labe
         svg.text(x0 - 6, y1 - 10, label, anchor="start")
 
 
-def _svg_fleet_by_year(plans: Sequence[_Plan]) -> str:
+def _svg_fleet_by_year(plans: Sequence[FleetPlan]) -> str:
     types = sorted({v.type for p in plans for v in p.vehicles})
     color = {t: PALETTE[i % len(PALETTE)] for i, t in enumerate(types)}
     totals = [p.fleet_total for p in plans]
-    target = plans[-1].policy.target
+    target = plans[-1].policy.target_new_energy_vehicles
     legend_w = 20 + 7 * max([len(t) for t in types] + [12])
     left, right, top, bottom = 64.0, legend_w + 20.0, 34.0, 36.0
     band = max(44.0, min(90.0, 560.0 / max(1, len(plans))))
@@ -947,7 +685,7 @@ def _svg_fleet_by_year(plans: Sequence[_Plan]) -> str:
     return svg.done()
 
 
-def _svg_chargers_by_site(p: _Plan) -> str:
+def _svg_chargers_by_site(p: FleetPlan) -> str:
     sites = sorted({c.site for c in p.chargers})
     powers = sorted({c.power_kw for c in p.chargers})
     color = {pw: PALETTE[i % len(PALETTE)] for i, pw in enumerate(powers)}
@@ -1011,7 +749,7 @@ def _svg_chargers_by_site(p: _Plan) -> str:
     return svg.done()
 
 
-def _svg_winter_summer(plans: Sequence[_Plan]) -> str:
+def _svg_winter_summer(plans: Sequence[FleetPlan]) -> str:
     metrics: list[tuple[str, str]] = [
         ("stops", "stops"),
         ("vehicles_used", "vehicles used"),
@@ -1037,7 +775,7 @@ def _svg_winter_summer(plans: Sequence[_Plan]) -> str:
         svg.text(left, oy + 12, label, weight="bold")
         values: list[float] = []
         for p in plans:
-            for d in p.days:
+            for d in _days(p):
                 v = getattr(d, attr)
                 if v is not None:
                     values.append(float(v))
@@ -1158,12 +896,12 @@ def _to_html(blocks: Sequence[_Block], title: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def render_report(result: Mapping[str, Any]) -> str:
+def render_report(result: FleetPlan | FleetPlanSet | Mapping[str, Any]) -> str:
     """Markdown report (with inline SVG charts) of a single- or multi-year fleet plan JSON."""
     return _to_markdown(_build(_read(result)))
 
 
-def render_report_html(result: Mapping[str, Any]) -> str:
+def render_report_html(result: FleetPlan | FleetPlanSet | Mapping[str, Any]) -> str:
     """A self-contained HTML page with the same content and charts as :func:`render_report`."""
     rep = _read(result)
     return _to_html(_build(rep), _title(rep))

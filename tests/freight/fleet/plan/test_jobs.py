@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from freight.errors import InputError
-from freight.fleet.plan.jobs import parse_years, plan_params_kwargs, run
+from freight.fleet.plan.jobs import plan_params_kwargs, run
+from freight.fleet.plan.params import parse_years
 
 
 @pytest.mark.parametrize(
@@ -143,7 +144,8 @@ def test_run_plans_a_small_sampled_year_with_its_report() -> None:
         {"years": [2026], "max_stops": 20, "seed": 3, "time_limit_s": 60},
         lambda f, m: calls.append((f, m)),
     )
-    assert set(out) == {"plans", "wall_s", "partial", "report_md"}
+    assert set(out) == {"kind", "plans", "wall_s", "partial", "report_md"}
+    assert out["kind"] == "fleet-plan-set"
     (p,) = out["plans"]
     assert set(p) >= CONTRACT_KEYS and p["year"] == 2026 and p["sampled"] is True
     assert sorted(d["day"] for d in p["daily_check"]) == ["summer", "winter"]

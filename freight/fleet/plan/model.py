@@ -1,0 +1,269 @@
+"""The fleet plan as typed, frozen values: what the planner returns and the report reads.
+
+:class:`FleetPlan` is one year's plan, :class:`FleetPlanSet` several years'. ``to_dict()`` is
+the fleet-plan JSON contract (the API's and CLI's answer; the JSON field names are the
+attribute names, except :attr:`DepotMove.from_depot`, which is ``"from"``); ``from_dict()``
+reads that JSON back, checking every field and naming the JSON path of each bad one
+(``$.plans[2].vehicles[0].count``). Fields that plans from earlier versions of the planner
+lack are optional (``None``), so a stored answer still reads.
+
+The classes are plain dataclasses, so ``pydantic.TypeAdapter(FleetPlan)`` validates and
+serialises them and gives their JSON schema (the API's OpenAPI document uses it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from freight.errors import InputError
+from freight.fleet.plan.model_read import read_dataclass
+from freight.jsonread import JsonReader
+
+__all__ = [
+    "ChargerSite",
+    "PlanCost",
+    "DayCheck",
+    "DepotMove",
+    "DepotRatio",
+    "FleetPlan",
+    "FleetPlanSet",
+    "FleetRow",
+    "PlanPolicy",
+    "plan_from_dict",
+]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FleetRow:
+    """Vehicles of one type based at one depot."""
+
+    type: str
+    depot: str
+    count: int
+    powertrain: Literal["bev", "phev"]
+    refrigerated: bool
+    battery_kwh: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChargerSite:
+    """Chargers of one power class at a depot's charging site, and their night's schedule."""
+
+    site: str
+    depot: str | None = None
+    power_kw: float = field(metadata={"positive": True})
+    count: int
+    peak_kw: float | None = None
+    energy_kwh: float | None = None
+    occupancy: float | None = None
+    energy_cost_cny: float | None = None
+    midday_kwh: float | None = None
+    midday_peak_kw: float | None = None
+    midday_vehicles: int | None = None
+    short_kwh: float | None = None
+    #: what limits the schedule when energy is short (chargers, grid, time)
+    binding: str | None = field(default=None, metadata={"joins_list": True})
+    min_count_by_ratio: int | None = None
+    added_for_energy_or_cost: int | None = None
+    site_max_plugs: int | None = None
+    schedule_method: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DepotRatio:
+    """Plug-in vehicles per charger at one depot."""
+
+    depot: str
+    plug_in_vehicles: int | None = None
+    chargers: int | None = None
+    ratio: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DayCheck:
+    """A representative day routed, merged and verified."""
+
+    day: Literal["winter", "summer"]
+    stops: int
+    served: int
+    unserved: int
+    routes: int | None = None
+    vehicles_used: int | None = None
+    duty_lower_bound: int | None = None
+    duties_with_midday_charge: int | None = None
+    distance_km: float | None = None
+    energy_kwh: float | None = None
+    verified: bool | None = None
+    verify_errors: tuple[str, ...] = ()
+    parts: int | None = None
+    wall_s: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DepotMove:
+    """Route parts moved from a full depot to one with room for chargers."""
+
+    day: str
+    from_depot: str = field(metadata={"alias": "from"})
+    to: str
+    parts: int
+    stops: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlanPolicy:
+    """The plan against the city's targets (new-energy vehicles, chargers, refrigeration)."""
+
+    target_new_energy_vehicles: int
+    target_year: int | None = field(default=None, metadata={"minimum": 1900})
+    target_for_year: int | None = None
+    planned_new_energy_vehicles: int
+    max_vehicles_per_charger: int | None = None
+    min_refrigerated_share: float | None = None
+    refrigerated_added_for_share: int | None = None
+    chargers_added_above_ratio: int | None = None
+    sites_over_candidate_plugs: tuple[str, ...] = ()
+    depot_rebalancing: tuple[DepotMove, ...] = ()
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlanCost:
+    """Annualised cost, CNY per year."""
+
+    vehicles_cny_per_year: float | None = None
+    chargers_cny_per_year: float | None = None
+    energy_cny_per_year: float | None = None
+    driver_and_maintenance_cny_per_year: float | None = None
+    total_cny_per_year: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FleetPlan:
+    """One year's fleet and charger plan."""
+
+    year: int = field(metadata={"minimum": 1900})
+    vehicles: tuple[FleetRow, ...]
+    chargers: tuple[ChargerSite, ...]
+    #: plug-in vehicles per charger city-wide (null when there is nothing to divide)
+    vehicles_per_charger: float | None
+    vehicles_per_charger_by_depot: tuple[DepotRatio, ...] = ()
+    refrigerated_share: float | None
+    overnight_energy_ok: bool
+    daily_check: tuple[DayCheck, ...]
+    policy: PlanPolicy
+    cost: PlanCost
+    #: the defaults and settings used, each with its source (an open set of named values)
+    assumptions: Mapping[str, Any] = field(default_factory=dict)
+    sampled: bool = False
+    partial: bool = False
+    wall_s: float | None = None
+    kind: Literal["fleet-plan"] = "fleet-plan"
+
+    @property
+    def fleet_total(self) -> int:
+        return sum(v.count for v in self.vehicles)
+
+    def day(self, name: str) -> DayCheck | None:
+        return next((d for d in self.daily_check if d.day == name), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fleet-plan JSON contract."""
+        out: dict[str, Any] = _to_json(self)
+        return out
+
+    @classmethod
+    def from_dict(cls, raw: Any) -> FleetPlan:
+        """Read a single-year plan JSON; :class:`~freight.errors.InputError` names bad paths."""
+        plan = plan_from_dict(raw)
+        if not isinstance(plan, FleetPlan):
+            raise InputError("expected a single-year fleet plan, got a plan set")
+        return plan
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FleetPlanSet:
+    """Plans for several years, in year order."""
+
+    plans: tuple[FleetPlan, ...]
+    wall_s: float | None = None
+    partial: bool = False
+    kind: Literal["fleet-plan-set"] = "fleet-plan-set"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The multi-year fleet-plan JSON contract."""
+        out: dict[str, Any] = _to_json(self)
+        return out
+
+    @classmethod
+    def from_dict(cls, raw: Any) -> FleetPlanSet:
+        """Read a multi-year plan JSON; a single-year plan becomes a set of one."""
+        plan = plan_from_dict(raw)
+        if isinstance(plan, FleetPlan):
+            return cls(plans=(plan,), wall_s=plan.wall_s, partial=plan.partial)
+        return plan
+
+
+#: Issues reported at most per read (a hostile document cannot make the error unbounded).
+MAX_ISSUES = 50
+
+
+def plan_from_dict(raw: Any) -> FleetPlan | FleetPlanSet:
+    """A single-year plan or a plan set (it has ``plans``), read from its JSON.
+
+    Raises :class:`~freight.errors.InputError` whose issues name each bad field's JSON path.
+    """
+    r = JsonReader(max_issues=MAX_ISSUES)
+    top = r.obj(raw, "$")
+    if top is None:
+        r.raise_if_any("the fleet plan is not an object", InputError)
+    assert top is not None
+    if "plans" not in top:
+        plan = _read_plan(r, top, "$")
+        r.raise_if_any("the fleet plan is malformed", InputError)
+        assert plan is not None
+        return plan
+    raw_plans = r.arr(top["plans"], "$.plans")
+    if isinstance(top["plans"], list | tuple) and not raw_plans:
+        r.add("$.plans", "must hold at least one plan")
+    plans = [_read_plan(r, p, f"$.plans[{i}]") for i, p in enumerate(raw_plans)]
+    wall = r.number(top, "wall_s", "$", required=False)
+    partial = r.boolean(top, "partial", "$", required=False)
+    ok = [p for p in plans if p is not None]
+    for i in range(1, len(ok) if len(ok) == len(plans) else 0):
+        if ok[i].year <= ok[i - 1].year:
+            r.add(
+                f"$.plans[{i}].year",
+                f"plans must be in increasing year order; {ok[i].year} follows {ok[i - 1].year}",
+            )
+    r.raise_if_any("the fleet plan set is malformed", InputError)
+    return FleetPlanSet(plans=tuple(ok), wall_s=wall, partial=bool(partial))
+
+
+def _read_plan(r: JsonReader, raw: Any, path: str) -> FleetPlan | None:
+    plan: FleetPlan | None = read_dataclass(r, FleetPlan, raw, path)
+    if plan is None:
+        return None
+    seen: set[str] = set()
+    for i, d in enumerate(plan.daily_check):
+        if d.day in seen:
+            r.add(f"{path}.daily_check[{i}].day", f"{d.day!r} appears twice")
+        seen.add(d.day)
+    return plan
+
+
+def _to_json(value: Any) -> Any:
+    """Dataclasses to JSON objects in field order (``alias`` metadata renames a field)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            f.metadata.get("alias", f.name): _to_json(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+        }
+    if isinstance(value, Mapping):
+        return {k: _to_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_to_json(v) for v in value]
+    return value
