@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import JSON, DateTime, Index, String, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -136,7 +136,7 @@ def put_items(db: Database, model: Row, items: list[dict[str, Any]], loc: str) -
 
 def get_item(db: Database, model: Row, item_id: str, what: str) -> MatchVehicleRow | MatchLoadRow:
     with db.read() as s:
-        row = s.get(model, item_id)
+        row = cast("MatchVehicleRow | MatchLoadRow | None", s.get(model, item_id))
         if row is None:
             raise NotFoundError(f"no {what} with id {item_id!r}")
         return row
@@ -144,13 +144,13 @@ def get_item(db: Database, model: Row, item_id: str, what: str) -> MatchVehicleR
 
 def delete_item(db: Database, model: Row, item_id: str, what: str) -> None:
     with db.write() as s:
-        gone = s.execute(delete(model).where(model.id == item_id, model.status == OPEN)).rowcount
+        gone = s.execute(delete(model).where(model.id == item_id, model.status == OPEN)).rowcount  # type: ignore[attr-defined]
         if gone:
             return
-        row = s.get(model, item_id)
-        if row is None:
+        found = cast("MatchVehicleRow | MatchLoadRow | None", s.get(model, item_id))
+        if found is None:
             raise NotFoundError(f"no {what} with id {item_id!r}")
-        raise ConflictError(f"{what} {item_id!r} is {row.status}; decline its assignment first")
+        raise ConflictError(f"{what} {item_id!r} is {found.status}; decline its assignment first")
 
 
 def list_items(
@@ -209,7 +209,7 @@ def claim(db: Database, round_id: str, result: dict[str, Any]) -> dict[str, Any]
             update(MatchRoundRow)
             .where(MatchRoundRow.id == round_id, MatchRoundRow.status == "solving")
             .values(status="done")
-        ).rowcount
+        ).rowcount  # type: ignore[attr-defined]
         if not moved:
             row = s.get_one(MatchRoundRow, round_id)
             return dict(row.result or {})
@@ -308,7 +308,7 @@ def settle(db: Database, assignment_id: str, accept: bool) -> dict[str, Any]:
             update(MatchAssignmentRow)
             .where(MatchAssignmentRow.id == assignment_id, MatchAssignmentRow.status == PROPOSED)
             .values(status=ACCEPTED if accept else DECLINED, updated_at=utcnow())
-        ).rowcount
+        ).rowcount  # type: ignore[attr-defined]
         row = s.get(MatchAssignmentRow, assignment_id)
         if row is None:
             raise NotFoundError(f"no assignment with id {assignment_id!r}")

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
@@ -37,6 +38,7 @@ router = APIRouter(
 )
 member = require_role("operator")  # operator, platform and admin keys
 SYNC_MAX_LOADS = 2000
+T = TypeVar("T")
 BATCH_MAX = 10_000
 
 Form = Literal["container", "bulk", "general", "hazmat", "reefer"]
@@ -209,12 +211,12 @@ register_job_kind(
 )
 
 
-def _parse_batch(items: list[Any], parse: Any, loc: str) -> list[dict[str, Any]]:
+def _parse_batch(items: Sequence[BaseModel], parse: Callable[..., T], loc: str) -> list[T]:
     """Domain-check every item; duplicates and bad items name ``$.items[i]`` paths."""
     network = routing_index().network
     seen: dict[str, int] = {}
     issues: list[FieldIssue] = []
-    out: list[dict[str, Any]] = []
+    out: list[T] = []
     for n, item in enumerate(items):
         d = item.model_dump(mode="python")
         if d["id"] in seen:
