@@ -30,11 +30,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
-from freight.errors import InfeasibleError, InputError, SolverError
+from freight.errors import InfeasibleError, SolverError
 from freight.vrp.checker import check_solution
+from freight.vrp.evrptw_bounds import (
+    CompletionBound,
+    ExactTimeout,
+    one_route_serves_all,
+    vehicle_lower_bound,
+)
 from freight.vrp.evrptw_legs import Leg, build_legs
 from freight.vrp.instances import EvrptwInstance
 from freight.vrp.result import BestKnown, VrpSolution
@@ -44,256 +51,13 @@ from freight.vrp.result import BestKnown, VrpSolution
 UpperBoundSolver = Callable[[EvrptwInstance, float, int], VrpSolution]
 
 __all__ = [
-    "CompletionBound",
     "ExactTimeout",
     "UpperBoundSolver",
-    "arc_bounds",
     "enumerate_routes",
-    "must_precede",
     "solve_evrptw_exact",
-    "vehicle_lower_bound",
 ]
 
 _EPS = 1e-9
-
-
-class ExactTimeout(SolverError):
-    """The exact method did not finish within its time limit."""
-
-
-def arc_bounds(inst: EvrptwInstance, legs: list[list[list[Leg]]]) -> tuple[np.ndarray, np.ndarray]:
-    """Lower bounds on distance and time of going ``i -> j`` (customers/depot), inf if never.
-
-    The distance is the shortest leg (direct or through stations); the arc is dropped when
-    even the earliest possible departure from ``i`` plus the fastest leg misses ``j``'s due
-    time. Station chains only add distance (triangle inequality), so sums of these arcs
-    bound any route from below.
-    """
-    n = len(inst.ids)
-    dist = np.full((n, n), np.inf)
-    tmin = np.full((n, n), np.inf)
-    for i in range(n):
-        for j in range(n):
-            if legs[i][j]:
-                dist[i, j] = min(leg.distance for leg in legs[i][j])
-                tmin[i, j] = min(leg.fixed_time for leg in legs[i][j])
-    for i in inst.customers:
-        earliest = max(inst.ready[i], inst.ready[0] + tmin[0, i]) + inst.service[i]
-        for j in range(n):
-            if np.isfinite(tmin[i, j]) and earliest + tmin[i, j] > inst.due[j] + _EPS:
-                dist[i, j] = np.inf
-    return dist, tmin
-
-
-class CompletionBound:
-    """Lower bound on the distance still to drive once a partial route reaches ``i``.
-
-    With customer set ``R`` not yet visited and ``k_routes`` routes in total, the rest of
-    the solution is a path from ``i`` through some of ``R`` to the depot plus
-    ``k_routes - 1`` non-empty depot round trips covering the others. The bound is the
-    shortest such structure over the cheapest arcs (``arc_bounds``), ignoring battery and
-    time except for two valid cuts: arcs no time window allows are absent, and on the last
-    route no customer may follow one it must precede (``must_precede``). A Held-Karp DP
-    over customer subsets computes it exactly for every ``(R, i)`` at once
-    (``2^m x (m+1)`` table, m <= ``MAX_CUSTOMERS``); being a shortest path, not a sum of
-    cheapest arcs, it is far tighter than arc or spanning-tree bounds (rc204C15 root:
-    314 against 229, optimum 385).
-    """
-
-    MAX_CUSTOMERS = 18
-
-    def __init__(self, inst: EvrptwInstance, legs: list[list[list[Leg]]], k_routes: int) -> None:
-        m = len(inst.customers)
-        if m > self.MAX_CUSTOMERS:
-            raise InputError(f"completion bound tabulates 2^{m} subsets; at most 2^18")
-        if k_routes < 1:
-            raise InputError(f"completion bound needs at least one route, got {k_routes}")
-        dist, _ = arc_bounds(inst, legs)
-        nodes = [0, *inst.customers]
-        a = dist[np.ix_(nodes, nodes)].copy()
-        np.fill_diagonal(a, np.inf)
-        self.k, self.m = k_routes, m
-        self.local = {c: k + 1 for k, c in enumerate(inst.customers)}
-        self._table = _path_table(a, k_routes, must_precede(inst))
-        self._full = (1 << m) - 1
-
-    def __call__(self, mask: int, i: int) -> float:
-        """Bound after visiting customer set ``mask`` (bitmask) with the route now at ``i``."""
-        return float(self._table.item(self._full ^ mask, self.local[i]))
-
-    def root(self) -> float:
-        """Bound on the whole solution (nothing visited yet, at the depot); inf if none."""
-        return float(self._table.item(self._full, 0))
-
-
-def must_precede(inst: EvrptwInstance) -> list[int]:
-    """Per local node (0 = depot, k + 1 = k-th customer): customers that must come earlier.
-
-    Customer ``j`` cannot follow ``i`` on any route when leaving ``i`` as early as possible
-    and driving straight to ``j`` (a lower bound on any way there: triangle inequality)
-    misses ``j``'s due time; on a route holding both, ``j`` then comes before ``i``.
-    """
-    cust = inst.customers
-    d = inst.distance_matrix()
-    v = inst.velocity
-    before = [0] * (len(cust) + 1)
-    for x, i in enumerate(cust):
-        leave = max(inst.ready[i], inst.ready[0] + d[0, i] / v) + inst.service[i]
-        for y, j in enumerate(cust):
-            if i != j and leave + d[i, j] / v > inst.due[j] + _EPS:
-                before[x + 1] |= 1 << y
-    return before
-
-
-def _path_table(a: np.ndarray, k_routes: int, before: list[int]) -> np.ndarray:
-    """``H[R, i]``: shortest path from local node ``i`` through customer set ``R`` to the depot
-    followed by ``k_routes - 1`` non-empty depot round trips covering the rest of ``R``.
-
-    Held-Karp by subset size; one layer per number of routes left (layer 1 = the last
-    route, the only one where ``before`` applies: all of ``R`` follows ``i`` on it).
-    ``a`` is over local nodes (0 = depot), diagonal inf.
-    """
-    n = a.shape[0]
-    m = n - 1
-    size = 1 << m
-    count = np.zeros(size, dtype=np.int64)
-    for b in range(m):
-        count[1 << b : 2 << b] = count[: 1 << b] + 1
-    by_size = [np.flatnonzero(count == p) for p in range(m + 1)]
-    # per subset size p and customer b: positions (in by_size[p]) of sets holding b
-    holding = [[np.flatnonzero(s >> b & 1) for b in range(m)] for s in by_size]
-    late = np.array(before, dtype=np.int64)
-    prev: np.ndarray | None = None
-    table = np.full((size, n), np.inf)
-    for layer in range(1, k_routes + 1):
-        table = np.full((size, n), np.inf)
-        if layer == 1:
-            table[0] = a[:, 0]
-        for p in range(1, m + 1):
-            sets = by_size[p]
-            best = np.full((len(sets), n), np.inf)
-            start = np.full(len(sets), np.inf)  # cheapest next round trip covering the set
-            for b in range(m):
-                pos = holding[p][b]
-                rest = sets[pos] ^ (1 << b)
-                via = a[:, b + 1][None, :] + table[rest, b + 1][:, None]
-                best[pos] = np.minimum(best[pos], via)
-                if prev is not None:
-                    start[pos] = np.minimum(start[pos], a[0, b + 1] + prev[rest, b + 1])
-            if prev is not None:
-                best = np.minimum(best, a[:, 0][None, :] + start[:, None])
-            else:
-                best[(sets[:, None] & late[None, :]) != 0] = np.inf
-            table[sets] = best
-        prev = table
-    return table
-
-
-def _max_clique(adj: list[int]) -> int:
-    """Size of a maximum clique of a small graph given as neighbour bitmasks."""
-    best = 0
-
-    def expand(size: int, cand: int) -> None:
-        nonlocal best
-        if cand == 0:
-            best = max(best, size)
-            return
-        while cand:
-            if size + cand.bit_count() <= best:
-                return
-            v = cand.bit_length() - 1
-            cand &= ~(1 << v)
-            expand(size + 1, cand & adj[v])
-
-    expand(0, (1 << len(adj)) - 1)
-    return best
-
-
-def _one_route_serves_all(
-    inst: EvrptwInstance, legs: list[list[list[Leg]]], deadline: float | None
-) -> bool:
-    """Whether a single route can serve every customer (exhaustive label search).
-
-    Labels (departure time, energy) per (visited set, last customer), Pareto-pruned; a
-    label dies as soon as some unvisited customer can no longer be reached by its due time
-    even driving straight there (travel times obey the triangle inequality).
-    """
-    cust = inst.customers
-    if sum(inst.demand[c] for c in cust) > inst.capacity + _EPS:
-        return False
-    d = inst.distance_matrix()
-    q, g, v = inst.battery, inst.recharge_rate, inst.velocity
-    bit = {c: 1 << k for k, c in enumerate(cust)}
-    full = (1 << len(cust)) - 1
-    due = inst.due
-
-    def alive(mask: int, i: int, t: float) -> bool:
-        return all(mask & bit[c] or t + d[i, c] / v <= due[c] + _EPS for c in cust)
-
-    level: dict[tuple[int, int], list[tuple[float, float]]] = {(0, 0): [(inst.ready[0], q)]}
-    while level:
-        if deadline is not None and time.perf_counter() > deadline:
-            raise ExactTimeout(f"{inst.name}: vehicle lower bound exceeded the time limit")
-        nxt: dict[tuple[int, int], list[tuple[float, float]]] = {}
-        for (mask, i), labs in level.items():
-            for t0, e0 in labs:
-                targets = [0] if mask == full else [c for c in cust if not mask & bit[c]]
-                for j in targets:
-                    for leg in legs[i][j]:
-                        if e0 + _EPS < leg.need_e:
-                            continue
-                        if leg.stations:
-                            arr, e_arr = t0 + leg.fixed_time + g * (q - e0), leg.e_at_j
-                        else:
-                            arr, e_arr = t0 + leg.fixed_time, e0 - leg.need_e
-                        if arr > due[j] + _EPS:
-                            continue
-                        if j == 0:
-                            return True
-                        t_j = max(arr, inst.ready[j]) + inst.service[j]
-                        m2 = mask | bit[j]
-                        if not alive(m2, j, t_j):
-                            continue
-                        labs2 = nxt.setdefault((m2, j), [])
-                        if any(o[0] <= t_j + _EPS and o[1] >= e_arr - _EPS for o in labs2):
-                            continue
-                        labs2[:] = [o for o in labs2 if not (t_j <= o[0] and e_arr >= o[1])]
-                        labs2.append((t_j, e_arr))
-        level = nxt
-    return False
-
-
-def vehicle_lower_bound(
-    inst: EvrptwInstance,
-    legs: list[list[list[Leg]]],
-    target: int,
-    deadline: float | None = None,
-    exhaustive: bool = True,
-) -> int:
-    """A proven lower bound on the number of vehicles (stops early once it reaches ``target``).
-
-    Capacity (total demand / capacity), then a maximum clique of pairwise incompatible
-    customers (neither order fits time windows, battery via stations, or capacity), then,
-    if the bound is still 1 and ``target`` is 2, an exhaustive single-route search.
-    """
-    cust = inst.customers
-    total = sum(inst.demand[c] for c in cust)
-    lb = max(1, int(np.ceil(total / inst.capacity - 1e-9)))
-    if lb >= target:
-        return lb
-    dist, _ = arc_bounds(inst, legs)
-    adj = [0] * len(cust)
-    for a, ca in enumerate(cust):
-        for b, cb in enumerate(cust):
-            if a == b:
-                continue
-            too_heavy = inst.demand[ca] + inst.demand[cb] > inst.capacity + _EPS
-            if too_heavy or (np.isinf(dist[ca, cb]) and np.isinf(dist[cb, ca])):
-                adj[a] |= 1 << b
-    lb = max(lb, _max_clique(adj))
-    if exhaustive and lb == 1 and target == 2 and not _one_route_serves_all(inst, legs, deadline):
-        lb = 2
-    return lb
 
 
 # A path as linked segments (parent, nodes added: stations then the customer); None = depot
@@ -597,77 +361,119 @@ def solve_evrptw_exact(
     route.
     """
     t0 = time.perf_counter()
-    deadline = t0 + time_limit_s
     legs = build_legs(inst, inst.distance_matrix())
-    full = (1 << len(inst.customers)) - 1
-    ub: tuple[int, float, tuple[tuple[str, ...], ...]] | None = None
-    completion: CompletionBound | None = None
-    lb = cheap_lb = vehicle_lower_bound(inst, legs, 2, deadline, exhaustive=False)
-    if lb <= 1:
-        # can one route serve everyone? The completion bound is infinite at the root when
-        # time windows (or unreachable arcs) rule it out; a narrow beam search guided by
-        # it usually finds such a route at once; failing both, an exhaustive check
-        # settles "no" fast when time windows forbid it
-        completion = CompletionBound(inst, legs, 1)
-        if not np.isfinite(completion.root()):
-            lb = 2
-        else:
-            try:
-                got = enumerate_routes(
-                    inst, deadline, (1, np.inf), legs, beam=_BEAM, completion=completion
-                ).get(full)
-            except ExactTimeout:
-                got = None
-            if got is not None:
-                ids = (tuple(inst.ids[i] for i in got[1]),)
-                rep = check_solution(inst, ids)
-                if rep.feasible:
-                    ub = (1, rep.distance, ids)
-            if ub is None:
-                try:
-                    one = _one_route_serves_all(
-                        inst, legs, min(deadline, time.perf_counter() + 0.05 * time_limit_s)
-                    )
-                except ExactTimeout:
-                    one = True  # undecided
-                if not one:
-                    lb = 2
-    if ub is None and lb > cheap_lb:
-        # one route was ruled out above (windows wide enough that cheap bounds allowed
-        # it): a beam search over labels bounded for ``lb`` routes usually finds an
-        # ``lb``-route plan at once, which settles the vehicles and bounds the distance
-        completion = CompletionBound(inst, legs, lb)
-        if np.isfinite(completion.root()):
-            ub = _beam_plan(inst, legs, completion, np.inf, deadline)
-    if ub is None:
-        # plain enumeration first: tiny for few customers or when time windows or capacity
-        # already force two routes (short routes), and then nothing else is needed
-        share = _QUICK_SHARE if cheap_lb >= 2 else 0.5 * _QUICK_SHARE
-        try:
-            quick = enumerate_routes(inst, time.perf_counter() + share * time_limit_s, None, legs)
-        except ExactTimeout:
-            quick = None
+    lb = vehicle_lower_bound(inst, legs, 2, t0 + time_limit_s, exhaustive=False)
+    st = _State(inst, legs, t0, t0 + time_limit_s, time_limit_s, lb, lb)
+    if st.lb <= 1:
+        _settle_one_route(st)
+    if st.ub is None and st.lb > st.cheap_lb:
+        _beam_for_lower_bound(st)
+    if st.ub is None:
+        quick = _quick_enumeration(st)
         if quick is not None:
-            return _finish(inst, quick, None, False, deadline, t0, bks)
-    if ub is None:
-        ub = _upper_bound(inst, min(max(0.1 * time_limit_s, 0.2), 1.0), seed, upper_bound)
-        if ub is not None and lb < ub[0]:
-            lb = vehicle_lower_bound(inst, legs, ub[0], deadline, exhaustive=False)
-    bounded = ub is not None and lb >= ub[0]
-    if bounded and ub is not None and (completion is None or completion.k != ub[0]):
-        completion = CompletionBound(inst, legs, ub[0])
+            return _finish(inst, quick, None, False, st.deadline, t0, bks)
+        _heuristic_incumbent(st, seed, upper_bound)
+    return _bounded_enumeration(st, bks)
+
+
+_Plan = tuple[int, float, tuple[tuple[str, ...], ...]]
+
+
+@dataclass(slots=True)
+class _State:
+    """What the exact method knows so far: a proven vehicle bound and the incumbent."""
+
+    inst: EvrptwInstance
+    legs: list[list[list[Leg]]]
+    t0: float
+    deadline: float
+    time_limit_s: float
+    lb: int  # proven lower bound on the vehicles
+    cheap_lb: int  # the bound from capacity and incompatible pairs alone
+    ub: _Plan | None = None  # incumbent (vehicles, distance, routes)
+    completion: CompletionBound | None = None
+
+
+def _settle_one_route(st: _State) -> None:
+    """Can one route serve everyone? The completion bound is infinite at the root when time
+    windows (or unreachable arcs) rule it out; a narrow beam search guided by it usually
+    finds such a route at once; failing both, an exhaustive check settles "no" fast when
+    time windows forbid it."""
+    inst, legs = st.inst, st.legs
+    st.completion = CompletionBound(inst, legs, 1)
+    if not np.isfinite(st.completion.root()):
+        st.lb = 2
+        return
+    full = (1 << len(inst.customers)) - 1
+    try:
+        got = enumerate_routes(
+            inst, st.deadline, (1, np.inf), legs, beam=_BEAM, completion=st.completion
+        ).get(full)
+    except ExactTimeout:
+        got = None
+    if got is not None:
+        ids = (tuple(inst.ids[i] for i in got[1]),)
+        rep = check_solution(inst, ids)
+        if rep.feasible:
+            st.ub = (1, rep.distance, ids)
+    if st.ub is None:
+        try:
+            limit = min(st.deadline, time.perf_counter() + 0.05 * st.time_limit_s)
+            one = one_route_serves_all(inst, legs, limit)
+        except ExactTimeout:
+            one = True  # undecided
+        if not one:
+            st.lb = 2
+
+
+def _beam_for_lower_bound(st: _State) -> None:
+    """One route was ruled out (windows wide enough that cheap bounds allowed it): a beam
+    search over labels bounded for ``lb`` routes usually finds an ``lb``-route plan at once,
+    which settles the vehicles and bounds the distance."""
+    st.completion = CompletionBound(st.inst, st.legs, st.lb)
+    if np.isfinite(st.completion.root()):
+        st.ub = _beam_plan(st.inst, st.legs, st.completion, np.inf, st.deadline)
+
+
+def _quick_enumeration(st: _State) -> dict[int, tuple[float, tuple[int, ...]]] | None:
+    """Plain enumeration with a short budget: tiny for few customers or when time windows or
+    capacity already force two routes (short routes), and then nothing else is needed."""
+    share = _QUICK_SHARE if st.cheap_lb >= 2 else 0.5 * _QUICK_SHARE
+    try:
+        return enumerate_routes(
+            st.inst, time.perf_counter() + share * st.time_limit_s, None, st.legs
+        )
+    except ExactTimeout:
+        return None
+
+
+def _heuristic_incumbent(st: _State, seed: int, heuristic: UpperBoundSolver | None) -> None:
+    """A short heuristic run as the incumbent; its vehicles may lift the lower bound."""
+    limit = min(max(0.1 * st.time_limit_s, 0.2), 1.0)
+    st.ub = _upper_bound(st.inst, limit, seed, heuristic)
+    if st.ub is not None and st.lb < st.ub[0]:
+        st.lb = vehicle_lower_bound(st.inst, st.legs, st.ub[0], st.deadline, exhaustive=False)
+
+
+def _bounded_enumeration(st: _State, bks: BestKnown | None) -> VrpSolution:
+    """Enumerate every route that can be part of a plan at least as good as the incumbent
+    (all routes without a proven vehicle count), then partition; out of time: the incumbent
+    without a proof."""
+    inst, legs, ub = st.inst, st.legs, st.ub
+    bounded = ub is not None and st.lb >= ub[0]
+    if bounded and ub is not None and (st.completion is None or st.completion.k != ub[0]):
+        st.completion = CompletionBound(inst, legs, ub[0])
         # the heuristic's distance can be loose after a short run: a beam search over
         # the bounded labels plus set partitioning often tightens it, and a tighter
         # bound prunes far more
-        ub = _beam_upper_bound(inst, legs, completion, ub, deadline)
+        ub = _beam_upper_bound(inst, legs, st.completion, ub, st.deadline)
     bound = (ub[0], ub[1]) if bounded and ub is not None else None
     try:
-        routes = enumerate_routes(inst, deadline, bound, legs, completion=completion)
-        return _finish(inst, routes, ub, bounded, deadline, t0, bks)
+        routes = enumerate_routes(inst, st.deadline, bound, legs, completion=st.completion)
+        return _finish(inst, routes, ub, bounded, st.deadline, st.t0, bks)
     except ExactTimeout:
         if ub is None:
             raise
-    # out of time: the incumbent (beam search / heuristic) without a proof
     rep = check_solution(inst, ub[2])
     return VrpSolution(
         instance=inst.name,
@@ -676,14 +482,11 @@ def solve_evrptw_exact(
         distance=rep.distance,
         vehicles=rep.vehicles,
         routes=ub[2],
-        wall_s=time.perf_counter() - t0,
+        wall_s=time.perf_counter() - st.t0,
         feasible=rep.feasible,
         optimal=False,
         bks=bks,
     )
-
-
-_Plan = tuple[int, float, tuple[tuple[str, ...], ...]]
 
 
 def _beam_plan(

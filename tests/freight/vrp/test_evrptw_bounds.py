@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from freight.vrp import EvrptwInstance, check_solution, load_bks, read_instance
-from freight.vrp.evrptw_exact import CompletionBound, solve_evrptw_exact, vehicle_lower_bound
+from freight.vrp.evrptw_bounds import CompletionBound, vehicle_lower_bound
+from freight.vrp.evrptw_exact import solve_evrptw_exact
 from freight.vrp.evrptw_heuristic import StationInserter, _or_opt, _two_opt_star
 from freight.vrp.evrptw_legs import build_legs
 from freight.vrp.solve import heuristic_upper_bound

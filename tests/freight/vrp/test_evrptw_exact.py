@@ -13,13 +13,11 @@ import pytest
 
 from freight.errors import InputError
 from freight.vrp import EvrptwInstance, check_solution, load_bks, read_instance
+from freight.vrp.evrptw_bounds import CompletionBound, _path_table, must_precede
 from freight.vrp.evrptw_exact import (
-    CompletionBound,
     ExactTimeout,
-    _path_table,
     _set_partition,
     enumerate_routes,
-    must_precede,
     solve_evrptw_exact,
 )
 from freight.vrp.evrptw_legs import ChainRule, Leg, build_legs
