@@ -163,48 +163,59 @@ def _capacity_of(network: Network, claim: Claim) -> tuple[float, float]:
     return h.capacity_t_per_day, h.capacity_teu_per_day
 
 
+def _fits_empty(claim: Claim, cap_t: float, cap_teu: float) -> bool:
+    """Whether the claim fits a resource with nothing booked yet (same rules as below)."""
+    if claim.kind == "departure":
+        return claim.tonnes <= cap_t + _EPS and (claim.teu <= 0 or claim.teu <= cap_teu + _EPS)
+    if claim.teu > 0:
+        return cap_teu <= 0 or claim.teu <= cap_teu + _EPS
+    return cap_t <= 0 or claim.tonnes <= cap_t + _EPS
+
+
 def take_claims(s: Session, network: Network, claims: tuple[Claim, ...]) -> None:
-    """Raise every claim's booked amount, or raise ConflictError naming the full ones."""
+    """Raise every claim's booked amount, or raise ConflictError naming the full ones.
+
+    One statement per claim: ``INSERT .. ON CONFLICT (key) DO UPDATE SET booked = booked
+    + x WHERE booked + x <= capacity RETURNING``; no row back means full. The first
+    booking of a resource inserts its row (checked against the capacity beforehand).
+    """
+    ins = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
     for claim in sorted(claims, key=lambda c: c.key):
         cap_t, cap_teu = _capacity_of(network, claim)
+        full = ConflictError(
+            f"{claim.label()} is full: it cannot take {claim.tonnes:g} t / "
+            f"{claim.teu:g} TEU more; nothing was booked",
+            resources=[claim.label()],
+            issues=[FieldIssue("$.offer_id", f"{claim.label()} is full")],
+        )
+        if not _fits_empty(claim, cap_t, cap_teu):
+            raise full
+        model: Any
         if claim.kind == "departure":
-            model: Any = DepartureCapacityRow
-            pk = {"service": claim.resource, "depart": claim.when}
-            where = and_(
-                DepartureCapacityRow.service == claim.resource,
-                DepartureCapacityRow.depart == claim.when,
-            )
+            model, pk = DepartureCapacityRow, {"service": claim.resource, "depart": claim.when}
         else:
-            model = TerminalCapacityRow
-            pk = {"node": claim.resource, "day": claim.when}
-            where = and_(
-                TerminalCapacityRow.node == claim.resource, TerminalCapacityRow.day == claim.when
-            )
-        _insert_ignore(
-            s, model, {**pk, "capacity_t": cap_t, "capacity_teu": cap_teu,
-                       "booked_t": 0.0, "booked_teu": 0.0},
-        )  # fmt: skip
-        cond = [where]
+            model, pk = TerminalCapacityRow, {"node": claim.resource, "day": claim.when}
         check_t = model.booked_t + claim.tonnes <= model.capacity_t + _EPS
         check_teu = model.booked_teu + claim.teu <= model.capacity_teu + _EPS
+        cond: list[Any] = []
         if claim.kind == "departure":  # as the router: tonnes always, TEU for containers
             cond += [check_t, check_teu] if claim.teu > 0 else [check_t]
         elif claim.teu > 0 and cap_teu > 0:  # terminals: containers count TEU
             cond.append(check_teu)
         elif claim.teu <= 0 and cap_t > 0:  # other forms tonnes; capacity 0 = not limited
             cond.append(check_t)
-        res = s.execute(
-            update(model)
-            .where(*cond)
-            .values(booked_t=model.booked_t + claim.tonnes, booked_teu=model.booked_teu + claim.teu)
-        )
-        if res.rowcount != 1:  # type: ignore[attr-defined]
-            raise ConflictError(
-                f"{claim.label()} is full: it cannot take {claim.tonnes:g} t / "
-                f"{claim.teu:g} TEU more; nothing was booked",
-                resources=[claim.label()],
-                issues=[FieldIssue("$.offer_id", f"{claim.label()} is full")],
-            )
+        stmt = ins(model).values(
+            **pk, capacity_t=cap_t, capacity_teu=cap_teu, booked_t=claim.tonnes,
+            booked_teu=claim.teu,
+        )  # fmt: skip
+        stmt = stmt.on_conflict_do_update(
+            index_elements=list(pk),
+            set_={"booked_t": model.booked_t + claim.tonnes,
+                  "booked_teu": model.booked_teu + claim.teu},
+            where=and_(*cond) if cond else None,
+        ).returning(model.booked_t)  # fmt: skip
+        if s.execute(stmt).first() is None:
+            raise full
 
 
 def give_back(s: Session, claims: tuple[Claim, ...]) -> None:
