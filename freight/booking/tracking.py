@@ -153,10 +153,11 @@ def _observe(leg: BookedLeg, ev: TrackEvent) -> BookedLeg:
     elif ev.type is EventType.DELAYED:
         assert ev.delay_minutes is not None
         delay = timedelta(minutes=ev.delay_minutes)
-        if leg.status is LegStatus.PLANNED or (leg.status is LegStatus.IN_PROGRESS and leg.mode
-                                               != "rail" and ev.at < dep):  # fmt: skip
+        if leg.status is LegStatus.PLANNED:  # not started: it leaves later, takes as long
             dep = max(dep, ev.at) + delay
-        arr = max(arr, ev.at) + delay
+            arr = dep + duration
+        else:  # under way: it arrives later
+            arr = max(arr, ev.at) + delay
     elif ev.at > dep:  # gate-in / loading later than the planned departure
         dep, arr = ev.at, ev.at + duration
     return replace(

@@ -133,6 +133,11 @@ def test_event_state_machine() -> None:
         ev("x", "delayed", 1, t0, delay_minutes=10**6)
     with pytest.raises(InputError):
         ev("x", "arrived", 1, t0, delay_minutes=5)
+    leg3 = b.legs[2]
+    late, _ = apply_event(b, hist, ev("dl", "delayed", 3, t0, delay_minutes=30))
+    assert late.legs[2].exp_depart == leg3.depart + timedelta(minutes=30)
+    assert late.legs[2].exp_arrive == leg3.arrive + timedelta(minutes=30)  # same run time
+    assert late.eta == b.eta + timedelta(minutes=30) and late.eta_history
     arr1 = off.legs[0].arrive + timedelta(minutes=20)
     assert do(ev("2", "arrived", 1, arr1, location=off.legs[0].to_id)) is None
     assert b.legs[0].status is LegStatus.DONE
