@@ -36,7 +36,7 @@ import numpy as np
 from freight.errors import InfeasibleError, InputError
 from freight.vrp.checker import check_solution
 from freight.vrp.evrptw_lns import ruin_recreate
-from freight.vrp.evrptw_routemin import minimise_routes
+from freight.vrp.evrptw_routemin import RouteMinResult, minimise_routes
 from freight.vrp.evrptw_stations import StationInserter
 from freight.vrp.instances import EvrptwInstance
 from freight.vrp.result import BestKnown, VrpSolution
@@ -289,6 +289,134 @@ def _plan_distance(ins: StationInserter, seqs: Sequence[tuple[int, ...]]) -> flo
     return total
 
 
+@dataclass(frozen=True, slots=True)
+class _Clock:
+    """When each phase must stop: shares of the time limit, or never (iteration budget)."""
+
+    t0: float
+    time_limit_s: float
+    timed: bool
+    budget: SearchBudget
+
+    def at(self, share: float) -> float:
+        return self.t0 + share * self.time_limit_s if self.timed else np.inf
+
+    @property
+    def lns_end(self) -> float:
+        return self.at(1.0 - POLISH_SHARE)
+
+
+# the best plan so far: (vehicles, distance, customer sequences)
+_Best = tuple[int, float, list[tuple[int, ...]]]
+
+
+def _check_alone(ins: StationInserter) -> None:
+    """Every customer must be servable on a route of its own (else no plan exists)."""
+    inst = ins.inst
+    for c in inst.customers:
+        if ins.route((c,)) is None:
+            raise InfeasibleError(
+                f"{inst.name}: customer {inst.ids[c]} cannot be served within battery and "
+                "time windows even alone",
+                binding=["battery", "time windows"],
+            )
+
+
+def _minimise(
+    ins: StationInserter,
+    start: Sequence[tuple[int, ...]],
+    seed: int,
+    deadline: float,
+    clock: _Clock,
+    min_routes: int,
+    patience: int = RM_PATIENCE,
+    attempts: bool = True,
+) -> RouteMinResult:
+    """Route minimisation with the budget's iteration limits."""
+    bud = clock.budget
+    extra = {"max_attempts": bud.rm_attempts} if attempts else {}
+    return minimise_routes(
+        ins, start, seed=seed, deadline=deadline, max_iters=bud.rm_pool_iters,
+        patience=patience, min_routes=min_routes, **extra,
+    )  # fmt: skip
+
+
+def _restart(
+    ins: StationInserter,
+    rm: RouteMinResult,
+    best: _Best,
+    fleet: int,
+    run: int,
+    seed: int,
+    clock: _Clock,
+) -> _Best:
+    """One restart: shorten a plan with one route more than needed, dissolve one route
+    (ejection pool) and shorten again; the better of that and ``best``."""
+    singles = [(c,) for c in ins.inst.customers]
+    lns_end, bud = clock.lns_end, clock.budget
+    rs = seed + 1000 * (run + 1)
+    wide = rm.previous
+    if run > 0 or wide is None:
+        again = _minimise(ins, singles, rs, lns_end, clock, fleet + 1)
+        wide = again.routes if again.vehicles == fleet + 1 else None
+    if wide is None:  # e.g. one route per customer is already the minimum
+        wide = tuple(best[2])
+    a = ruin_recreate(ins, wide, seed=rs + 1, deadline=lns_end, max_iters=bud.lns_iters // 2)
+    squeezed = _minimise(ins, a.routes, rs + 2, lns_end, clock, fleet, 1, attempts=False)
+    if squeezed.vehicles <= fleet:
+        tight = ruin_recreate(
+            ins, squeezed.routes, seed=rs + 3, deadline=lns_end, max_iters=bud.lns_iters
+        )
+        if (len(tight.routes), tight.distance + 1e-9) < (best[0], best[1]):
+            return (len(tight.routes), tight.distance, list(tight.routes))
+    return best
+
+
+def _search(ins: StationInserter, seed: int, clock: _Clock) -> _Best:
+    """Route minimisation, then restarts at the final fleet until the budget or time ends."""
+    inst = ins.inst
+    total_demand = sum(inst.demand[c] for c in inst.customers)
+    min_routes = max(1, math.ceil(total_demand / inst.capacity - 1e-9))
+    singles = [(c,) for c in inst.customers]
+    rm = _minimise(ins, singles, seed, clock.at(RM_SHARE), clock, min_routes)
+    fleet = rm.vehicles
+    best: _Best = (fleet, rm.distance, list(rm.routes))
+    run = 0
+    run_s = 0.0
+    lns_end = clock.lns_end
+    while (
+        (run < clock.budget.restarts)
+        if not clock.timed
+        else (time.perf_counter() + run_s < lns_end)
+    ):
+        t_run = time.perf_counter()
+        best = _restart(ins, rm, best, fleet, run, seed, clock)
+        run += 1
+        run_s = max(run_s, time.perf_counter() - t_run)
+    if clock.timed and time.perf_counter() < lns_end:
+        # not enough time for another restart: continue shortening the best plan
+        last = ruin_recreate(ins, best[2], seed=seed + 7, deadline=lns_end, max_iters=10**9)
+        if (len(last.routes), last.distance + 1e-9) < (best[0], best[1]):
+            best = (len(last.routes), last.distance, list(last.routes))
+    return best
+
+
+def _polish(ins: StationInserter, best: _Best, clock: _Clock) -> _Best:
+    """Local search on the best plan for the rest of the time; kept if better."""
+    end = clock.t0 + clock.time_limit_s if clock.timed else np.inf
+    paths = _improve(ins, [_path(ins, sq) for sq in best[2]], float(end))
+    pol = [_customers_of(ins.inst, pa) for pa in paths]
+    got = (len(pol), _plan_distance(ins, pol), pol)
+    return got if (got[0], got[1] + 1e-9) < (best[0], best[1]) else best
+
+
+def _path(ins: StationInserter, seq: tuple[int, ...]) -> tuple[int, ...]:
+    got = ins.route(seq)
+    if got is None:  # pragma: no cover - the search keeps every route feasible
+        raise InfeasibleError("internal: a route of the plan is infeasible")
+    return got[1]
+
+
 def solve_evrptw_heuristic(
     inst: EvrptwInstance,
     time_limit_s: float = 40.0,
@@ -300,95 +428,18 @@ def solve_evrptw_heuristic(
 
     With ``budget`` the phases stop on iteration counts only (``time_limit_s`` is
     ignored) and the result is reproducible; otherwise they share ``time_limit_s``.
+    Stages: ``_check_alone``, ``_search`` (route minimisation and restarts), ``_polish``.
     """
     if budget is None and not time_limit_s > 0:
         raise InputError(f"--time-limit must be positive, got {time_limit_s}")
     t0 = time.perf_counter()
     ins = StationInserter(inst)
-    cust = list(inst.customers)
-    for c in cust:
-        if ins.route((c,)) is None:
-            raise InfeasibleError(
-                f"{inst.name}: customer {inst.ids[c]} cannot be served within battery and "
-                "time windows even alone",
-                binding=["battery", "time windows"],
-            )
-    total_demand = sum(inst.demand[c] for c in cust)
-    min_routes = max(1, math.ceil(total_demand / inst.capacity - 1e-9))
-    singles = [(c,) for c in cust]
-    timed = budget is None
-    bud = budget if budget is not None else SearchBudget()
-
-    def at(share: float) -> float:
-        return t0 + share * time_limit_s if timed else np.inf
-
-    lns_end = at(1.0 - POLISH_SHARE)
-    rm = minimise_routes(
-        ins,
-        singles,
-        seed=seed,
-        deadline=at(RM_SHARE),
-        max_iters=bud.rm_pool_iters,
-        max_attempts=bud.rm_attempts,
-        patience=RM_PATIENCE,
-        min_routes=min_routes,
-    )
-    fleet = rm.vehicles
-    best = (fleet, rm.distance, list(rm.routes))
-    run = 0
-    run_s = 0.0
-    while (run < bud.restarts) if not timed else (time.perf_counter() + run_s < lns_end):
-        t_run = time.perf_counter()
-        rs = seed + 1000 * (run + 1)
-        wide = rm.previous
-        if run > 0 or wide is None:
-            again = minimise_routes(
-                ins,
-                singles,
-                seed=rs,
-                deadline=lns_end,
-                max_iters=bud.rm_pool_iters,
-                max_attempts=bud.rm_attempts,
-                patience=RM_PATIENCE,
-                min_routes=fleet + 1,
-            )
-            wide = again.routes if again.vehicles == fleet + 1 else None
-        run += 1
-        if wide is None:  # e.g. one route per customer is already the minimum
-            wide = tuple(best[2])
-        # shorten with one route more than needed, then dissolve one route and shorten again
-        a = ruin_recreate(ins, wide, seed=rs + 1, deadline=lns_end, max_iters=bud.lns_iters // 2)
-        squeezed = minimise_routes(
-            ins,
-            a.routes,
-            seed=rs + 2,
-            deadline=lns_end,
-            max_iters=bud.rm_pool_iters,
-            patience=1,
-            min_routes=fleet,
-        )
-        if squeezed.vehicles <= fleet:
-            tight = ruin_recreate(
-                ins, squeezed.routes, seed=rs + 3, deadline=lns_end, max_iters=bud.lns_iters
-            )
-            if (len(tight.routes), tight.distance + 1e-9) < (best[0], best[1]):
-                best = (len(tight.routes), tight.distance, list(tight.routes))
-        run_s = max(run_s, time.perf_counter() - t_run)
-    if timed and time.perf_counter() < lns_end:
-        # not enough time for another restart: continue shortening the best plan
-        last = ruin_recreate(ins, best[2], seed=seed + 7, deadline=lns_end, max_iters=10**9)
-        if (len(last.routes), last.distance + 1e-9) < (best[0], best[1]):
-            best = (len(last.routes), last.distance, list(last.routes))
-    if bud.polish:
-        end = t0 + time_limit_s if timed else np.inf
-        seqs = best[2]
-        paths = _improve(ins, [ins.route(sq)[1] for sq in seqs], float(end))  # type: ignore[index]
-        pol = [_customers_of(inst, pa) for pa in paths]
-        got = (len(pol), _plan_distance(ins, pol), pol)
-        if (got[0], got[1] + 1e-9) < (best[0], best[1]):
-            best = got
-    paths = [ins.route(sq)[1] for sq in best[2]]  # type: ignore[index]
-    id_routes = tuple(tuple(inst.ids[i] for i in path) for path in paths)
+    _check_alone(ins)
+    clock = _Clock(t0, time_limit_s, budget is None, budget or SearchBudget())
+    best = _search(ins, seed, clock)
+    if clock.budget.polish:
+        best = _polish(ins, best, clock)
+    id_routes = tuple(tuple(inst.ids[i] for i in _path(ins, sq)) for sq in best[2])
     rep = check_solution(inst, id_routes)
     return VrpSolution(
         instance=inst.name,
