@@ -2,6 +2,7 @@
 
 import "./style.css";
 import { ApiProblem, api, setApiKey } from "./api.js";
+import { BookingsPanel, CapacityPanel } from "./bookings.js";
 import { NetworkMap } from "./map.js";
 import { setNameMode } from "./places.js";
 import { JobsPanel, PlansPanel } from "./plans.js";
@@ -48,8 +49,11 @@ async function main() {
   const plans = new PlansPanel(document.getElementById("plans"));
   const jobs = new JobsPanel(document.getElementById("jobs"));
   document.getElementById("tab-jobs").addEventListener("tab-shown", () => jobs.refresh());
+  const bookings = new BookingsPanel(document.getElementById("bookings"), netmap, route);
+  const capacity = new CapacityPanel(document.getElementById("capacity"));
+  document.getElementById("tab-bookings").addEventListener("tab-shown", () => bookings.shown());
   netmap.onPick = (id) => route.pick(id);
-  window.kfo = { netmap, route, plans }; // for debugging and the browser tests
+  window.kfo = { netmap, route, plans, bookings, capacity }; // for debugging and the browser tests
 
   const names = document.getElementById("names");
   names.value = localStorage.getItem("kfo-names") || "both";
