@@ -47,7 +47,7 @@ def _data(year: int, synthetic: bool) -> tuple[Any, list[Any]]:
 
 
 def one(year: int, scale: int, synthetic: bool) -> None:
-    import freight.assign.solve as solve_mod
+    import freight.assign.candidates as cand_mod
     from freight.assign import AssignOptions, assign
 
     t = time.perf_counter()
@@ -55,14 +55,14 @@ def one(year: int, scale: int, synthetic: bool) -> None:
     ships = base * scale
     t_load = time.perf_counter() - t
     queries = 0
-    find_routes = solve_mod.find_routes
+    find_routes = cand_mod.find_routes
 
     def counted(*a: Any, **k: Any) -> Any:
         nonlocal queries
         queries += 1
         return find_routes(*a, **k)
 
-    solve_mod.find_routes = counted  # type: ignore[assignment]  # router queries of assign()
+    cand_mod.find_routes = counted  # type: ignore[assignment]  # router queries of assign()
     cpu0 = time.process_time()
     res = assign(net, ships, AssignOptions(time_limit_s=120), year=year).to_dict()
     cpu_s = time.process_time() - cpu0

@@ -5,7 +5,7 @@ Method (column set + LP):
 1. Aggregate shipments into groups (origin, destination, form, commodity, month): costs
    are linear in tonnes, so a group behaves like its shipments summed.
 2. Candidate routes per (origin, destination, form, commodity) come from the router
-   (``freight.routing``, see ``candidate_routes``): the Pareto alternatives under the cost,
+   (``freight.routing``, see ``freight.assign.candidates``): the Pareto alternatives under the cost,
    time and CO2 objectives, a rail route that avoids the terminals of the cheapest one (so
    a full station has a fallback), the cheapest road-only route (so a full train never
    leaves tonnes unserved that trucks could carry), and one query per parallel train
@@ -24,20 +24,19 @@ from __future__ import annotations
 
 import calendar
 import time
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from freight.assign import summary
+from freight.assign.candidates import candidate_routes, parallel_services, private_nodes
 from freight.assign.lp import Candidate, Group, LpResult, solve_lp
 from freight.assign.summary import Usage
-from freight.clock import BEIJING
 from freight.errors import FieldIssue, InputError, NotFoundError
-from freight.network.model import CargoForm, Network, NodeKind, RailService
-from freight.routing import Cargo, Objective, RouteRequest, RoutingIndex, Unit, find_routes
-from freight.routing.model import HAZMAT_COMMODITIES, REEFER_COMMODITIES, Alternative
+from freight.network.model import CargoForm, Network, RailService
+from freight.routing import RoutingIndex
+from freight.routing.model import HAZMAT_COMMODITIES, REEFER_COMMODITIES
 
 
 class ShipmentLike(Protocol):
@@ -216,224 +215,6 @@ def apply_closures(
                 issues=[FieldIssue("closed", f"unknown id {cid!r}")],
             )
     return replace(network, links=links, services=services), frozenset(avoid)
-
-
-def _signature(alt: Alternative) -> str:
-    return ";".join(f"{leg.mode}:{leg.service or ''}:{','.join(leg.links)}" for leg in alt.legs)
-
-
-def _services_of(alt: Alternative) -> tuple[str, ...]:
-    return tuple(leg.service for leg in alt.legs if leg.service)
-
-
-def private_nodes(net: Network) -> frozenset[str]:
-    """Nodes that handle only their owner's cargo: plant and warehouse sidings (专用线).
-
-    ``NodeKind.SIDING`` is a railway siding of one plant or warehouse; it may load or
-    unload a shipment only when it is that shipment's origin or destination, never as a
-    transfer point for a third party's cargo.
-    """
-    return frozenset(n.id for n in net.nodes.values() if n.kind is NodeKind.SIDING)
-
-
-def parallel_services(net: Network) -> dict[tuple[str, str], tuple[RailService, ...]]:
-    """(boarding stop, alighting stop) -> every service calling at both in that order."""
-    out: dict[tuple[str, str], list[RailService]] = defaultdict(list)
-    for svc in sorted(net.services.values(), key=lambda s: s.id):
-        for i, a in enumerate(svc.route):
-            for b in svc.route[i + 1 :]:
-                out[(a, b)].append(svc)
-    return {k: tuple(v) for k, v in out.items() if len(v) > 1}
-
-
-def _next_departure(
-    svc: RailService, stop: str, form: CargoForm, after: datetime
-) -> datetime | None:
-    """First departure of ``svc`` from ``stop`` at or after ``after`` (within 8 days)."""
-    if form not in svc.forms or stop not in svc.route:
-        return None
-    offset = timedelta(hours=svc.offsets_h[svc.route.index(stop)])
-    day0 = datetime.combine((after - offset).date(), datetime.min.time(), tzinfo=after.tzinfo)
-    for k in range(-1, 9):
-        start = day0 + timedelta(days=k, minutes=svc.depart_min)
-        if start.weekday() in svc.weekdays and start + offset >= after:
-            return start + offset
-    return None
-
-
-def _ready_at_stop(alt: Alternative, i: int, ready: datetime) -> datetime:
-    """When the cargo of ``alt`` is ready to board its ``i``-th leg (before any wait)."""
-    leg = alt.legs[i]
-    ends = [ready] + [lg.arrive for lg in alt.legs[:i]]
-    ends += [
-        t.start + timedelta(hours=t.hours)
-        for t in alt.transfers
-        if t.start + timedelta(hours=t.hours) <= leg.depart
-    ]
-    return max(e for e in ends if e <= leg.depart)
-
-
-def _candidate(
-    net: Network,
-    alt: Alternative,
-    tonnes: float,
-    teu_per_t: float,
-    form: CargoForm,
-    co2_price: float,
-) -> Candidate:
-    costs = net.costs
-    uses: dict[str, float] = defaultdict(float)
-    rail_tkm = 0.0
-    tkm = 0.0
-    container = form is CargoForm.CONTAINER
-    for leg in alt.legs:
-        tkm += leg.distance_km
-        if leg.mode == "road":
-            for lid in leg.links:
-                uses[f"link:{lid}"] += 1.0 / costs.road_truck_payload_t
-        else:
-            rail_tkm += leg.distance_km
-            for lid in leg.links:
-                uses[f"link:{lid}"] += 1.0 / costs.train_payload_t
-        if leg.service:
-            uses[f"service:{leg.service}"] += 1.0
-            if container:
-                uses[f"service_teu:{leg.service}"] += teu_per_t
-    handled = [t.terminal for t in alt.transfers]
-    if alt.legs and alt.legs[0].mode != "road":
-        handled.append(alt.legs[0].from_id)
-    if alt.legs and alt.legs[-1].mode != "road":
-        handled.append(alt.legs[-1].to_id)
-    for n in handled:
-        if container:
-            uses[f"terminal_teu:{n}"] += teu_per_t
-        else:
-            uses[f"terminal:{n}"] += 1.0
-    return Candidate(
-        key=_signature(alt),
-        cost_cny_per_t=alt.cost_cny / tonnes + co2_price * alt.co2_kg / tonnes / 1000.0,
-        co2_kg_per_t=alt.co2_kg / tonnes,
-        uses=tuple(sorted(uses.items())),
-        rail=rail_tkm > 0,
-        rail_tkm_per_t=rail_tkm,
-        tkm_per_t=tkm,
-    )
-
-
-def candidate_routes(
-    index: RoutingIndex,
-    origin: str,
-    destination: str,
-    commodity: str,
-    form: CargoForm,
-    *,
-    avoid: frozenset[str] = frozenset(),
-    co2_price: float = 0.0,
-    max_routes: int = 6,
-    year: int = 2025,
-    parallel: dict[tuple[str, str], tuple[RailService, ...]] | None = None,
-    private: frozenset[str] | None = None,
-    max_shifted_queries: int = 8,
-) -> tuple[list[Candidate], str | None]:
-    """Candidate routes of one OD/form/commodity, or ([], reason) when none exists.
-
-    Queries (``RouteRequest`` at Monday 08:00 of the year's first full week): the Pareto
-    alternatives under cost, time and CO2; one rail route avoiding the cheapest rail
-    route's transfer terminals; the cheapest road-only route; and, for every rail leg of
-    the rail alternatives, one query per *parallel* service (another service calling at
-    the same boarding and alighting stops), with the ready time shifted so that the cargo
-    reaches the boarding stop just as that service departs — otherwise an equally priced
-    later train is dominated by the first to arrive and its capacity is never offered.
-    At most ``max_shifted_queries`` such queries per OD (cheapest rail routes first).
-
-    Private sidings (``private_nodes``) other than the origin and destination are avoided.
-    Identical paths (same legs, links and services) are kept once. The kept set is:
-    the cheapest road-only route, the cheapest route per distinct sequence of rail
-    services (at most ``max_routes`` sequences, cheapest first) and the ``max_routes``
-    cheapest routes; so at most ``2 * max_routes + 1`` candidates per OD.
-    """
-    net = index.network
-    teu_t = net.costs.teu_to_t(commodity)
-    tonnes = net.costs.road_truck_payload_t
-    ready = datetime(year, 1, 6, 8, 0, tzinfo=BEIJING)  # a Monday morning (Beijing time)
-    ready += timedelta(days=(-ready.weekday()) % 7)
-    reason: str | None = None
-    if private is None:
-        private = private_nodes(net)
-    if parallel is None:
-        parallel = parallel_services(net)
-    avoid = (avoid | private) - {origin, destination}
-
-    def ask(
-        objective: Objective,
-        extra_avoid: frozenset[str] = frozenset(),
-        at: datetime = ready,
-        modes: frozenset[str] = frozenset(),
-        n: int = max_routes,
-        record: bool = True,
-    ) -> list[Alternative]:
-        nonlocal reason
-        try:
-            req = RouteRequest(
-                origin, destination, Cargo(commodity, form, tonnes, Unit.T), at,
-                objective=objective, alternatives=max(1, min(n, 10)),
-                avoid_nodes=avoid | extra_avoid, avoid_modes=modes,
-            )  # fmt: skip
-            return list(find_routes(index, req).alternatives)
-        except InputError as exc:
-            if record:
-                reason = exc.message
-            return []
-
-    alts = ask(Objective.COST) + ask(Objective.TIME) + ask(Objective.CO2)
-    rail_alts = sorted(
-        (a for a in alts if any(leg.mode == "rail" for leg in a.legs)), key=lambda a: a.cost_cny
-    )
-    if rail_alts:
-        hubs = frozenset(t.terminal for t in rail_alts[0].transfers) - {origin, destination}
-        if hubs:
-            alts += ask(Objective.COST, hubs)
-    # issue 2: the all-road route, whenever the rules let the cargo go by road
-    alts += ask(Objective.COST, modes=frozenset({"rail", "siding"}), n=1, record=False)
-    # issue 1: each parallel service of a rail leg gets its own query
-    seen_services = {s for a in alts for s in _services_of(a)}
-    tried: set[tuple[str, str, str]] = set()
-    shifted = 0
-    for alt in rail_alts:
-        for i, leg in enumerate(alt.legs):
-            if not leg.service:
-                continue
-            for svc in parallel.get((leg.from_id, leg.to_id), ()):
-                key = (leg.from_id, leg.to_id, svc.id)
-                if svc.id in seen_services or key in tried or shifted >= max_shifted_queries:
-                    continue
-                tried.add(key)
-                lead = _ready_at_stop(alt, i, ready) - ready
-                dep = _next_departure(svc, leg.from_id, form, ready + lead)
-                if dep is None:
-                    continue
-                shifted += 1
-                more = ask(Objective.COST, at=dep - lead, record=False)
-                alts += more
-                seen_services.update(s for a in more for s in _services_of(a))
-    found: dict[str, tuple[Candidate, tuple[str, ...]]] = {}
-    for alt in alts:
-        c = _candidate(net, alt, tonnes, 1.0 / teu_t, form, co2_price)
-        if c.key not in found or c.cost_cny_per_t < found[c.key][0].cost_cny_per_t:
-            found[c.key] = (c, _services_of(alt))
-    ranked = sorted(found.values(), key=lambda cs: (cs[0].cost_cny_per_t, cs[0].key))
-    cap = max(max_routes, 1)
-    keep: dict[str, Candidate] = {c.key: c for c, _ in ranked[:cap]}  # the cheapest
-    road = next((c for c, _ in ranked if not c.rail), None)
-    if road is not None:
-        keep[road.key] = road
-    per_service: dict[tuple[str, ...], Candidate] = {}
-    for c, svcs in ranked:
-        if svcs and svcs not in per_service and len(per_service) < cap:
-            per_service[svcs] = c
-            keep[c.key] = c
-    cands = sorted(keep.values(), key=lambda c: (c.cost_cny_per_t, c.key))
-    return cands, (None if cands else reason or "no route")
 
 
 def _capacities(
@@ -653,5 +434,4 @@ __all__ = [
     "Usage",
     "apply_closures",
     "assign",
-    "candidate_routes",
 ]

@@ -14,7 +14,7 @@ from datetime import date
 import pytest
 
 from freight.assign import AssignOptions, assign
-from freight.assign.solve import candidate_routes, parallel_services, private_nodes
+from freight.assign.candidates import candidate_routes, parallel_services, private_nodes
 from freight.network.model import CargoForm, Handling, LinkMode, NodeKind
 from freight.routing import RoutingIndex
 from tests.freight.assign.test_assign import Ship, ships
