@@ -59,6 +59,9 @@ app.add_typer(_demand.app, name="demand")
 from freight.cli import bookings as _bookings  # noqa: E402
 
 app.add_typer(_bookings.app, name="bookings")
+from freight.cli import match as _match  # noqa: E402
+
+app.add_typer(_match.app, name="match")
 
 
 def main() -> None:  # pragma: no cover - console entry point

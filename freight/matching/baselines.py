@@ -44,10 +44,13 @@ def solve_greedy(
         node[k], t[k], used_km[k] = s.node, s.t, s.km
     taken = {i for c in chains.values() for i in c}
     g = inst.tables.general
+    of_form = {int(f): np.flatnonzero(inst.v_form == f) for f in np.unique(inst.v_form)}
+    none = np.zeros(0, dtype=np.int64)
     for i in first_come_order(inst):
         if i in taken or np.isnan(inst.pu_eff[i]):
             continue
-        ks = np.flatnonzero(inst.compatible(np.arange(nv), np.full(nv, i)))
+        ks = of_form.get(int(inst.l_form[i]), none)
+        ks = ks[inst.compatible(ks, np.full(len(ks), i))]
         if len(ks) == 0:
             continue
         arr, ekm = travel(g, node[ks], np.full(len(ks), inst.l_o[i]), t[ks])

@@ -41,7 +41,7 @@ def _arcs_vehicles(
     g = inst.tables.general
     vn = np.array([s.node for s in st], dtype=np.int64)
     vt = np.array([s.t for s in st])
-    dl = inst.pu_eff[loads]
+    dl = inst.plan_pu[loads]
     a1, b1 = forward(g, vn, vt, inst.l_o[loads], dl, k)
     a2, b2 = backward(g, vn, vt, inst.l_o[loads], dl, k)
     pairs = np.unique(np.stack([np.concatenate([a1, a2]), np.concatenate([b1, b2])]), axis=1)
@@ -53,7 +53,7 @@ def _arcs_vehicles(
     dl, lkm = inst.deliver_at(li, p)
     km = np.array([st[x].km for x in a]) + ekm + lkm
     ok &= (
-        (p <= inst.pu_eff[li] + 1e-6)
+        (p <= inst.plan_pu[li] + 1e-6)
         & (dl <= inst.v_until[kv] + 1e-6)
         & (km <= inst.v_range[kv] + 1e-6)
     )
@@ -75,7 +75,7 @@ def _arcs_successors(
     """Load i -> load j when a truck free after i at ``free[i]`` reaches j in time, and
     ``free[i] < free[j]`` (which keeps the graph acyclic)."""
     g = inst.tables.general
-    a, b = forward(g, inst.l_d[loads], free, inst.l_o[loads], inst.pu_eff[loads], k)
+    a, b = forward(g, inst.l_d[loads], free, inst.l_o[loads], inst.plan_pu[loads], k)
     keep = free[a] < free[b]
     t_tier, teu_tier = tiers
     keep &= (t_tier[a] >= t_tier[b]) & (teu_tier[a] >= teu_tier[b])
@@ -111,7 +111,7 @@ def cover(
     nv, nl = len(ks), len(loads)
     if nv == 0 or nl == 0:
         return {}
-    free = inst.free_late[loads] if free is None else free
+    free = inst.plan_free[loads] if free is None else free
     va, vb = _arcs_vehicles(inst, ks, starts, loads, k)
     sa, sb = _arcs_successors(inst, loads, free, k, _tiers(inst, ks, loads))
     g = inst.tables.general
@@ -174,9 +174,8 @@ def solve_flow(inst: Instance, k: int = K_NEAR, passes: int = PASSES) -> dict[in
         loads = np.flatnonzero((inst.l_form == form) & ~np.isnan(inst.pu_eff))
         got, state = _refine(inst, ks, loads, k, passes)
         chains.update(got)
-        pending = np.array(
-            [i for i in loads if int(i) not in {x for c in got.values() for x in c}], dtype=np.int64
-        )
+        taken = {x for c in got.values() for x in c}
+        pending = np.array([i for i in loads if int(i) not in taken], dtype=np.int64)
         for _ in range(passes):
             if len(pending) == 0:
                 break
@@ -200,7 +199,7 @@ def _refine(
 ) -> tuple[dict[int, list[int]], dict[int, State]]:
     """Flow rounds: the first with conservative free times, later ones with the free times
     the previous plan reached (unmatched loads keep the conservative one). Best kept."""
-    free = inst.free_late[loads].copy()
+    free = inst.plan_free[loads].copy()
     pos = {int(x): n for n, x in enumerate(loads)}
     starts = [inst.start(int(v)) for v in ks]
     best: tuple[tuple[int, float], dict[int, list[int]], dict[int, State]] | None = None
@@ -209,7 +208,7 @@ def _refine(
         chains: dict[int, list[int]] = {}
         state = {int(v): s for v, s in zip(ks, starts, strict=True)}
         empty = 0.0
-        nxt = inst.free_late[loads].copy()
+        nxt = inst.plan_free[loads].copy()
         for v, chain in got.items():
             s = state[v]
             for i in chain:

@@ -126,6 +126,19 @@ class Instance:
         ok = ~np.isnan(self.pu_eff)
         d_pf, _ = self.deliver_at(np.arange(len(loads)), self.l_pf)
         self.free_early = np.where(ok, d_pf + UNLOAD_MIN, np.nan)
+        self.plan_pu, self.plan_free = self.pu_eff, self.free_late
+        self.plan_window(None)
+
+    def plan_window(self, minutes: float | None) -> None:
+        """Planning window of each load: ``[pickup_from, pickup_from + minutes]`` within its
+        feasible window (None: all of it). Chains planned on it keep every load window."""
+        if minutes is None:
+            self.plan_pu, self.plan_free = self.pu_eff, self.free_late
+            return
+        pu = np.minimum(self.pu_eff, self.l_pf + minutes)
+        d, _ = self.deliver_at(np.arange(len(self.loads)), np.nan_to_num(pu, nan=0.0))
+        self.plan_pu = pu
+        self.plan_free = np.where(np.isnan(pu), np.nan, d + UNLOAD_MIN)
 
     # -- per-load timing -------------------------------------------------------------------
     def deliver_at(self, i: np.ndarray, pickup: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

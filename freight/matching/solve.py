@@ -14,6 +14,7 @@ from enum import StrEnum
 import numpy as np
 
 from freight.matching.baselines import solve_exact, solve_greedy
+from freight.matching.batched import solve_batched
 from freight.matching.flow import solve_flow
 from freight.matching.instance import Instance
 from freight.matching.model import (
@@ -40,6 +41,7 @@ class Method(StrEnum):
     FLOW = "flow"
     EXACT = "exact"
     GREEDY = "greedy"
+    BATCHED = "batched"
 
 
 def match(
@@ -76,6 +78,8 @@ def match(
         chains = solve_exact(inst)
     elif method is Method.GREEDY:
         chains = solve_greedy(inst)
+    elif method is Method.BATCHED:
+        chains = solve_batched(inst)
     else:
         chains = solve_flow(inst, k=k_near)
     return build_result(inst, chains, str(method), time.perf_counter() - t0, id_prefix)

@@ -157,7 +157,7 @@ def test_small_rounds_equal_brute_force(seed: int, n_loads: int, n_veh: int) -> 
 @given(seed=st.integers(0, 10_000))
 def test_every_method_returns_checked_plans(seed: int) -> None:
     r = random_round(NET, 150, 80, seed)
-    for method in (Method.FLOW, Method.GREEDY, Method.AUTO):
+    for method in (Method.FLOW, Method.GREEDY, Method.BATCHED, Method.AUTO):
         res = match(NET, r.vehicles, r.loads, method=method)
         assert check_result(NET, r.vehicles, r.loads, res, graph=GRAPH) == [], method
         assert res.kpis.matched + len(res.unmatched) == 150
