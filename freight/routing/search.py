@@ -22,24 +22,25 @@ from __future__ import annotations
 import heapq
 import math
 import time
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from operator import attrgetter
-from typing import Any
 
 from freight.errors import FieldIssue, InputError, NotFoundError
 from freight.network.model import CargoForm, Network, RailService
 from freight.routing.index import CapacityLedger, FormView, RoutingIndex
+from freight.routing.labels import (
+    Label,
+    LabelBags,
+    Rates,
+    consignment_rates,
+    rebuild_alternative,
+)
 from freight.routing.model import (
-    Alternative,
-    Leg,
     Objective,
     RouteRequest,
     RouteResult,
-    Transfer,
-    Unit,
 )
 
 ROAD, YARD, WAGON, FINAL = 0, 1, 2, 3
@@ -47,76 +48,6 @@ DAY_MIN = 1440.0
 #: Look this many days ahead for a train run with spare capacity.
 RUN_HORIZON_DAYS = 14
 _EPS = 1e-9
-
-
-class _Label:
-    __slots__ = ("cost", "t", "co2", "ntr", "node", "where", "parent", "move", "dead")
-
-    def __init__(
-        self,
-        cost: float,
-        t: float,
-        co2: float,
-        ntr: int,
-        node: str,
-        where: int,
-        parent: _Label | None,
-        move: tuple[Any, ...] | None,
-    ) -> None:
-        self.cost = cost
-        self.t = t
-        self.co2 = co2
-        self.ntr = ntr
-        self.node = node
-        self.where = where
-        self.parent = parent
-        self.move = move
-        self.dead = False
-
-
-@dataclass(frozen=True, slots=True)
-class _Rates:
-    """Per-query costs: CNY and kg CO2 per km of the whole consignment, and fixed parts."""
-
-    road_cny_km: float
-    road_fixed: float
-    road_co2_km: float
-    rail_cny_km: float
-    rail_fixed: float
-    rail_co2_km: float
-    tonnes: float
-    teu: float
-
-
-def _quantities(network: Network, req: RouteRequest) -> tuple[float, float]:
-    c = req.cargo
-    per_teu = network.costs.teu_to_t(c.commodity)
-    if c.unit is Unit.TEU:
-        return c.quantity * per_teu, c.quantity
-    return c.quantity, c.quantity / per_teu
-
-
-def _rates(network: Network, view: FormView, req: RouteRequest) -> _Rates:
-    tonnes, teu = _quantities(network, req)
-    vals: dict[str, tuple[float, float, float]] = {}
-    for fam, ok in (("road", view.road_ok), ("rail", view.rail_ok)):
-        if not ok:
-            vals[fam] = (math.inf, math.inf, math.inf)
-            continue
-        mc = network.costs.mode_cost(fam, view.form)
-        if view.form is CargoForm.CONTAINER:
-            vals[fam] = (
-                mc.cost_cny_per_teu_km * teu,
-                mc.fixed_cny_per_teu * teu,
-                mc.co2_g_per_tkm * tonnes / 1000.0,
-            )
-        else:
-            vals[fam] = (
-                mc.cost_cny_per_tkm * tonnes,
-                mc.fixed_cny_per_t * tonnes,
-                mc.co2_g_per_tkm * tonnes / 1000.0,
-            )
-    return _Rates(*vals["road"], *vals["rail"], tonnes, teu)
 
 
 def _ban_wait(t: float, bans: tuple[tuple[int, int], ...]) -> float:
@@ -133,56 +64,6 @@ def _ban_wait(t: float, bans: tuple[tuple[int, int], ...]) -> float:
         if not moved:
             break
     return wait
-
-
-class _Bags:
-    """Non-dominated labels per state."""
-
-    def __init__(self, use_ntr: bool) -> None:
-        self.bags: dict[tuple[str, int], list[_Label]] = defaultdict(list)
-        self.use_ntr = use_ntr
-
-    def dominated(self, lab: _Label, bag: list[_Label]) -> bool:
-        for o in bag:
-            if (
-                o.cost <= lab.cost + 1e-6
-                and o.t <= lab.t + 1e-6
-                and o.co2 <= lab.co2 + 1e-6
-                and (not self.use_ntr or o.ntr <= lab.ntr)
-            ):
-                return True
-        return False
-
-    def insert(self, lab: _Label) -> bool:
-        """Add ``lab`` unless a label in its bag dominates it; kill labels it dominates.
-
-        Same test as ``dominated`` inlined with locals (the hot spot of a route query).
-        """
-        k = (lab.node, lab.where)
-        bag = self.bags.get(k)
-        if not bag:
-            self.bags[k] = [lab]
-            return True
-        cost, t, co2, ntr = lab.cost, lab.t, lab.co2, lab.ntr
-        use_ntr = self.use_ntr
-        c_hi, t_hi, g_hi = cost + 1e-6, t + 1e-6, co2 + 1e-6
-        for o in bag:
-            if o.cost <= c_hi and o.t <= t_hi and o.co2 <= g_hi and (not use_ntr or o.ntr <= ntr):
-                return False
-        keep = []
-        for o in bag:
-            if (
-                cost <= o.cost + 1e-6
-                and t <= o.t + 1e-6
-                and co2 <= o.co2 + 1e-6
-                and (not use_ntr or ntr <= o.ntr)
-            ):
-                o.dead = True
-            else:
-                keep.append(o)
-        keep.append(lab)
-        self.bags[k] = keep
-        return True
 
 
 def _check_request(network: Network, req: RouteRequest) -> None:
@@ -213,7 +94,7 @@ class _Query:
     req: RouteRequest
     index: RoutingIndex
     view: FormView
-    rates: _Rates
+    rates: Rates
     ledger: CapacityLedger
     #: rule name -> options it cut (filled during the search, reported in the answer)
     pruned: dict[str, int]
@@ -226,7 +107,7 @@ class _Query:
     #: Monday 00:00 of the ready week: search times are minutes since then
     anchor: datetime
     t0: float
-    key: Callable[[_Label], tuple[float, float, float]]
+    key: Callable[[Label], tuple[float, float, float]]
 
     def to_dt(self, m: float) -> datetime:
         return self.anchor + timedelta(minutes=m)
@@ -236,7 +117,7 @@ class _Query:
 class _Outcome:
     """What the label search found (stage 2): the surviving arrivals, Pareto-optimal."""
 
-    finals: list[_Label]
+    finals: list[Label]
     settled: int
 
 
@@ -248,7 +129,7 @@ def _prepare(
     net = index.network
     _check_request(net, req)
     view = index.view(req.cargo.form)
-    rates = _rates(net, view, req)
+    rates = consignment_rates(net, view, req)
     am = req.avoid_modes
     no_rail = "rail" in am or not view.rail_ok
     # time origin: Monday 00:00 of the ready week, so weekday = (t // 1440) % 7
@@ -257,7 +138,7 @@ def _prepare(
         ready.date() - timedelta(days=ready.weekday()), datetime.min.time(), tzinfo=ready.tzinfo
     )
     # heap key (C attrgetter: builds the same tuple as a Python function, faster)
-    key: Callable[[_Label], tuple[float, float, float]]
+    key: Callable[[Label], tuple[float, float, float]]
     if req.objective is Objective.TIME:
         key = attrgetter("t", "cost", "co2")
     elif req.objective is Objective.CO2:
@@ -296,9 +177,9 @@ class _Frontier:
         self.max_tr = req.max_transfers
         self.pruned = q.pruned
         self.key = q.key
-        self.bags = _Bags(use_ntr=self.max_tr is not None)
-        self.finals: list[_Label] = []
-        self.heap: list[tuple[tuple[float, float, float], int, _Label]] = []
+        self.bags = LabelBags(use_ntr=self.max_tr is not None)
+        self.finals: list[Label] = []
+        self.heap: list[tuple[tuple[float, float, float], int, Label]] = []
         self.counter = 0
         self.dest = req.destination
         self.dest_loadable = self.dest in q.view.loadable
@@ -307,7 +188,7 @@ class _Frontier:
         self.unit_q = q.rates.teu if q.is_container else q.rates.tonnes
         self.co2_q = q.rates.tonnes / 1000.0
 
-    def dominated_by_final(self, lab: _Label) -> bool:
+    def dominated_by_final(self, lab: Label) -> bool:
         """Whether a found arrival beats ``lab`` even after the cheapest way on."""
         b = self.lb_get(lab.node)
         if b is None:
@@ -330,7 +211,7 @@ class _Frontier:
                 return True
         return False
 
-    def push(self, lab: _Label) -> None:
+    def push(self, lab: Label) -> None:
         """Queue ``lab`` unless pruned or dominated; at the destination it is an arrival."""
         max_tr = self.max_tr
         if max_tr is not None and lab.ntr > max_tr:
@@ -340,7 +221,7 @@ class _Frontier:
             return
         dest = self.dest
         if lab.node == dest and lab.where != FINAL and (lab.where == ROAD or self.dest_loadable):
-            fin = _Label(lab.cost, lab.t, lab.co2, lab.ntr, dest, FINAL, lab, None)
+            fin = Label(lab.cost, lab.t, lab.co2, lab.ntr, dest, FINAL, lab, None)
             if self.bags.insert(fin):
                 self.finals[:] = [f for f in self.finals if not f.dead] + [fin]
             return
@@ -353,10 +234,10 @@ def _start(q: _Query, fr: _Frontier) -> None:
     """The origin labels: on a truck, and in the yard if the form may be loaded there."""
     origin = q.req.origin
     if not q.no_road:
-        fr.push(_Label(q.rates.road_fixed, q.t0, 0.0, 0, origin, ROAD, None, ("start", "road")))
+        fr.push(Label(q.rates.road_fixed, q.t0, 0.0, 0, origin, ROAD, None, ("start", "road")))
     if not q.no_rail:
         if origin in q.view.loadable:
-            fr.push(_Label(0.0, q.t0, 0.0, 0, origin, YARD, None, ("start", "rail")))
+            fr.push(Label(0.0, q.t0, 0.0, 0, origin, YARD, None, ("start", "rail")))
         else:
             node = q.index.network.nodes[origin]
             why = q.index.rail_rule_violation(node, q.req.cargo.form)
@@ -388,7 +269,7 @@ def _handling_start(q: _Query, node: str, t: float) -> float | None:
     return None
 
 
-def _expand_road(q: _Query, fr: _Frontier, lab: _Label) -> None:
+def _expand_road(q: _Query, fr: _Frontier, lab: Label) -> None:
     """From a truck: drive each road link (after any entry ban), or hand over to rail."""
     u, t, rates, push = lab.node, lab.t, q.rates, fr.push
     avoid_n, modes_off = q.req.avoid_nodes, q.road_modes_off
@@ -400,7 +281,7 @@ def _expand_road(q: _Query, fr: _Frontier, lab: _Label) -> None:
             q.pruned["time_ban_waits"] = q.pruned.get("time_ban_waits", 0) + 1
         arr = t + wait + arc.minutes
         push(
-            _Label(
+            Label(
                 lab.cost + rates.road_cny_km * arc.km, arr, lab.co2 + rates.road_co2_km * arc.km,
                 lab.ntr, arc.to, ROAD, lab,
                 ("road", arc.link_id, u, arc.to, t, arr, arc.km, wait),
@@ -412,14 +293,14 @@ def _expand_road(q: _Query, fr: _Frontier, lab: _Label) -> None:
             return
         c, hours = _transfer_cost(q, u)
         push(
-            _Label(
+            Label(
                 lab.cost + c, hs + hours * 60.0, lab.co2 + q.xfer_co2, lab.ntr + 1, u, YARD, lab,
                 ("xfer", "road->rail", u, hs, hours, c, q.xfer_co2),
             )
         )  # fmt: skip
 
 
-def _expand_rail(q: _Query, fr: _Frontier, lab: _Label) -> None:
+def _expand_rail(q: _Query, fr: _Frontier, lab: Label) -> None:
     """In a rail state: shunt along sidings; off a train, transfer to road or another train."""
     u, t, where, rates, push = lab.node, lab.t, lab.where, q.rates, fr.push
     if not q.no_siding:
@@ -428,7 +309,7 @@ def _expand_rail(q: _Query, fr: _Frontier, lab: _Label) -> None:
                 continue
             arr = t + sarc.minutes
             push(
-                _Label(
+                Label(
                     lab.cost + rates.rail_cny_km * sarc.km, arr,
                     lab.co2 + rates.rail_co2_km * sarc.km, lab.ntr, sarc.to, where, lab,
                     ("shunt", sarc.link_id, u, sarc.to, t, arr, sarc.km),
@@ -443,13 +324,13 @@ def _expand_rail(q: _Query, fr: _Frontier, lab: _Label) -> None:
     tt, co2 = hs + hours * 60.0, lab.co2 + q.xfer_co2
     if not q.no_road:
         push(
-            _Label(
+            Label(
                 lab.cost + c + rates.road_fixed, tt, co2, lab.ntr + 1, u, ROAD, lab,
                 ("xfer", "rail->road", u, hs, hours, c, q.xfer_co2),
             )
         )  # fmt: skip
     push(
-        _Label(
+        Label(
             lab.cost + c, tt, co2, lab.ntr + 1, u, YARD, lab,
             ("xfer", "rail->rail", u, hs, hours, c, q.xfer_co2),
         )
@@ -473,7 +354,7 @@ def _next_run(q: _Query, svc: RailService, t: float, dep_at_i: float) -> tuple[i
     return None
 
 
-def _board(q: _Query, fr: _Frontier, lab: _Label) -> None:
+def _board(q: _Query, fr: _Frontier, lab: Label) -> None:
     """In the yard: board the next run with capacity of each service calling here."""
     u, t, rates = lab.node, lab.t, q.rates
     for b in q.view.boardings.get(u, ()):
@@ -489,7 +370,7 @@ def _board(q: _Query, fr: _Frontier, lab: _Label) -> None:
                 continue
             arr = dep + hop.off_min
             fr.push(
-                _Label(
+                Label(
                     lab.cost + rates.rail_fixed + rates.rail_cny_km * hop.km, arr,
                     lab.co2 + rates.rail_co2_km * hop.km, lab.ntr, hop.to, WAGON, lab,
                     ("ride", svc.id, u, hop.to, dep, arr, hop.km, hop.links, run_date),
@@ -547,7 +428,7 @@ def _answer(q: _Query, found: _Outcome, t_start: float) -> RouteResult:
             )
     # legs are rebuilt only for the routes returned (not the whole Pareto set)
     alts = [
-        _rebuild(f, rank, q.rates, to_dt, q.t0)
+        rebuild_alternative(f, rank, q.rates, to_dt, q.t0)
         for rank, f in enumerate(shown[: req.alternatives], start=1)
     ]
     return RouteResult(
@@ -587,66 +468,3 @@ def find_routes(
     t_start = time.perf_counter()
     q = _prepare(network, req, ledger)
     return _answer(q, _search(q), t_start)
-
-
-def _rebuild(
-    fin: _Label, rank: int, rates: _Rates, to_dt: Callable[[float], datetime], t0: float
-) -> Alternative:
-    """Turn a label chain into legs and transfers (consecutive road links form one leg)."""
-    moves: list[tuple[Any, ...]] = []
-    lab: _Label | None = fin.parent
-    while lab is not None:
-        if lab.move is not None and lab.move[0] != "start":
-            moves.append(lab.move)
-        lab = lab.parent
-    moves.reverse()
-    legs: list[Leg] = []
-    transfers: list[Transfer] = []
-    road_fixed_due = True  # first road leg of the route (and after each rail->road) pays it
-    i = 0
-    while i < len(moves):
-        m = moves[i]
-        kind = m[0]
-        if kind in ("road", "shunt"):
-            j = i
-            links: list[str] = []
-            km = 0.0
-            wait = 0.0
-            while j < len(moves) and moves[j][0] == kind:
-                links.append(moves[j][1])
-                km += moves[j][6]
-                if kind == "road":
-                    wait += moves[j][7]
-                j += 1
-            last = moves[j - 1]
-            if kind == "road":
-                cost = rates.road_cny_km * km + (rates.road_fixed if road_fixed_due else 0.0)
-                road_fixed_due = False
-                co2 = rates.road_co2_km * km
-                mode = "road"
-            else:
-                cost, co2, mode = rates.rail_cny_km * km, rates.rail_co2_km * km, "siding"
-            legs.append(
-                Leg(mode, m[2], last[3], tuple(links), None, to_dt(m[4]), to_dt(last[5]),
-                    km, cost, co2, wait / 60.0)
-            )  # fmt: skip
-            i = j
-            continue
-        if kind == "ride":
-            _, sid, a, b, dep, arr, km, links_t, _run = m
-            legs.append(
-                Leg("rail", a, b, links_t, sid, to_dt(dep), to_dt(arr), km,
-                    rates.rail_fixed + rates.rail_cny_km * km, rates.rail_co2_km * km)
-            )  # fmt: skip
-        else:  # xfer
-            _, xk, node, start, hours, cost, co2 = m
-            transfers.append(Transfer(node, xk, to_dt(start), hours, cost, co2))
-            if xk == "rail->road":
-                road_fixed_due = True
-        i += 1
-    cost = sum(leg.cost_cny for leg in legs) + sum(t.cost_cny for t in transfers)
-    co2 = sum(leg.co2_kg for leg in legs) + sum(t.co2_kg for t in transfers)
-    dist = sum(leg.distance_km for leg in legs)
-    return Alternative(
-        rank, cost, (fin.t - t0) / 60.0, co2, dist, to_dt(fin.t), tuple(legs), tuple(transfers)
-    )
