@@ -210,37 +210,29 @@ def _coords(geo: _Reader, use_network: bool) -> dict[str, tuple[float, float]]:
     return coords
 
 
-def parse_scenario(data: dict[str, Any], file: str = "<scenario>") -> Scenario:
-    """Build a validated ``Scenario`` from parsed TOML/JSON data."""
-    root = _Reader(file, data, "")
-    meta = root.sub("meta", {})
-    geo = root.sub("geometry")
-    use_network = geo.bool_("use_network", True)
-    coords = _coords(geo, use_network)
+_MODE_FIELDS = (
+    "bulk_rail_cny_per_tkm",
+    "bulk_rail_fixed_cny_per_t",
+    "container_rail_cny_per_teu_km",
+    "container_rail_fixed_cny_per_teu",
+    "empty_return_cny_per_teu_km",
+    "road_cny_per_tkm",
+    "road_fixed_cny_per_t",
+    "drayage_cny_per_tkm",
+    "drayage_fixed_cny_per_t",
+    "rail_co2_g_per_tkm",
+    "road_co2_g_per_tkm",
+)
+
+
+def _modes(root: _Reader) -> ModeRates:
     m = root.sub("modes")
-    modes = _build(
-        m,
-        "",
-        ModeRates,
-        **{
-            k: m.num(k)
-            for k in (
-                "bulk_rail_cny_per_tkm",
-                "bulk_rail_fixed_cny_per_t",
-                "container_rail_cny_per_teu_km",
-                "container_rail_fixed_cny_per_teu",
-                "empty_return_cny_per_teu_km",
-                "road_cny_per_tkm",
-                "road_fixed_cny_per_t",
-                "drayage_cny_per_tkm",
-                "drayage_fixed_cny_per_t",
-                "rail_co2_g_per_tkm",
-                "road_co2_g_per_tkm",
-            )
-        },
-    )
+    return _build(m, "", ModeRates, **{k: m.num(k) for k in _MODE_FIELDS})
+
+
+def _pool(root: _Reader) -> ContainerPool:
     p = root.sub("pool")
-    pool = _build(
+    return _build(
         p,
         "",
         ContainerPool,
@@ -253,6 +245,9 @@ def parse_scenario(data: dict[str, Any], file: str = "<scenario>") -> Scenario:
         dwell_days=p.num("dwell_days"),
         reserve_share=p.num("reserve_share"),
     )
+
+
+def _commodities(root: _Reader) -> dict[str, Commodity]:
     commodities: dict[str, Commodity] = {}
     ctab = root.sub("commodities")
     for name in ctab.table:
@@ -271,7 +266,11 @@ def parse_scenario(data: dict[str, Any], file: str = "<scenario>") -> Scenario:
             road_allowed=c.bool_("road", True),
             min_converted_share=c.num("min_converted_share", 0.0),
         )
-    equipment = tuple(
+    return commodities
+
+
+def _equipment(root: _Reader) -> tuple[EquipmentType, ...]:
+    return tuple(
         _build(
             e,
             "",
@@ -285,6 +284,9 @@ def parse_scenario(data: dict[str, Any], file: str = "<scenario>") -> Scenario:
         )
         for e in root.items("equipment")
     )
+
+
+def _terminals(root: _Reader) -> tuple[Terminal, ...]:
     terminals = []
     for t in root.items("terminals"):
         mu = t.sub("max_units", {})
@@ -300,7 +302,18 @@ def parse_scenario(data: dict[str, Any], file: str = "<scenario>") -> Scenario:
                 max_units={k: mu.int_(k) for k in mu.table},
             )
         )
-    flows, flows_source = _flows(root, data, file)
+    return tuple(terminals)
+
+
+def _geometry(
+    geo: _Reader,
+    coords: dict[str, tuple[float, float]],
+    use_network: bool,
+    flows: tuple[Flow, ...],
+    terminals: tuple[Terminal, ...],
+) -> Geometry:
+    """Coordinates and, from the network, rail and road path lengths between the ends of
+    every flow and every terminal (others: haversine × detour)."""
     rail_km: dict[tuple[str, str], float] = {}
     road_km: dict[tuple[str, str], float] = {}
     source = "haversine × detour on the scenario's node table (use_network = false)"
@@ -316,7 +329,7 @@ def parse_scenario(data: dict[str, Any], file: str = "<scenario>") -> Scenario:
             f"network paths ({len(rail_km)}/{len(set(rail_pairs))} rail pairs, "
             f"{len(road_km)}/{len(set(road_pairs))} road pairs; others haversine × detour)"
         )
-    geometry = _build(
+    return _build(
         geo,
         "nodes",
         Geometry,
@@ -329,6 +342,20 @@ def parse_scenario(data: dict[str, Any], file: str = "<scenario>") -> Scenario:
         road_km=road_km,
         distance_source=source,
     )
+
+
+def parse_scenario(data: dict[str, Any], file: str = "<scenario>") -> Scenario:
+    """Build a validated ``Scenario`` from parsed TOML/JSON data (the first bad field raises
+    ``DataError`` naming the file and the field)."""
+    root = _Reader(file, data, "")
+    meta = root.sub("meta", {})
+    geo = root.sub("geometry")
+    use_network = geo.bool_("use_network", True)
+    coords = _coords(geo, use_network)
+    modes, pool = _modes(root), _pool(root)
+    commodities, equipment, terminals = _commodities(root), _equipment(root), _terminals(root)
+    flows, flows_source = _flows(root, data, file)
+    geometry = _geometry(geo, coords, use_network, flows, terminals)
     return _build(
         root,
         "flows" if "flows" in data else "meta",
@@ -336,7 +363,7 @@ def parse_scenario(data: dict[str, Any], file: str = "<scenario>") -> Scenario:
         flows=flows,
         commodities=commodities,
         equipment=equipment,
-        terminals=tuple(terminals),
+        terminals=terminals,
         pool=pool,
         modes=modes,
         geometry=geometry,
