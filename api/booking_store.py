@@ -54,7 +54,7 @@ from freight.booking import (
     replan,
 )
 from freight.booking.capacity import departures_between
-from freight.errors import ConflictError, FieldIssue, NotFoundError
+from freight.errors import ConflictError, ExpiredError, FieldIssue, NotFoundError
 from freight.network.model import Network
 from freight.routing import CapacityLedger, RoutingIndex
 
@@ -366,6 +366,13 @@ def create_booking(
     answers the stored booking; with another offer it is a conflict.
     """
     digest = hashlib.sha256(offer_id.encode()).hexdigest()
+    for c in offer.claims:  # the network may have changed since the quote
+        known = network.services if c.kind == "departure" else network.nodes
+        if c.resource not in known:
+            raise ExpiredError(
+                f"the offer uses {c.label()}, which the network no longer has; quote again",
+                issues=[FieldIssue("$.offer_id", "offer no longer matches the network")],
+            )
     if idempotency_key:
         found = _by_idempotency(db, scope, idempotency_key, digest)
         if found is not None:

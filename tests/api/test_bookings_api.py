@@ -176,6 +176,8 @@ def test_bad_input_is_refused_and_changes_nothing(db_url, make_client, key_for) 
     stale = replace(offer, created_at=offer.created_at.replace(year=2024),
                     expires_at=offer.created_at.replace(year=2024, minute=59))  # fmt: skip
     problem(book(client, op, encode_offer(stale, secret)), 410, "$.offer_id")
+    gone = replace(offer, claims=tuple(replace(c, resource="svc_closed") for c in offer.claims))
+    problem(book(client, op, encode_offer(gone, secret)), 410, "$.offer_id")
     # malformed parties
     bad = client.post(
         "/v1/bookings",
