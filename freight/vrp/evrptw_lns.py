@@ -83,36 +83,27 @@ def _relatedness(ins: StationInserter) -> dict[int, list[int]]:
     return out
 
 
-def ruin_recreate(
-    ins: StationInserter,
-    seqs: Sequence[Seq],
-    *,
-    seed: int = 0,
-    deadline: float = float("inf"),
-    max_iters: int = 1000,
-) -> LnsResult:
-    """Shorten a feasible plan without adding routes (see module docstring)."""
-    inst = ins.inst
-    rng = random.Random(seed)
-    cur = _Plan(ins, [s for s in seqs if s])
-    best_seqs, best_total = list(cur.seqs), cur.total
-    related = _relatedness(ins)
-    n = len(inst.ids)
-    tt = [[float(ins.d[i, j]) / inst.velocity for j in range(n)] for i in range(n)]
-    ready, due, service = list(inst.ready), list(inst.due), list(inst.service)
-    demand = list(inst.demand)
-    cap = inst.capacity + 1e-9
-    cust = list(inst.customers)
-    dm = [[float(ins.d[i, j]) for j in range(n)] for i in range(n)]
-    memo: dict[Seq, tuple[float, float, list[float], list[float]]] = {}
+class _Tables:
+    """Plain-float travel times, distances and windows; per-sequence loads and slack."""
 
-    def info(seq: Seq) -> tuple[float, float, list[float], list[float]]:
+    def __init__(self, ins: StationInserter) -> None:
+        inst = ins.inst
+        n = len(inst.ids)
+        self.tt = [[float(ins.d[i, j]) / inst.velocity for j in range(n)] for i in range(n)]
+        self.dm = [[float(ins.d[i, j]) for j in range(n)] for i in range(n)]
+        self.ready, self.due = list(inst.ready), list(inst.due)
+        self.service, self.demand = list(inst.service), list(inst.demand)
+        self.cap = inst.capacity + 1e-9
+        self._memo: dict[Seq, tuple[float, float, list[float], list[float]]] = {}
+
+    def info(self, seq: Seq) -> tuple[float, float, list[float], list[float]]:
         """Load, direct distance, earliest departures and latest starts along ``seq``."""
-        got = memo.get(seq)
+        got = self._memo.get(seq)
         if got is not None:
             return got
-        if len(memo) > 100_000:
-            memo.clear()
+        if len(self._memo) > 100_000:
+            self._memo.clear()
+        tt, ready, due, service = self.tt, self.ready, self.due, self.service
         nodes = (0, *seq, 0)
         dep = [ready[0]]
         for i in range(1, len(nodes) - 1):
@@ -123,11 +114,155 @@ def ruin_recreate(
         for i in range(len(nodes) - 2, 0, -1):
             j = nodes[i]
             latest[i] = min(due[j], latest[i + 1] - tt[j][nodes[i + 1]] - service[j])
-        direct = sum(dm[a][b] for a, b in zip(nodes, nodes[1:], strict=False))
-        res = (sum(demand[x] for x in seq), direct, dep, latest)
-        memo[seq] = res
+        direct = sum(self.dm[a][b] for a, b in zip(nodes, nodes[1:], strict=False))
+        res = (sum(self.demand[x] for x in seq), direct, dep, latest)
+        self._memo[seq] = res
         return res
 
+
+def _ruin(
+    rng: random.Random, seqs: list[Seq], cust: list[int], related: dict[int, list[int]]
+) -> list[int]:
+    """Customers to remove: a seed customer and related ones, or strings of the routes
+    nearest it."""
+    c0 = rng.choice(cust)
+    k = rng.randint(RUIN_MIN, RUIN_MAX)
+    removed: list[int] = [c0]
+    if rng.random() < STRING_SHARE:
+        where = {c: b for b, sb in enumerate(seqs) for c in sb}
+        hit: set[int] = set()
+        routes_left = rng.randint(1, 3)
+        for o in (c0, *related[c0]):
+            b = where[o]
+            if b in hit:
+                continue
+            hit.add(b)
+            sb = seqs[b]
+            length = min(len(sb), rng.randint(1, STRING_MAX))
+            i = sb.index(o)
+            lo = rng.randint(max(0, i - length + 1), min(i, len(sb) - length))
+            removed.extend(x for x in sb[lo : lo + length] if x != c0)
+            routes_left -= 1
+            if routes_left == 0:
+                break
+    else:
+        for o in related[c0]:
+            if len(removed) >= k:
+                break
+            if rng.random() < 0.7:
+                removed.append(o)
+    return removed
+
+
+def _remove(ins: StationInserter, seqs: list[Seq], dist: list[float], removed: list[int]) -> bool:
+    """Take ``removed`` out of their routes; False if a shortened route became infeasible
+    (a station placement broke: rare, the move is skipped)."""
+    gone = set(removed)
+    for b, sb in enumerate(seqs):
+        if gone.intersection(sb):
+            rest = tuple(c for c in sb if c not in gone)
+            got = ins.route(rest) if rest else (0.0, ())
+            if got is None:
+                return False
+            seqs[b] = rest
+            dist[b] = got[0]
+    return True
+
+
+def _best_insertion(
+    rng: random.Random,
+    ins: StationInserter,
+    tab: _Tables,
+    seqs: list[Seq],
+    dist: list[float],
+    c: int,
+) -> tuple[float, int, Seq, float] | None:
+    """Cheapest feasible (delta, route, sequence, distance) for ``c``, or None.
+
+    Positions are tried by a lower bound (direct detour minus the route's station detours)
+    and checked exactly; a feasible better position is skipped with probability ``BLINK``.
+    """
+    tt, dm, ready, due, service = tab.tt, tab.dm, tab.ready, tab.due, tab.service
+    best_mv: tuple[float, int, Seq, float] | None = None
+    cands: list[tuple[float, float, int, int]] = []
+    for b, sb in enumerate(seqs):
+        if not sb:
+            continue
+        load, direct, dep, latest = tab.info(sb)
+        if load + tab.demand[c] > tab.cap:
+            continue
+        slack = dist[b] - direct  # station detours: a delta lower bound
+        nodes = (0, *sb, 0)
+        for pos in range(len(sb) + 1):
+            a, z = nodes[pos], nodes[pos + 1]
+            arr = dep[pos] + tt[a][c]
+            if arr > due[c] + 1e-9:
+                continue
+            rc = ready[c]
+            if (rc if rc > arr else arr) + service[c] + tt[c][z] > latest[pos + 1]:
+                continue
+            dd = dm[a][c] + dm[c][z] - dm[a][z]
+            cands.append((dd - slack, dd, b, pos))
+    cands.sort()
+    for lb, _, b, pos in cands:
+        if best_mv is not None and lb >= best_mv[0]:
+            break
+        sb = seqs[b]
+        cand = (*sb[:pos], c, *sb[pos:])
+        got = ins.route(cand)
+        if got is None:
+            continue
+        delta = got[0] - dist[b]
+        if best_mv is not None and delta >= best_mv[0]:
+            continue
+        if best_mv is not None and rng.random() < BLINK:
+            continue
+        best_mv = (delta, b, cand, got[0])
+    return best_mv
+
+
+def _recreate(
+    rng: random.Random,
+    ins: StationInserter,
+    tab: _Tables,
+    seqs: list[Seq],
+    dist: list[float],
+    removed: list[int],
+) -> bool:
+    """Re-insert ``removed`` one by one (random order, by time-window width, or farthest
+    from the depot first); False if one of them fits nowhere."""
+    mode = rng.random()
+    if mode < 0.4:
+        rng.shuffle(removed)
+    elif mode < 0.7:
+        removed.sort(key=lambda c: tab.due[c] - tab.ready[c])
+    else:
+        removed.sort(key=lambda c: -float(ins.d[0, c]))
+    for c in removed:
+        mv = _best_insertion(rng, ins, tab, seqs, dist, c)
+        if mv is None:
+            return False
+        _, b, cand, dnew = mv
+        seqs[b] = cand
+        dist[b] = dnew
+    return True
+
+
+def ruin_recreate(
+    ins: StationInserter,
+    seqs: Sequence[Seq],
+    *,
+    seed: int = 0,
+    deadline: float = float("inf"),
+    max_iters: int = 1000,
+) -> LnsResult:
+    """Shorten a feasible plan without adding routes (see module docstring)."""
+    rng = random.Random(seed)
+    cur = _Plan(ins, [s for s in seqs if s])
+    best_seqs, best_total = list(cur.seqs), cur.total
+    related = _relatedness(ins)
+    tab = _Tables(ins)
+    cust = list(ins.inst.customers)
     start = time.perf_counter()
     span = deadline - start
     it = improvements = accepted = failed = 0
@@ -141,105 +276,20 @@ def ruin_recreate(
             progress = max(progress, (now - start) / span)
         threshold = THRESHOLD_START * best_total * max(0.0, 1.0 - progress)
         it += 1
-        seqs_new = list(cur.seqs)
-        dist_new = list(cur.dist)
-        # ruin: a seed customer and related ones, or strings of the routes near it
-        c0 = rng.choice(cust)
-        k = rng.randint(RUIN_MIN, RUIN_MAX)
-        removed: list[int] = [c0]
-        if rng.random() < STRING_SHARE:
-            where = {c: b for b, sb in enumerate(seqs_new) for c in sb}
-            hit: set[int] = set()
-            routes_left = rng.randint(1, 3)
-            for o in (c0, *related[c0]):
-                b = where[o]
-                if b in hit:
-                    continue
-                hit.add(b)
-                sb = seqs_new[b]
-                length = min(len(sb), rng.randint(1, STRING_MAX))
-                i = sb.index(o)
-                lo = rng.randint(max(0, i - length + 1), min(i, len(sb) - length))
-                removed.extend(x for x in sb[lo : lo + length] if x != c0)
-                routes_left -= 1
-                if routes_left == 0:
-                    break
-        else:
-            for o in related[c0]:
-                if len(removed) >= k:
-                    break
-                if rng.random() < 0.7:
-                    removed.append(o)
-        gone = set(removed)
-        for b, sb in enumerate(seqs_new):
-            if gone.intersection(sb):
-                rest = tuple(c for c in sb if c not in gone)
-                got = ins.route(rest) if rest else (0.0, ())
-                if got is None:  # removal broke a station placement (rare): skip move
-                    break
-                seqs_new[b] = rest
-                dist_new[b] = got[0]
-        else:
-            # recreate: random order, or by time-window width, or by distance from depot
-            mode = rng.random()
-            if mode < 0.4:
-                rng.shuffle(removed)
-            elif mode < 0.7:
-                removed.sort(key=lambda c: due[c] - ready[c])
-            else:
-                removed.sort(key=lambda c: -float(ins.d[0, c]))
-            ok = True
-            for c in removed:
-                best_mv: tuple[float, int, Seq, float] | None = None
-                cands: list[tuple[float, float, int, int]] = []
-                for b, sb in enumerate(seqs_new):
-                    if not sb:
-                        continue
-                    load, direct, dep, latest = info(sb)
-                    if load + demand[c] > cap:
-                        continue
-                    slack = dist_new[b] - direct  # station detours: a delta lower bound
-                    nodes = (0, *sb, 0)
-                    for pos in range(len(sb) + 1):
-                        a, z = nodes[pos], nodes[pos + 1]
-                        arr = dep[pos] + tt[a][c]
-                        if arr > due[c] + 1e-9:
-                            continue
-                        rc = ready[c]
-                        if (rc if rc > arr else arr) + service[c] + tt[c][z] > latest[pos + 1]:
-                            continue
-                        dd = dm[a][c] + dm[c][z] - dm[a][z]
-                        cands.append((dd - slack, dd, b, pos))
-                cands.sort()
-                for lb, _, b, pos in cands:
-                    if best_mv is not None and lb >= best_mv[0]:
-                        break
-                    sb = seqs_new[b]
-                    cand = (*sb[:pos], c, *sb[pos:])
-                    got = ins.route(cand)
-                    if got is None:
-                        continue
-                    delta = got[0] - dist_new[b]
-                    if best_mv is not None and delta >= best_mv[0]:
-                        continue
-                    if best_mv is not None and rng.random() < BLINK:
-                        continue
-                    best_mv = (delta, b, cand, got[0])
-                if best_mv is None:
-                    ok = False
-                    failed += 1
-                    break
-                _, b, cand, dnew = best_mv
-                seqs_new[b] = cand
-                dist_new[b] = dnew
-            if ok:
-                total = float(sum(dist_new))
-                if total < cur.total + threshold:
-                    accepted += 1
-                    cur.seqs, cur.dist = seqs_new, dist_new
-                    if total < best_total - 1e-9:
-                        best_seqs, best_total = list(seqs_new), total
-                        improvements += 1
+        seqs_new, dist_new = list(cur.seqs), list(cur.dist)
+        removed = _ruin(rng, seqs_new, cust, related)
+        if not _remove(ins, seqs_new, dist_new, removed):
+            continue
+        if not _recreate(rng, ins, tab, seqs_new, dist_new, removed):
+            failed += 1
+            continue
+        total = float(sum(dist_new))
+        if total < cur.total + threshold:
+            accepted += 1
+            cur.seqs, cur.dist = seqs_new, dist_new
+            if total < best_total - 1e-9:
+                best_seqs, best_total = list(seqs_new), total
+                improvements += 1
     return LnsResult(
         routes=tuple(s for s in best_seqs if s),
         distance=best_total,
