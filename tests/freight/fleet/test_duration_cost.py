@@ -25,7 +25,8 @@ from freight.fleet.result import (
     StopVisit,
     result_from_dict,
 )
-from freight.fleet.routing import Method, RouterParams, _unit_duration_cost, solve_fleet
+from freight.fleet.routing import Method, RouterParams, solve_fleet
+from freight.fleet.routing.params import unit_duration_cost
 from freight.fleet.verify import verify_plan
 
 EV: dict[str, Any] = {
@@ -235,7 +236,7 @@ def test_zero_cost_per_hour_keeps_cost_fixed_plus_km() -> None:
 def test_integer_duration_cost_is_not_rounded_away() -> None:
     vt = line_problem([1.0], vehicles=[EV]).vehicle_types[0]
     # 40 CNY/h per second in the engines' integer cost unit: 0.01 % rounding at most
-    per_s = _unit_duration_cost(vt)
+    per_s = unit_duration_cost(vt)
     assert per_s > 0
     assert per_s * 3600 / 100_000 == pytest.approx(40.0, rel=1e-3)
 

@@ -146,7 +146,7 @@ def test_repair_frees_the_only_capable_vehicle_by_moving_its_route() -> None:
     from collections import Counter
 
     from freight.fleet.charging import ChargerBook, schedule_route
-    from freight.fleet.routing import _repair
+    from freight.fleet.routing.repair import repair
 
     vehicles = [
         {"id": "big", "count": 1, "capacity_kg": 1000, "capacity_m3": 10, "battery_kwh": 73,
@@ -161,7 +161,7 @@ def test_repair_frees_the_only_capable_vehicle_by_moving_its_route() -> None:
     assert plan is not None
     routes = [(big, [0], plan)]
     used = Counter({"big": 1})
-    assert _repair(p, routes, [1], book, used, deadline=1e18, allow_charging=True) == [1]
+    assert repair(p, routes, [1], book, used, deadline=1e18, allow_charging=True) == [1]
     assert sorted((vt.id, seq) for vt, seq, _ in routes) == [("big", [1]), ("small", [0])]
 
 
