@@ -64,92 +64,69 @@ _EPS = 1e-9
 _Path = tuple["_Path", tuple[int, ...]] | None
 # A label: (distance, departure time, energy on departure, path)
 _Label = tuple[float, float, float, _Path]
+_Level = dict[tuple[int, int], list[_Label]]  # labels per (customer set, last customer)
 
 
-def enumerate_routes(
-    inst: EvrptwInstance,
-    deadline: float | None = None,
-    bound: tuple[int, float] | None = None,
-    legs: list[list[list[Leg]]] | None = None,
-    beam: int | None = None,
-    completion: CompletionBound | None = None,
-) -> dict[int, tuple[float, tuple[int, ...]]]:
-    """Shortest feasible route (distance, node path without depot) for every customer set.
+_Succ = tuple[int, int, list[tuple[float, float, float, float, bool, tuple[int, ...]]],
+              float, float, float, float]  # fmt: skip
 
-    Customer sets are bitmasks over ``inst.customers`` (bit k = k-th customer). With
-    ``bound = (k_routes, ub_distance)`` only routes that can be part of a solution with
-    exactly ``k_routes`` routes and total distance <= ``ub_distance`` are kept: a partial
-    route is dropped when its distance plus ``CompletionBound`` exceeds ``ub_distance``
-    (valid only once ``k_routes`` is proven to be the minimum number of vehicles).
-    ``beam`` (heuristic, needs ``bound``) keeps only that many labels per level, those
-    with the smallest distance plus completion bound: a quick upper bound, not exact.
+
+class _Grower:
+    """Tables of one route enumeration and the step that extends labels by one customer.
+
+    Successor table per node: (customer, bit, legs as plain tuples, shortest leg, fastest
+    leg, energy needed at the customer to reach the depot or any station from it, latest
+    departure that still gets home by the depot's due time). Deadline table per customer:
+    (due[c] - travel time from j, bit of c), ascending, so the first c not yet visited gives
+    the latest departure from j that still reaches every customer in time.
     """
-    d = inst.distance_matrix()
-    q, g, v = inst.battery, inst.recharge_rate, inst.velocity
-    if legs is None:
-        legs = build_legs(inst, d)
-    cb = completion
-    if bound is not None and (cb is None or cb.k != bound[0]):
-        cb = CompletionBound(inst, legs, bound[0])
-    if bound is None:
-        cb = None
-    ub = float("inf") if bound is None else bound[1] + 1e-6
-    # one route serves everyone: every unvisited customer must stay reachable in time
-    one_route = bound is not None and bound[0] == 1
-    everyone = (1 << len(inst.customers)) - 1
-    cust = inst.customers
-    bit = {c: 1 << k for k, c in enumerate(cust)}
-    due0 = inst.due[0]
-    best: dict[int, tuple[float, tuple[int, ...]]] = {}
-    level: dict[tuple[int, int], list[_Label]] = {}
-    r = inst.consumption_rate
-    demand, ready, due, service, cap = (
-        inst.demand,
-        inst.ready,
-        inst.due,
-        inst.service,
-        inst.capacity,
-    )
-    # per node: candidate successors (customer, bit, legs as plain tuples, shortest leg,
-    # fastest leg, energy needed at the customer to reach the depot or any station from
-    # it, latest departure that still gets home by the depot's due time)
-    succ = {
-        i: [
-            (j, bit[j],
-             [(lg.distance, lg.need_e, lg.fixed_time, lg.e_at_j, bool(lg.stations),
-               (*lg.stations, j)) for lg in legs[i][j]],
-             min(lg.distance for lg in legs[i][j]), min(lg.fixed_time for lg in legs[i][j]),
-             float(r * min(d[j, f] for f in (0, *inst.stations))),
-             float(due0 + _EPS - d[j, 0] / v))
-            for j in cust
-            if legs[i][j]
-        ]
-        for i in (0, *cust)
-    }  # fmt: skip
-    # per customer: (due[c] - travel time from j, bit of c), ascending: the first c not yet
-    # visited gives the latest departure from j that still reaches every customer in time
-    deadlines = {
-        j: sorted((float(due[c] - d[j, c] / v + _EPS), bit[c]) for c in cust if c != j)
-        for j in cust
-    }
 
-    def latest(mask: int, j: int) -> float:
-        for late, b in deadlines[j]:
+    def __init__(
+        self,
+        inst: EvrptwInstance,
+        d: np.ndarray,
+        legs: list[list[list[Leg]]],
+        cb: CompletionBound | None,
+        ub: float,
+        one_route: bool,
+    ) -> None:
+        self.inst, self.cb, self.ub, self.one_route = inst, cb, ub, one_route
+        cust, r, v = inst.customers, inst.consumption_rate, inst.velocity
+        self.bit = {c: 1 << k for k, c in enumerate(cust)}
+        bit, due0 = self.bit, inst.due[0]
+        self.succ: dict[int, list[_Succ]] = {
+            i: [
+                (j, bit[j],
+                 [(lg.distance, lg.need_e, lg.fixed_time, lg.e_at_j, bool(lg.stations),
+                   (*lg.stations, j)) for lg in legs[i][j]],
+                 min(lg.distance for lg in legs[i][j]), min(lg.fixed_time for lg in legs[i][j]),
+                 float(r * min(d[j, f] for f in (0, *inst.stations))),
+                 float(due0 + _EPS - d[j, 0] / v))
+                for j in cust
+                if legs[i][j]
+            ]
+            for i in (0, *cust)
+        }  # fmt: skip
+        self.deadlines = {
+            j: sorted((float(inst.due[c] - d[j, c] / v + _EPS), bit[c]) for c in cust if c != j)
+            for j in cust
+        }
+
+    def latest(self, mask: int, j: int) -> float:
+        for late, b in self.deadlines[j]:
             if not mask & b:
                 return late
-        return np.inf
+        return float(np.inf)
 
-    def grow(
-        i: int,
-        mask: int,
-        load: float,
-        labs: list[_Label],
-        store: dict[tuple[int, int], list[_Label]],
-    ) -> None:
+    def grow(self, i: int, mask: int, load: float, labs: list[_Label], store: _Level) -> None:
         """Extend every label of state (``mask``, ``i``) by one customer."""
+        inst, cb, ub, one_route = self.inst, self.cb, self.ub, self.one_route
+        q, g = inst.battery, inst.recharge_rate
+        demand, ready, due, service = inst.demand, inst.ready, inst.due, inst.service
+        cap = inst.capacity
         t_min = min(lab[1] for lab in labs)
         d_min = min(lab[0] for lab in labs)
-        for j, bj, legs_ij, short, fast, reach_j, home_j in succ[i]:
+        for j, bj, legs_ij, short, fast, reach_j, home_j in self.succ[i]:
             if mask & bj or load + demand[j] > cap + _EPS:
                 continue
             due_j = due[j] + _EPS
@@ -163,7 +140,7 @@ def enumerate_routes(
                     continue
             # latest departure from j: every unvisited customer still reachable (one
             # route) and home in time; as a latest arrival at j: ``arr_cap``
-            t_cap = min(latest(m2, j), home_j) if one_route else home_j
+            t_cap = min(self.latest(m2, j), home_j) if one_route else home_j
             ready_j, service_j = ready[j], service[j]
             if ready_j + service_j > t_cap:
                 continue
@@ -206,10 +183,79 @@ def enumerate_routes(
                         ]
                         labs_j.append(lab)
 
-    start: _Label = (0.0, inst.ready[0], q, None)
-    grow(0, 0, 0.0, [start], level)
+
+def _close_routes(
+    inst: EvrptwInstance,
+    home: list[tuple[float, float, float, bool, tuple[int, ...]]],
+    mask: int,
+    labs: list[_Label],
+    best: dict[int, tuple[float, tuple[int, ...]]],
+) -> None:
+    """Drive every label home (``home``: the legs back to the depot); keep the shortest
+    route per customer set in ``best``."""
+    q, g, due0 = inst.battery, inst.recharge_rate, inst.due[0]
+    for dist0, t0, e0, path in labs:
+        for dist_leg, need, fixed, chain, stations in home:
+            if e0 + _EPS < need:
+                continue
+            arr = t0 + fixed + (g * (q - e0) if chain else 0.0)
+            if arr <= due0 + _EPS:
+                total = dist0 + dist_leg
+                if mask not in best or total < best[mask][0] - _EPS:
+                    best[mask] = (total, (*_unroll(path), *stations))
+
+
+def _beam_cut(nxt: _Level, cb: CompletionBound, beam: int) -> _Level:
+    """The ``beam`` labels with the smallest distance plus completion bound."""
+    ranked = sorted(
+        ((lab[0] + cb(key[0], key[1]), n, key, lab) for n, (key, labs) in
+         enumerate(nxt.items()) for lab in labs),
+        key=lambda x: (x[0], x[1]),
+    )[:beam]  # fmt: skip
+    out: _Level = {}
+    for _, _, key, lab in ranked:
+        out.setdefault(key, []).append(lab)
+    return out
+
+
+def enumerate_routes(
+    inst: EvrptwInstance,
+    deadline: float | None = None,
+    bound: tuple[int, float] | None = None,
+    legs: list[list[list[Leg]]] | None = None,
+    beam: int | None = None,
+    completion: CompletionBound | None = None,
+) -> dict[int, tuple[float, tuple[int, ...]]]:
+    """Shortest feasible route (distance, node path without depot) for every customer set.
+
+    Customer sets are bitmasks over ``inst.customers`` (bit k = k-th customer). With
+    ``bound = (k_routes, ub_distance)`` only routes that can be part of a solution with
+    exactly ``k_routes`` routes and total distance <= ``ub_distance`` are kept: a partial
+    route is dropped when its distance plus ``CompletionBound`` exceeds ``ub_distance``
+    (valid only once ``k_routes`` is proven to be the minimum number of vehicles).
+    ``beam`` (heuristic, needs ``bound``) keeps only that many labels per level, those
+    with the smallest distance plus completion bound: a quick upper bound, not exact.
+    """
+    d = inst.distance_matrix()
+    if legs is None:
+        legs = build_legs(inst, d)
+    cb = completion
+    if bound is not None and (cb is None or cb.k != bound[0]):
+        cb = CompletionBound(inst, legs, bound[0])
+    if bound is None:
+        cb = None
+    ub = float("inf") if bound is None else bound[1] + 1e-6
+    # one route serves everyone: every unvisited customer must stay reachable in time
+    one_route = bound is not None and bound[0] == 1
+    everyone = (1 << len(inst.customers)) - 1
+    cust = inst.customers
+    grower = _Grower(inst, d, legs, cb, ub, one_route)
+    bit = grower.bit
+    best: dict[int, tuple[float, tuple[int, ...]]] = {}
+    level: _Level = {}
+    start: _Label = (0.0, inst.ready[0], inst.battery, None)
+    grower.grow(0, 0, 0.0, [start], level)
     loads = {0: 0.0}
-    # per customer: the legs back to the depot
     home = {
         i: [(lg.distance, lg.need_e, lg.fixed_time, bool(lg.stations), lg.stations)
             for lg in legs[i][0]]
@@ -218,7 +264,7 @@ def enumerate_routes(
     while level:
         if deadline is not None and time.perf_counter() > deadline:
             raise ExactTimeout(f"{inst.name}: route enumeration exceeded the time limit")
-        nxt: dict[tuple[int, int], list[_Label]] = {}
+        nxt: _Level = {}
         for (mask, i), labs in level.items():
             if deadline is not None and time.perf_counter() > deadline:
                 raise ExactTimeout(f"{inst.name}: route enumeration exceeded the time limit")
@@ -227,25 +273,10 @@ def enumerate_routes(
                 load = sum(inst.demand[c] for c in cust if mask & bit[c])
                 loads[mask] = load
             if not one_route or mask == everyone:
-                for dist0, t0, e0, path in labs:
-                    for dist_leg, need, fixed, chain, stations in home[i]:
-                        if e0 + _EPS < need:
-                            continue
-                        arr = t0 + fixed + (g * (q - e0) if chain else 0.0)
-                        if arr <= due0 + _EPS:
-                            total = dist0 + dist_leg
-                            if mask not in best or total < best[mask][0] - _EPS:
-                                best[mask] = (total, (*_unroll(path), *stations))
-            grow(i, mask, load, labs, nxt)
+                _close_routes(inst, home[i], mask, labs, best)
+            grower.grow(i, mask, load, labs, nxt)
         if beam is not None and cb is not None:
-            ranked = sorted(
-                ((lab[0] + cb(key[0], key[1]), n, key, lab) for n, (key, labs) in
-                 enumerate(nxt.items()) for lab in labs),
-                key=lambda x: (x[0], x[1]),
-            )[:beam]  # fmt: skip
-            nxt = {}
-            for _, _, key, lab in ranked:
-                nxt.setdefault(key, []).append(lab)
+            nxt = _beam_cut(nxt, cb, beam)
         level = nxt
     return best
 
