@@ -268,48 +268,18 @@ def explain_infeasibility(
     return kept
 
 
-def plan_conversion(
-    sc: Scenario,
-    *,
-    time_limit_s: float = 30.0,
-    relative_gap: float = 1e-4,
-    force: Mode | None = None,
-    baselines: bool = True,
-) -> ConversionPlan:
-    """Solve the conversion MIP; raise ``InfeasibleError`` naming what binds if none exists.
-
-    ``force`` restricts every flow to one mode (used for the all-container baseline).
-    """
-    start = time.perf_counter()
-    model = _build(sc, (), force)
-    status = _run(model, time_limit_s, relative_gap)
-    if status == pywraplp.Solver.INFEASIBLE:
-        binding = explain_infeasibility(sc, force)
-        raise InfeasibleError(
-            "no conversion plan satisfies every constraint; relax: " + ", ".join(binding),
-            binding=binding,
-        )
-    if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
-        raise SolverError(f"SCIP found no plan within {time_limit_s:g} s (status {status})")
-    solver = model.solver
-    objective_cny = solver.Objective().Value()
-    bound_cny = solver.Objective().BestBound()
-    if status == pywraplp.Solver.OPTIMAL and bound_cny > objective_cny:
-        bound_cny = objective_cny
-    gap = max(0.0, (objective_cny - bound_cny) / max(abs(objective_cny), 1.0))
-    proven = status == pywraplp.Solver.OPTIMAL and gap <= relative_gap + 1e-9
-
+def _chosen_options(sc: Scenario, model: _Model) -> list[Option]:
+    """The option the MIP picked for each flow (its largest binary)."""
     chosen: list[Option] = []
     for f in sc.flows:
         opts = model.options[f.id]
         k = max(range(len(opts)), key=lambda i: model.x[(f.id, i)].solution_value())
         chosen.append(opts[k])
-    flows = tuple(
-        FlowPlan(
-            o.flow_id, f.commodity, f.annual_t, o.mode, o.terminal, o.cost_cny, o.co2_t, o.losses_t
-        )
-        for f, o in zip(sc.flows, chosen, strict=True)
-    )
+    return chosen
+
+
+def _terminal_plans(sc: Scenario, model: _Model, chosen: list[Option]) -> tuple[TerminalPlan, ...]:
+    """Equipment, throughput, capacity and peak utilisation of every terminal in use."""
     terminals = []
     for term in sc.terminals:
         eq = {e.id: round(model.units[(term.id, e.id)].solution_value()) for e in sc.equipment}
@@ -334,46 +304,105 @@ def plan_conversion(
                 sum(n * equipment_cost_cny(sc, eid) for eid, n in eq.items()),
             )
         )
-    owned = round(model.owned.solution_value())
-    leased = round(model.leased.solution_value())
-    owned_cny, leased_cny = pool_costs_cny(sc)
+    return tuple(terminals)
+
+
+def _kpis(sc: Scenario, flows: tuple[FlowPlan, ...]) -> dict[str, float]:
     total_t = sum(f.annual_t for f in sc.flows)
     rail_t = sum(f.tonnes for f in flows if f.mode is not Mode.ROAD)
     conv_t = sum(f.tonnes for f in flows if f.mode is Mode.CONTAINER_RAIL)
-    kpis = {
+    return {
         "rail_share": round(rail_t / total_t, 6),
         "converted_share": round(conv_t / total_t, 6),
         "co2_t": round(sum(f.co2_t for f in flows), 3),
         "losses_t": round(sum(f.losses_t for f in flows), 3),
         "tonnes_total": total_t,
     }
+
+
+def _baselines(
+    sc: Scenario, start: float, time_limit_s: float, relative_gap: float
+) -> dict[str, float | None]:
+    """Cost with no conversion, and with every flow in containers (None if infeasible) in
+    the time left of ``time_limit_s`` since ``start`` (at least 1 s)."""
+    base: dict[str, float | None] = {"all_bulk": all_bulk_cost_cny(sc)}
+    try:
+        other = plan_conversion(
+            sc,
+            time_limit_s=max(1.0, time_limit_s - (time.perf_counter() - start)),
+            relative_gap=relative_gap,
+            force=Mode.CONTAINER_RAIL,
+            baselines=False,
+        )
+        base["all_container"] = round(other.objective_cny, 2)
+    except (InfeasibleError, SolverError):
+        base["all_container"] = None
+    return base
+
+
+def _solve(
+    sc: Scenario, time_limit_s: float, relative_gap: float, force: Mode | None
+) -> tuple[_Model, int]:
+    """Build and run the MIP; ``InfeasibleError`` naming what binds, or ``SolverError``."""
+    model = _build(sc, (), force)
+    status = _run(model, time_limit_s, relative_gap)
+    if status == pywraplp.Solver.INFEASIBLE:
+        binding = explain_infeasibility(sc, force)
+        raise InfeasibleError(
+            "no conversion plan satisfies every constraint; relax: " + ", ".join(binding),
+            binding=binding,
+        )
+    if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+        raise SolverError(f"SCIP found no plan within {time_limit_s:g} s (status {status})")
+    return model, status
+
+
+def plan_conversion(
+    sc: Scenario,
+    *,
+    time_limit_s: float = 30.0,
+    relative_gap: float = 1e-4,
+    force: Mode | None = None,
+    baselines: bool = True,
+) -> ConversionPlan:
+    """Solve the conversion MIP; raise ``InfeasibleError`` naming what binds if none exists.
+
+    ``force`` restricts every flow to one mode (used for the all-container baseline).
+    """
+    start = time.perf_counter()
+    model, status = _solve(sc, time_limit_s, relative_gap, force)
+    objective_cny = model.solver.Objective().Value()
+    bound_cny = model.solver.Objective().BestBound()
+    if status == pywraplp.Solver.OPTIMAL and bound_cny > objective_cny:
+        bound_cny = objective_cny
+    gap = max(0.0, (objective_cny - bound_cny) / max(abs(objective_cny), 1.0))
+    proven = status == pywraplp.Solver.OPTIMAL and gap <= relative_gap + 1e-9
+    chosen = _chosen_options(sc, model)
+    flows = tuple(
+        FlowPlan(
+            o.flow_id, f.commodity, f.annual_t, o.mode, o.terminal, o.cost_cny, o.co2_t, o.losses_t
+        )
+        for f, o in zip(sc.flows, chosen, strict=True)
+    )
+    terminals = _terminal_plans(sc, model, chosen)
+    owned = round(model.owned.solution_value())
+    leased = round(model.leased.solution_value())
+    owned_cny, leased_cny = pool_costs_cny(sc)
     base: dict[str, float | None] = {}
     if baselines:
-        base["all_bulk"] = all_bulk_cost_cny(sc)
-        try:
-            left = max(1.0, time_limit_s - (time.perf_counter() - start))
-            other = plan_conversion(
-                sc,
-                time_limit_s=left,
-                relative_gap=relative_gap,
-                force=Mode.CONTAINER_RAIL,
-                baselines=False,
-            )
-            base["all_container"] = round(other.objective_cny, 2)
-        except (InfeasibleError, SolverError):
-            base["all_container"] = None
+        base = _baselines(sc, start, time_limit_s, relative_gap)
     return ConversionPlan(
         status="optimal" if proven else "feasible",
         objective_cny=objective_cny,
         bound_cny=bound_cny,
         gap=round(gap, 8),
         flows=flows,
-        terminals=tuple(terminals),
+        terminals=terminals,
         containers_teu=owned + leased,
         owned_teu=owned,
         leased_teu=leased,
         pool_cost_cny=owned * owned_cny + leased * leased_cny,
-        kpis=kpis,
+        kpis=_kpis(sc, flows),
         baselines=base,
         wall_s=time.perf_counter() - start,
         distance_source=sc.geometry.distance_source,
