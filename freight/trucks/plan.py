@@ -101,6 +101,19 @@ def plan_scenario(
     t0 = time.perf_counter()
     options = lane_options(sc)
     ch = solve_mip(sc, options, time_limit_s=time_limit_s, rel_gap=rel_gap)
+    return assemble(sc, options, ch, t0, verify=verify)
+
+
+def assemble(
+    sc: Scenario,
+    options: dict[str, list[Option]],
+    ch: Choice,
+    t0: float,
+    *,
+    verify: bool = True,
+    notes: tuple[str, ...] = (),
+) -> TruckPlan:
+    """The plan of a choice of options and station sizes, checked by the independent checker."""
     stations = _stations(sc, ch)
     lanes = tuple(_lane_plan(sc, ch.chosen[lane.id]) for lane in sc.lanes)
     kpis = _kpis(sc, options, ch)
@@ -113,11 +126,12 @@ def plan_scenario(
         gap=(ch.objective - ch.bound) / max(abs(ch.objective), 1e-9),
         objective_cny_year=ch.objective, bound_cny_year=ch.bound, stations=stations,
         lanes=lanes, truck_types=tuple(t.to_dict() for t in sc.trucks), kpis=kpis,
-        fleet=fleet, inputs=_inputs(sc), wall_s=time.perf_counter() - t0,
-        options=sum(len(v) for v in options.values()),
+        fleet=dict(sorted(fleet.items())), inputs=_inputs(sc),
+        wall_s=time.perf_counter() - t0, options=sum(len(v) for v in options.values()),
         notes=(
             "lanes are sized on an operating day of their peak month, energy on January",
             "electric options use candidate sites within a 5-km road detour of the lane's path",
+            *notes,
         ),
     )  # fmt: skip
     if verify:
@@ -207,4 +221,12 @@ def plan_years(
     return out
 
 
-__all__ = ["KIND", "carried", "default_target", "plan_scenario", "plan_year", "plan_years"]
+__all__ = [
+    "KIND",
+    "assemble",
+    "carried",
+    "default_target",
+    "plan_scenario",
+    "plan_year",
+    "plan_years",
+]

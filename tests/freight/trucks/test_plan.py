@@ -194,3 +194,19 @@ def test_infeasible_target_names_binding(net, lanes2030):
     with pytest.raises(InfeasibleError) as e:
         plan_scenario(sc)
     assert "budget_cny" in e.value.binding
+
+
+@pytest.mark.parametrize("ids", SMALL[:2])
+def test_mip_no_worse_than_simple_policies(net, lanes2030, ids):
+    from freight.trucks.policies import densest_first, terminals_only
+
+    sc = _small(net, lanes2030, ids, target_tkm_share=0.5)
+    best = plan_scenario(sc, rel_gap=1e-9)
+    dense = densest_first(sc)
+    assert check_plan(sc, dense) == []
+    assert best.objective_cny_year <= dense.objective_cny_year + 1e-6
+    try:
+        term = terminals_only(sc)
+    except InfeasibleError:
+        return
+    assert best.objective_cny_year <= term.objective_cny_year + 1e-6
