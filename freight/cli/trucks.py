@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from freight.cli.common import echo_json, run_cli
@@ -19,6 +21,7 @@ def plan(
     ),
     budget: float | None = typer.Option(None, "--budget", help="Station capital, CNY."),
     time_limit: float = typer.Option(60.0, "--time-limit", help="MIP time limit per year, s."),
+    report: Path | None = typer.Option(None, "--report", help="Write a Markdown report."),
 ) -> None:
     """Which lanes to electrify, where the swap/charge stations go, for --year or --years."""
 
@@ -36,6 +39,14 @@ def plan(
         ) as bar:  # fmt: skip
             task = bar.add_task("planning", total=1.0)
             out = run(params, lambda f, m: bar.update(task, completed=f, description=m[:60]))
+        if report is not None:
+            from freight.errors import InputError
+            from freight.trucks.report import render_report
+
+            try:
+                report.write_text(render_report(out), encoding="utf-8")
+            except OSError as exc:
+                raise InputError(f"--report: cannot write {report} ({exc})") from None
         if as_json:
             echo_json(out)
             return

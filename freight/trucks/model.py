@@ -210,6 +210,9 @@ class Scenario:
     # (road node, site id, road km one way from the node to the site's node): the sites a
     # truck may leave its path for; a site is always reachable from its own node (0 km)
     reach: tuple[tuple[str, str, float], ...] = field(default=())
+    # (lane id, truck type) electrified in an earlier year: the trucks bought stay on the
+    # lane (the lane keeps that type while it has a feasible station set for it)
+    kept_lanes: tuple[tuple[str, str], ...] = field(default=())
 
     def __post_init__(self) -> None:
         ids = {t.id for t in self.trucks}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from freight.errors import FieldIssue, InputError
@@ -153,6 +154,7 @@ def _inputs(sc: Scenario) -> dict[str, Any]:
         "lanes": len(sc.lanes),
         "sites": len(sc.sites),
         "existing_stations": len(sc.existing),
+        "kept_lanes": len(sc.kept_lanes),
     }
 
 
@@ -162,6 +164,7 @@ def plan_year(
     target_tkm_share: float | None = None,
     budget_cny: float | None = None,
     existing: tuple[Existing, ...] = (),
+    kept_lanes: tuple[tuple[str, str], ...] = (),
     truck_overrides: dict[str, dict[str, Any]] | None = None,
     time_limit_s: float = 60.0,
     net: Network | None = None,
@@ -181,7 +184,7 @@ def plan_year(
         year, lanes, net, target_tkm_share=target, budget_cny=budget_cny,
         existing=existing, truck_overrides=truck_overrides,
     )  # fmt: skip
-    return plan_scenario(sc, time_limit_s=time_limit_s)
+    return plan_scenario(replace(sc, kept_lanes=kept_lanes), time_limit_s=time_limit_s)
 
 
 def carried(plan: TruckPlan) -> tuple[Existing, ...]:
@@ -208,14 +211,16 @@ def plan_years(
     net = default_network()
     out: list[TruckPlan] = []
     existing: tuple[Existing, ...] = ()
+    kept: tuple[tuple[str, str], ...] = ()
     for y in range(first, last + 1):
         p = plan_year(
             y, target_tkm_share=(targets or {}).get(y), budget_cny=budget_cny,
-            existing=existing, time_limit_s=time_limit_s, net=net,
+            existing=existing, kept_lanes=kept, time_limit_s=time_limit_s, net=net,
             truck_overrides=truck_overrides,
         )  # fmt: skip
         out.append(p)
         existing = carried(p)
+        kept = tuple((lp.id, lp.truck_type) for lp in p.lanes if lp.electrified)
         if progress:
             progress(y, p)
     return out

@@ -116,6 +116,10 @@ def solve_mip(
             solver.Add(units[s] >= (e.bays if s[1] == "swap" else e.chargers))
             if s in bats:
                 solver.Add(bats[s] >= e.batteries)
+    for lid, tt in sc.kept_lanes:
+        same = [k for k, o in enumerate(options.get(lid, ())) if o.truck_type == tt]
+        if same:
+            solver.Add(sum(x[lid, k] for k in same) == 1)
     _target_and_budget(solver, sc, options, x, opn, units, bats, existing, uc)
     cost = sum(o.cost_cny_year * x[lid, k] for lid, opts in options.items()
                for k, o in enumerate(opts))  # fmt: skip

@@ -226,6 +226,11 @@ def check_plan(sc: Scenario, plan: TruckPlan) -> list[str]:
     share = sum(lp.tonnes_year * lp.distance_km for lp in plan.lanes if lp.electrified) / total
     if share < sc.target_tkm_share - 1e-6:
         problems.append(f"electrified t-km share {share:.4f} < target {sc.target_tkm_share}")
+    by_id = {lp.id: lp for lp in plan.lanes}
+    for lid, tt in sc.kept_lanes:
+        now = by_id.get(lid)
+        if now is not None and now.truck_type != tt and _has_type(sc, lid, tt):
+            problems.append(f"lane {lid}: electrified with {tt} earlier, now {now.truck_type}")
     _check_growth_and_budget(sc, plan, problems)
     return problems
 
@@ -250,3 +255,14 @@ def _check_growth_and_budget(sc: Scenario, plan: TruckPlan, problems: list[str])
             new_capex += (st.chargers - (old.chargers if old else 0)) * sc.stations.charger_cny
     if sc.budget_cny is not None and new_capex > sc.budget_cny + 1e-3:
         problems.append(f"new station capex {new_capex:,.0f} > budget_cny {sc.budget_cny:,.0f}")
+
+
+def _has_type(sc: Scenario, lane_id: str, truck_type: str) -> bool:
+    """Whether the lane has a feasible station set for ``truck_type`` (else it may change)."""
+    from freight.trucks.options import cycle_points, feasible_sets
+
+    lane = next(x for x in sc.lanes if x.id == lane_id)
+    truck = sc.truck(truck_type)
+    if not truck.electric:
+        return True
+    return bool(feasible_sets(lane, truck, cycle_points(lane, sc.detours())))

@@ -210,3 +210,18 @@ def test_mip_no_worse_than_simple_policies(net, lanes2030, ids):
     except InfeasibleError:
         return
     assert best.objective_cny_year <= term.objective_cny_year + 1e-6
+
+
+def test_kept_lanes_keep_their_truck_type(net, lanes2030):
+    sc = _small(net, lanes2030, SMALL[1], target_tkm_share=1.0)
+    first = plan_scenario(sc)
+    kept = tuple((lp.id, lp.truck_type) for lp in first.lanes if lp.electrified)
+    # the other electric type made much cheaper: without the rule the lanes would switch
+    other = {"bev_swap": "bev_plugin", "bev_plugin": "bev_swap"}[kept[0][1]]
+    cheap = {other: {"price_cny": 1000.0, "maintenance_cny_per_km": 0.0}}
+    free = _small(net, lanes2030, SMALL[1], target_tkm_share=1.0, truck_overrides=cheap)
+    assert {lp.truck_type for lp in plan_scenario(free).lanes} == {other}
+    second = plan_scenario(replace(free, kept_lanes=kept))
+    assert {(lp.id, lp.truck_type) for lp in second.lanes} == set(kept)
+    bad = replace(second, lanes=tuple(replace(lp, truck_type=other) for lp in second.lanes))
+    assert any("earlier" in p for p in check_plan(replace(free, kept_lanes=kept), bad))
