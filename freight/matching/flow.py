@@ -24,7 +24,7 @@ from ortools.graph.python import min_cost_flow
 
 from freight.matching.baselines import solve_greedy
 from freight.matching.candidates import backward, forward
-from freight.matching.instance import Instance, State
+from freight.matching.instance import UNLOAD_MIN, Instance, State
 from freight.matching.roads import travel
 
 #: Reward of one covered load (metres of empty driving it outweighs): more than any sum
@@ -35,16 +35,22 @@ PASSES = 3
 
 
 def _arcs_vehicles(
-    inst: Instance, ks: np.ndarray, st: list[State], loads: np.ndarray, k: int
+    inst: Instance,
+    ks: np.ndarray,
+    st: list[State],
+    loads: np.ndarray,
+    k: int,
+    deadline: np.ndarray,
+    forced: tuple[np.ndarray, np.ndarray],
 ) -> tuple[np.ndarray, np.ndarray]:
     """(truck position in ``ks``, load position in ``loads``) first-load candidates."""
     g = inst.tables.general
     vn = np.array([s.node for s in st], dtype=np.int64)
     vt = np.array([s.t for s in st])
-    dl = inst.plan_pu[loads]
-    a1, b1 = forward(g, vn, vt, inst.l_o[loads], dl, k)
-    a2, b2 = backward(g, vn, vt, inst.l_o[loads], dl, k)
-    pairs = np.unique(np.stack([np.concatenate([a1, a2]), np.concatenate([b1, b2])]), axis=1)
+    a1, b1 = forward(g, vn, vt, inst.l_o[loads], deadline, k)
+    a2, b2 = backward(g, vn, vt, inst.l_o[loads], deadline, k)
+    both = [np.concatenate([a1, a2, forced[0]]), np.concatenate([b1, b2, forced[1]])]
+    pairs = np.unique(np.stack(both), axis=1)
     a, b = pairs[0], pairs[1]
     kv, li = ks[a], loads[b]
     ok = inst.compatible(kv, li)
@@ -53,7 +59,7 @@ def _arcs_vehicles(
     dl, lkm = inst.deliver_at(li, p)
     km = np.array([st[x].km for x in a]) + ekm + lkm
     ok &= (
-        (p <= inst.plan_pu[li] + 1e-6)
+        (p <= deadline[b] + 1e-6)
         & (dl <= inst.v_until[kv] + 1e-6)
         & (km <= inst.v_range[kv] + 1e-6)
     )
@@ -71,15 +77,22 @@ def _arcs_successors(
     free: np.ndarray,
     k: int,
     tiers: tuple[np.ndarray, np.ndarray],
+    deadline: np.ndarray,
+    forced: tuple[np.ndarray, np.ndarray],
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Load i -> load j when a truck free after i at ``free[i]`` reaches j in time, and
-    ``free[i] < free[j]`` (which keeps the graph acyclic)."""
+    """Load i -> load j when a truck free after i at ``free[i]`` reaches j by
+    ``deadline[j]``, and ``free[i] < free[j]`` (which keeps the graph acyclic); plus the
+    ``forced`` arcs (those of a plan being improved)."""
     g = inst.tables.general
-    a, b = forward(g, inst.l_d[loads], free, inst.l_o[loads], inst.plan_pu[loads], k)
+    a, b = forward(g, inst.l_d[loads], free, inst.l_o[loads], deadline, k)
     keep = free[a] < free[b]
     t_tier, teu_tier = tiers
     keep &= (t_tier[a] >= t_tier[b]) & (teu_tier[a] >= teu_tier[b])
-    return a[keep], b[keep]
+    pairs = np.unique(
+        np.stack([np.concatenate([a[keep], forced[0]]), np.concatenate([b[keep], forced[1]])]),
+        axis=1,
+    )
+    return pairs[0], pairs[1]
 
 
 def _tiers(inst: Instance, ks: np.ndarray, loads: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -102,18 +115,25 @@ def cover(
     loads: np.ndarray,
     k: int = K_NEAR,
     free: np.ndarray | None = None,
+    deadline: np.ndarray | None = None,
+    forced: tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> dict[int, list[int]]:
     """Min-cost-flow chain cover: truck (index into ``inst.vehicles``) -> load chain.
 
-    ``free[n]``: when a truck is free after load ``loads[n]`` (default: after picking it
-    up as late as allowed, which makes every chain keep all load windows).
+    ``free[n]``: when a truck is free after load ``loads[n]`` if picked up by
+    ``deadline[n]`` (default: the planning window's end, which makes every chain keep
+    all load windows). ``forced``: (truck, load) and (load, load) position arcs that are
+    added whatever the candidate search finds.
     """
     nv, nl = len(ks), len(loads)
     if nv == 0 or nl == 0:
         return {}
     free = inst.plan_free[loads] if free is None else free
-    va, vb = _arcs_vehicles(inst, ks, starts, loads, k)
-    sa, sb = _arcs_successors(inst, loads, free, k, _tiers(inst, ks, loads))
+    deadline = inst.plan_pu[loads] if deadline is None else deadline
+    none = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    f_first, f_succ = forced if forced is not None else (none, none)
+    va, vb = _arcs_vehicles(inst, ks, starts, loads, k, deadline, f_first)
+    sa, sb = _arcs_successors(inst, loads, free, k, _tiers(inst, ks, loads), deadline, f_succ)
     g = inst.tables.general
     vn = np.array([s.node for s in starts], dtype=np.int64)
     vt = np.array([s.t for s in starts])
@@ -238,3 +258,96 @@ def _repair(inst: Instance, v: int, s: State, chain: list[int]) -> tuple[list[in
             s = got[0]
             kept.append(i)
     return kept, s
+
+
+def improve(
+    inst: Instance, chains: dict[int, list[int]], k: int = K_NEAR, rounds: int = 2
+) -> dict[int, list[int]]:
+    """Re-chain a feasible plan by min-cost flow with its timing frozen.
+
+    Trucks are grouped into classes that can carry the same loads (form, capacity, TEU,
+    permit; battery trucks keep their chains, range is not in the flow). Per class, every
+    load on its trucks gets the window [planned pickup, planned pickup] and the free time
+    the plan reaches; loads nobody carries join (conservative window) when every truck of
+    the class may carry them. The plan's own arcs are added, so the plan is a solution of
+    the class's flow: its optimum (most loads, then least empty km) is at least as good.
+    A class's new chains are kept only if they score better after simulation.
+    """
+    from freight.matching.solve import _score
+
+    best, best_score = chains, _score(inst, chains)
+    for _ in range(rounds):
+        got = dict(best)
+        taken = {i for c in got.values() for i in c}
+        for cls in _classes(inst):
+            mine = {v: got[v] for v in cls if v in got}
+            pool = [i for c in mine.values() for i in c]
+            free_mask = ~np.isnan(inst.pu_eff)
+            free_mask[list(taken)] = False
+            extra = np.flatnonzero(
+                free_mask
+                & inst.compatible(np.full(len(free_mask), cls[0]), np.arange(len(free_mask)))
+            )
+            loads = np.array(sorted(pool + [int(i) for i in extra]), dtype=np.int64)
+            new = _improve_class(inst, mine, cls, loads, k)
+            if _score(inst, new) > _score(inst, mine):
+                for v in cls:
+                    got.pop(int(v), None)
+                got.update(new)
+                taken = {i for c in got.values() for i in c}
+        score = _score(inst, got)
+        if score <= best_score:
+            break
+        best, best_score = got, score
+    return best
+
+
+def _classes(inst: Instance) -> list[np.ndarray]:
+    """Trucks that may carry exactly the same loads (battery trucks left out)."""
+    groups: dict[tuple[int, float, int, bool], list[int]] = {}
+    for v in range(len(inst.vehicles)):
+        if np.isfinite(inst.v_range[v]):
+            continue
+        key = (
+            int(inst.v_form[v]),
+            float(inst.v_cap_t[v]),
+            int(inst.v_teu[v]),
+            bool(inst.v_permit[v]),
+        )
+        groups.setdefault(key, []).append(v)
+    return [np.array(g, dtype=np.int64) for _, g in sorted(groups.items())]
+
+
+def _improve_class(
+    inst: Instance, chains: dict[int, list[int]], ks: np.ndarray, loads: np.ndarray, k: int
+) -> dict[int, list[int]]:
+    if len(ks) == 0 or len(loads) == 0:
+        return {}
+    pos = {int(x): n for n, x in enumerate(loads)}
+    vpos = {int(v): n for n, v in enumerate(ks)}
+    deadline = inst.plan_pu[loads].copy()
+    free = inst.plan_free[loads].copy()
+    first: list[tuple[int, int]] = []
+    succ: list[tuple[int, int]] = []
+    for v, chain in chains.items():
+        steps, _, _ = inst.run(v, chain)
+        for n, st in enumerate(steps):
+            deadline[pos[st.load]] = st.pickup
+            free[pos[st.load]] = st.deliver + UNLOAD_MIN
+            if n == 0:
+                first.append((vpos[v], pos[st.load]))
+            else:
+                succ.append((pos[steps[n - 1].load], pos[st.load]))
+
+    def arr(xs: list[tuple[int, int]], j: int) -> np.ndarray:
+        return np.array([x[j] for x in xs], dtype=np.int64)
+
+    forced = ((arr(first, 0), arr(first, 1)), (arr(succ, 0), arr(succ, 1)))
+    starts = [inst.start(int(v)) for v in ks]
+    got = cover(inst, ks, starts, loads, k, free, deadline, forced)
+    out: dict[int, list[int]] = {}
+    for v, chain in got.items():
+        kept, _ = _repair(inst, v, starts[vpos[v]], chain)
+        if kept:
+            out[v] = kept
+    return out

@@ -5,7 +5,9 @@ truckloads posted when they become ready; a truck supply built by ``supply`` (me
 demand_data/METHOD.md, section "Matching replay") is matched every ``interval_min`` of
 simulated time. Each method (the optimiser, the greedy baseline) runs its own simulation
 on the same loads and trucks. A matched truck carries its whole chain (the proposal is
-taken as accepted) and is free again where and when its last delivery ends.
+taken as accepted) and is free again where and when its last delivery ends. A round
+offers the trucks that are free within ``LOOKAHEAD_H`` hours, each from where and when
+it will be free, to both methods alike.
 """
 
 from __future__ import annotations
@@ -46,6 +48,9 @@ PICKUP_WINDOW_H = 4.0
 LOADS_PER_TRUCK_DAY = 2.0
 #: Spare trucks on the platform above the busiest day's need (assumption, METHOD.md R-M4).
 SPARE = 1.2
+#: A round also offers trucks that become free within this many hours (where their
+#: current load ends): they can take a backhaul there instead of an empty truck coming in.
+LOOKAHEAD_H = 4.0
 KIND_OF_FORM = {
     CargoForm.CONTAINER: VehicleKind.CONTAINER_TRUCK,
     CargoForm.BULK: VehicleKind.BULK_TRUCK,
@@ -205,7 +210,7 @@ def simulate(
         free = [
             replace(base[k], location=loc, available_from=max(t, at))
             for k, (loc, at) in state.items()
-            if at <= t + timedelta(minutes=interval_min)
+            if at <= t + timedelta(hours=LOOKAHEAD_H)
         ]
         if open_loads and free:
             res = match(network, free, open_loads, method=method)

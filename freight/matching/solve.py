@@ -15,7 +15,7 @@ import numpy as np
 
 from freight.matching.baselines import solve_exact, solve_greedy
 from freight.matching.batched import solve_batched
-from freight.matching.flow import solve_flow
+from freight.matching.flow import improve, solve_flow
 from freight.matching.instance import Instance
 from freight.matching.model import (
     Assignment,
@@ -72,7 +72,10 @@ def match(
             greedy_chains = solve_greedy(inst)
             best = max((flow_chains, greedy_chains), key=lambda c: _score(inst, c))
             name = "auto:flow" if best is flow_chains else "auto:greedy"
-            return build_result(inst, best, name, time.perf_counter() - t0, id_prefix)
+            better = improve(inst, best, k=k_near, rounds=1)
+            if better is not best:
+                name += "+rechain"
+            return build_result(inst, better, name, time.perf_counter() - t0, id_prefix)
         method = Method.EXACT
     if method is Method.EXACT:
         chains = solve_exact(inst)

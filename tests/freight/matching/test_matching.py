@@ -258,3 +258,20 @@ def test_bad_input_names_the_field() -> None:
     with pytest.raises(NotFoundError) as e2:
         match(NET, [_truck(location="atlantis")], [])
     assert e2.value.issues[0].loc == "$.location"
+
+
+def test_rechaining_never_makes_a_plan_worse() -> None:
+    from freight.matching.baselines import solve_greedy
+    from freight.matching.flow import improve
+    from freight.matching.instance import Instance
+    from freight.matching.roads import road_tables
+    from freight.matching.solve import _score, build_result
+
+    for seed in (1, 2):
+        r = random_round(NET, 200, 90, seed, capacities_t=(30.0, 35.0))
+        inst = Instance(NET, road_tables(NET), r.vehicles, r.loads)
+        base = solve_greedy(inst)
+        better = improve(inst, base, rounds=3)
+        assert _score(inst, better) >= _score(inst, base)
+        res = build_result(inst, better, "rechain", 0.0, "a")
+        assert check_result(NET, r.vehicles, r.loads, res, graph=GRAPH) == []
