@@ -16,80 +16,89 @@ from freight.routing.index import (
     RoutingIndex,
     is_city_node,
 )
-from freight.routing.model import Alternative, RouteRequest
+from freight.routing.model import Alternative, Leg, RouteRequest
 
 
-def check_alternative(network: Network, req: RouteRequest, alt: Alternative) -> list[str]:
-    """Problems found in ``alt`` (empty list = feasible)."""
+def _chain_errors(req: RouteRequest, legs: tuple[Leg, ...]) -> list[str]:
+    """The legs run from the origin to the destination, joined, with time moving forward."""
     errs: list[str] = []
-    form = req.cargo.form
-    legs = alt.legs
-    if not legs:
-        return ["no legs"]
     if legs[0].from_id != req.origin:
         errs.append(f"first leg starts at {legs[0].from_id}, not the origin")
     if legs[-1].to_id != req.destination:
         errs.append(f"last leg ends at {legs[-1].to_id}, not the destination")
     if legs[0].depart < req.ready_at:
         errs.append("departs before the cargo is ready")
-    idx = RoutingIndex(network)
     for a, b in zip(legs, legs[1:], strict=False):
         if a.to_id != b.from_id:
             errs.append(f"gap between legs {a.to_id} -> {b.from_id}")
         if b.depart < a.arrive:
             errs.append(f"leg at {b.from_id} departs before the previous one arrives")
-    for leg in legs:
-        if leg.arrive < leg.depart:
-            errs.append(f"leg {leg.from_id}->{leg.to_id} arrives before it departs")
-        if leg.mode in ("road", "siding"):
-            at = leg.from_id
-            for lid in leg.links:
-                lk = network.links.get(lid)
-                if lk is None:
-                    errs.append(f"unknown link {lid}")
-                    continue
-                if leg.mode == "road" and not lk.mode.is_road:
-                    errs.append(f"road leg uses {lk.mode} link {lid}")
-                if leg.mode == "siding" and lk.mode.value != "siding":
-                    errs.append(f"siding leg uses {lk.mode} link {lid}")
-                if at == lk.source:
-                    at = lk.target
-                elif at == lk.target and not lk.oneway:
-                    at = lk.source
-                else:
-                    errs.append(f"link {lid} does not continue from {at}")
-                    break
-                if leg.mode == "road" and form is CargoForm.HAZMAT and not lk.hazmat:
-                    s, t = network.nodes[lk.source], network.nodes[lk.target]
-                    if lk.mode.value == "road_urban" or (is_city_node(s) and is_city_node(t)):
-                        errs.append(f"hazmat on unmarked city road link {lid}")
-            if at != leg.to_id:
-                errs.append(f"{leg.mode} leg links end at {at}, not {leg.to_id}")
-        elif leg.mode == "rail":
-            svc = network.services.get(leg.service or "")
-            if svc is None:
-                errs.append(f"rail leg without a known service ({leg.service})")
-                continue
-            if form not in svc.forms:
-                errs.append(f"service {svc.id} does not carry {form}")
-            try:
-                i = svc.route.index(leg.from_id)
-                j = svc.route.index(leg.to_id, i + 1)
-            except ValueError:
-                errs.append(f"service {svc.id} does not call at {leg.from_id} then {leg.to_id}")
-                continue
-            run_start = leg.depart - timedelta(hours=svc.offsets_h[i])
-            if run_start.weekday() not in svc.weekdays:
-                errs.append(f"service {svc.id} does not run on {run_start:%A}")
-            if run_start.hour * 60 + run_start.minute != svc.depart_min:
-                errs.append(f"service {svc.id} does not depart at {run_start:%H:%M}")
-            ride = leg.arrive - leg.depart
-            want = timedelta(hours=svc.offsets_h[j] - svc.offsets_h[i])
-            if abs((ride - want).total_seconds()) > 1:
-                errs.append(f"service {svc.id} ride {ride} differs from timetable {want}")
+    return errs
+
+
+def _link_leg_errors(network: Network, form: CargoForm, leg: Leg) -> list[str]:
+    """A road or siding leg: its links exist, have its mode, connect, and (hazmat) avoid
+    unmarked city roads."""
+    errs: list[str] = []
+    at = leg.from_id
+    for lid in leg.links:
+        lk = network.links.get(lid)
+        if lk is None:
+            errs.append(f"unknown link {lid}")
+            continue
+        if leg.mode == "road" and not lk.mode.is_road:
+            errs.append(f"road leg uses {lk.mode} link {lid}")
+        if leg.mode == "siding" and lk.mode.value != "siding":
+            errs.append(f"siding leg uses {lk.mode} link {lid}")
+        if at == lk.source:
+            at = lk.target
+        elif at == lk.target and not lk.oneway:
+            at = lk.source
         else:
-            errs.append(f"unknown leg mode {leg.mode}")
-    # loading to/from rail: at transfers, and at the ends when the route starts/ends on rail
+            errs.append(f"link {lid} does not continue from {at}")
+            break
+        if leg.mode == "road" and form is CargoForm.HAZMAT and not lk.hazmat:
+            s, t = network.nodes[lk.source], network.nodes[lk.target]
+            if lk.mode.value == "road_urban" or (is_city_node(s) and is_city_node(t)):
+                errs.append(f"hazmat on unmarked city road link {lid}")
+    if at != leg.to_id:
+        errs.append(f"{leg.mode} leg links end at {at}, not {leg.to_id}")
+    return errs
+
+
+def _rail_leg_errors(network: Network, form: CargoForm, leg: Leg) -> list[str]:
+    """A rail leg rides a real run: a service carrying the form, calling at both ends in
+    order, on one of its weekdays, at its departure time, for the timetabled time."""
+    errs: list[str] = []
+    svc = network.services.get(leg.service or "")
+    if svc is None:
+        return [f"rail leg without a known service ({leg.service})"]
+    if form not in svc.forms:
+        errs.append(f"service {svc.id} does not carry {form}")
+    try:
+        i = svc.route.index(leg.from_id)
+        j = svc.route.index(leg.to_id, i + 1)
+    except ValueError:
+        errs.append(f"service {svc.id} does not call at {leg.from_id} then {leg.to_id}")
+        return errs
+    run_start = leg.depart - timedelta(hours=svc.offsets_h[i])
+    if run_start.weekday() not in svc.weekdays:
+        errs.append(f"service {svc.id} does not run on {run_start:%A}")
+    if run_start.hour * 60 + run_start.minute != svc.depart_min:
+        errs.append(f"service {svc.id} does not depart at {run_start:%H:%M}")
+    ride = leg.arrive - leg.depart
+    want = timedelta(hours=svc.offsets_h[j] - svc.offsets_h[i])
+    if abs((ride - want).total_seconds()) > 1:
+        errs.append(f"service {svc.id} ride {ride} differs from timetable {want}")
+    return errs
+
+
+def _handling_errors(network: Network, form: CargoForm, alt: Alternative) -> list[str]:
+    """Loading to/from rail (at transfers, and at the ends when the route starts or ends on
+    rail) only where the rules allow the form."""
+    errs: list[str] = []
+    legs = alt.legs
+    idx = RoutingIndex(network)
     handled = [t.terminal for t in alt.transfers]
     if legs[0].mode != "road":
         handled.append(legs[0].from_id)
@@ -105,6 +114,13 @@ def check_alternative(network: Network, req: RouteRequest, alt: Alternative) -> 
             and nid != HAZMAT_STATION_ID
         ):
             errs.append(f"hazmat loaded to/from rail at {nid}")
+    return errs
+
+
+def _total_errors(req: RouteRequest, alt: Alternative) -> list[str]:
+    """Totals are the sums of legs and transfers; avoided modes and nodes are not used."""
+    errs: list[str] = []
+    legs = alt.legs
     cost = sum(leg.cost_cny for leg in legs) + sum(t.cost_cny for t in alt.transfers)
     if abs(cost - alt.cost_cny) > 1e-6 * max(1.0, cost):
         errs.append(f"total cost {alt.cost_cny} is not the sum {cost}")
@@ -118,3 +134,22 @@ def check_alternative(network: Network, req: RouteRequest, alt: Alternative) -> 
         if leg.to_id in req.avoid_nodes:
             errs.append(f"avoided node {leg.to_id} used")
     return errs
+
+
+def check_alternative(network: Network, req: RouteRequest, alt: Alternative) -> list[str]:
+    """Problems found in ``alt`` (empty list = feasible)."""
+    form = req.cargo.form
+    legs = alt.legs
+    if not legs:
+        return ["no legs"]
+    errs = _chain_errors(req, legs)
+    for leg in legs:
+        if leg.arrive < leg.depart:
+            errs.append(f"leg {leg.from_id}->{leg.to_id} arrives before it departs")
+        if leg.mode in ("road", "siding"):
+            errs += _link_leg_errors(network, form, leg)
+        elif leg.mode == "rail":
+            errs += _rail_leg_errors(network, form, leg)
+        else:
+            errs.append(f"unknown leg mode {leg.mode}")
+    return errs + _handling_errors(network, form, alt) + _total_errors(req, alt)
