@@ -135,72 +135,86 @@ def _customers_of(inst: EvrptwInstance, path: Sequence[int]) -> tuple[int, ...]:
     return tuple(i for i in path if inst.node_type[i] == "c")
 
 
+def _eliminate_routes(
+    ins: StationInserter, seqs: list[tuple[int, ...]], dist: list[float], deadline: float
+) -> bool:
+    """Dissolve routes (smallest first, at most 8 customers) whose customers all fit
+    elsewhere, directly or by ejecting one customer; True if any route went."""
+    improved = False
+    for a in sorted(range(len(seqs)), key=lambda k: len(seqs[k])):
+        if time.perf_counter() > deadline:
+            break
+        if not seqs[a] or len(seqs[a]) > 8:
+            continue
+        saved = (list(seqs), list(dist))
+        ok = True
+        for c in seqs[a]:
+            mv = _best_insertion(ins, seqs, dist, c, a)
+            if mv is None:
+                ej = _insert_with_ejection(ins, seqs, dist, c, a, deadline)
+                if ej is None:
+                    ok = False
+                    break
+                for b, cand, delta in ej:
+                    seqs[b] = cand
+                    dist[b] += delta
+                continue
+            b, cand, delta = mv
+            seqs[b] = cand
+            dist[b] += delta
+        if ok:
+            seqs[a] = ()
+            dist[a] = 0.0
+            improved = True
+        else:
+            seqs[:], dist[:] = saved
+    return improved
+
+
+def _relocate(
+    ins: StationInserter, seqs: list[tuple[int, ...]], dist: list[float], deadline: float
+) -> bool:
+    """Move each customer to its best position in another route when that is shorter (or
+    empties its route); True if any moved."""
+    improved = False
+    for a in range(len(seqs)):
+        for c in list(seqs[a]):
+            if time.perf_counter() > deadline:
+                break
+            rest = tuple(x for x in seqs[a] if x != c)
+            got = None
+            if rest:
+                got = ins.route(rest)
+                if got is None:
+                    continue
+                gain = dist[a] - got[0]
+            else:
+                gain = dist[a] + 1e6  # emptying a route saves a vehicle
+            mv = _best_insertion(ins, seqs, dist, c, a)
+            if mv is not None and mv[2] < gain - 1e-7:
+                b, cand, delta = mv
+                seqs[b] = cand
+                dist[b] += delta
+                seqs[a] = rest
+                dist[a] = got[0] if rest and got else 0.0
+                improved = True
+    return improved
+
+
 def _improve(
     ins: StationInserter, routes: list[tuple[int, ...]], deadline: float
 ) -> list[tuple[int, ...]]:
-    """Route elimination + relocate with exact station insertion, first improvement."""
+    """Route elimination, relocation, or-opt and 2-opt* with exact station insertion, first
+    improvement, until no move helps or the deadline passes."""
     inst = ins.inst
     seqs = [_customers_of(inst, p) for p in routes]
     cost = [ins.route(s) for s in seqs]
     dist = [c[0] if c else float("inf") for c in cost]
-
-    def try_insert(c: int, skip: int) -> tuple[int, tuple[int, ...], float] | None:
-        return _best_insertion(ins, seqs, dist, c, skip)
-
     improved = True
     while improved and time.perf_counter() < deadline:
-        improved = False
-        # 1) route elimination, smallest routes first
-        for a in sorted(range(len(seqs)), key=lambda k: len(seqs[k])):
-            if time.perf_counter() > deadline:
-                break
-            if not seqs[a] or len(seqs[a]) > 8:
-                continue
-            saved = (list(seqs), list(dist))
-            ok = True
-            for c in seqs[a]:
-                mv = try_insert(c, a)
-                if mv is None:
-                    ej = _insert_with_ejection(ins, seqs, dist, c, a, deadline)
-                    if ej is None:
-                        ok = False
-                        break
-                    for b, cand, delta in ej:
-                        seqs[b] = cand
-                        dist[b] += delta
-                    continue
-                b, cand, delta = mv
-                seqs[b] = cand
-                dist[b] += delta
-            if ok:
-                seqs[a] = ()
-                dist[a] = 0.0
-                improved = True
-            else:
-                seqs, dist = saved
-        # 2) relocate each customer to its best position elsewhere
-        for a in range(len(seqs)):
-            for c in list(seqs[a]):
-                if time.perf_counter() > deadline:
-                    break
-                rest = tuple(x for x in seqs[a] if x != c)
-                got = None
-                if rest:
-                    got = ins.route(rest)
-                    if got is None:
-                        continue
-                    gain = dist[a] - got[0]
-                else:
-                    gain = dist[a] + 1e6  # emptying a route saves a vehicle
-                mv = try_insert(c, a)
-                if mv is not None and mv[2] < gain - 1e-7:
-                    b, cand, delta = mv
-                    seqs[b] = cand
-                    dist[b] += delta
-                    seqs[a] = rest
-                    dist[a] = got[0] if rest and got else 0.0
-                    improved = True
-        # 3) move a customer within its own route (or-opt of length 1)
+        improved = _eliminate_routes(ins, seqs, dist, deadline)
+        improved = _relocate(ins, seqs, dist, deadline) or improved
+        # move a customer within its own route (or-opt of length 1)
         for a in range(len(seqs)):
             if time.perf_counter() > deadline:
                 break
@@ -208,7 +222,7 @@ def _improve(
             if moved is not None:
                 seqs[a], dist[a] = moved
                 improved = True
-        # 4) 2-opt*: exchange the tails of two routes
+        # 2-opt*: exchange the tails of two routes
         if _two_opt_star(ins, seqs, dist, deadline):
             improved = True
     out = []
