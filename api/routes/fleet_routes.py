@@ -1,9 +1,10 @@
-"""POST /v1/fleet/routes: route the EV distribution fleet (issue 4).
+"""POST /v1/fleet/routes: route the EV distribution fleet.
 
 Small problems (at most ``SYNC_MAX_STOPS`` stops and ``SYNC_MAX_TIME_S`` seconds) are solved
 in the request and answered 200 with the plan; larger ones become a ``fleet-route`` job
-(202 + ``Location``). ``mode`` forces either. The body is the issue-4 problem JSON plus
-solver options; ``freight.fleet.parse_problem`` validates it, so errors name JSON paths
+(202 + ``Location``). ``mode`` forces either. The body is the fleet problem JSON plus
+solver options (``method`` is the router's :class:`~freight.fleet.routing.Method`);
+``freight.fleet.parse_problem`` validates it, so errors name JSON paths
 (``$.stops[3].window``) and come back as 422 problem+json.
 """
 
@@ -20,6 +21,7 @@ from api.jobs import register_job_kind, submit_job
 from api.security import Principal, require_role
 from freight.errors import InputError
 from freight.fleet.jobs import problem_json, solve
+from freight.fleet.routing import Method
 
 router = APIRouter(tags=["fleet"])
 
@@ -70,9 +72,9 @@ EXAMPLE: dict[str, Any] = {
 
 
 class FleetRouteRequest(BaseModel):
-    """The issue-4 fleet problem plus solver options (deep checks by ``parse_problem``)."""
+    """The fleet problem plus solver options (deep checks by ``parse_problem``)."""
 
-    # the issue welcomes extra optional fields: they are accepted and ignored
+    # the contract welcomes extra optional fields: they are accepted and ignored
     model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [EXAMPLE]})
 
     road_factor: float | None = Field(None, description="default 1.3")
@@ -86,7 +88,7 @@ class FleetRouteRequest(BaseModel):
     )
     time_limit_s: float = Field(10.0, gt=0, le=600)
     seed: int = Field(0, ge=0, le=2**31 - 1)
-    method: Literal["pyvrp", "ortools", "ortools-energy", "ortools-plain"] = "pyvrp"
+    method: Method = Method.PYVRP
     max_iterations: int | None = Field(None, ge=1, le=10_000_000)
     mode: Literal["auto", "sync", "job"] = "auto"
 
@@ -124,7 +126,7 @@ def fleet_routes(
     from freight.fleet.problem import parse_problem
 
     # drop unset top-level options only (a nested null, e.g. a PHEV's battery, is data)
-    params = {k: v for k, v in body.model_dump().items() if v is not None}
+    params = {k: v for k, v in body.model_dump(mode="json").items() if v is not None}
     problem = parse_problem(problem_json(params))
     small = len(problem.stops) <= SYNC_MAX_STOPS and body.time_limit_s <= SYNC_MAX_TIME_S
     if body.mode == "sync" and not small:

@@ -1,4 +1,4 @@
-"""``freight fleet ...`` commands: daily EV fleet routing (issue 4).
+"""``freight fleet ...`` commands: daily EV fleet routing.
 
 The fleet-planning work adds ``plan`` in its own module by registering on this ``app``.
 """
@@ -32,7 +32,7 @@ def load_json(path: Path) -> Any:
 
 @app.command("route")
 def route(
-    problem_file: Path = typer.Argument(..., help="Problem JSON (issue-4 contract)."),
+    problem_file: Path = typer.Argument(..., help="Problem JSON (the fleet problem contract)."),
     time_limit: float = typer.Option(10.0, "--time-limit", help="Wall-time budget, seconds."),
     seed: int = typer.Option(0, "--seed", help="Random seed of the search."),
     method: str = typer.Option(

@@ -1,6 +1,6 @@
 """Kuytun electric distribution fleet routing (EV-VRPTW with charging stops).
 
-``parse_problem`` reads the issue-4 JSON; ``solve_fleet`` routes it (OR-Tools warm start,
+``parse_problem`` reads the fleet problem JSON; ``solve_fleet`` routes it (OR-Tools warm start,
 PyVRP search, exact charging insertion on fixed routes, repair); ``verify_plan``
 independently checks any plan against the reference semantics; ``schedule_route`` is the
 exact charging DP for one fixed route (what fleet sizing builds on).
@@ -8,7 +8,7 @@ exact charging DP for one fixed route (what fleet sizing builds on).
 
 from freight.fleet.charging import ChargerBook, schedule_route
 
-# fleet and charger planning (issue 7)
+# fleet and charger planning
 from freight.fleet.plan import FleetPlan, FleetPlanSet, PlanParams, plan_fleet, plan_fleet_years
 from freight.fleet.problem import (
     ChargingSite,
@@ -27,7 +27,6 @@ from freight.fleet.result import (
     RoutePlan,
     StopVisit,
     Unserved,
-    result_from_dict,
 )
 from freight.fleet.routing import Method, RouterParams, solve_fleet
 from freight.fleet.verify import check_plan, verify_plan
@@ -56,7 +55,6 @@ __all__ = [
     "plan_fleet",
     "plan_fleet_years",
     "problem_to_dict",
-    "result_from_dict",
     "schedule_route",
     "solve_fleet",
     "verify_plan",

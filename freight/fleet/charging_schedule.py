@@ -3,7 +3,7 @@
 Each vehicle is plugged in during one or more *stays* at the depot and must leave each stay
 with the SoC the next trip needs. The single-stay form (:class:`ChargingVehicle`) is the
 overnight case: plugged from arrival to the next shift's start. The multi-stay form
-(:class:`DutyChargingVehicle`, issue #7) adds the midday gaps between the trips of a
+(:class:`DutyChargingVehicle`) adds the midday gaps between the trips of a
 multi-trip duty: stay ``k`` leaves with ``>= soc_needed_kwh`` and the trip after it uses
 ``trip_kwh`` of the next stay, so energy charged at one stay carries over to the next.
 At most ``charger_count`` vehicles draw power in any slot, each at most

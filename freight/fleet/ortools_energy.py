@@ -1,4 +1,4 @@
-"""OR-Tools routing model with an energy dimension and optional charging visits (issue 4).
+"""OR-Tools routing model with an energy dimension and optional charging visits.
 
 The search model of ``Method.ORTOOLS_ENERGY``: one ``pywrapcp`` routing model with
 

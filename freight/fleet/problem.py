@@ -2,7 +2,7 @@
 
 One frozen dataclass per concept, validated once at construction; ``FleetProblem`` checks
 cross-references (depot ids, unique ids, the travel matrix). ``parse_problem`` reads the
-issue-4 JSON contract and names the JSON path of every bad value (``$.stops[3].window``).
+fleet problem JSON contract and names the JSON path of every bad value (``$.stops[3].window``).
 Times are minutes after midnight (float), distances km, energy kWh, money CNY.
 
 Travel between two locations is the haversine distance times ``road_factor`` at
@@ -32,7 +32,7 @@ from freight.errors import InputError, IssueCollector
 from freight.jsonread import JsonReader
 from freight.units import EARTH_RADIUS_KM, format_hhmm, parse_hhmm
 
-#: Default road factor (issue 4: "road_factor (default 1.3)").
+#: Default road factor (the fleet problem contract: "road_factor (default 1.3)").
 DEFAULT_ROAD_FACTOR = 1.3
 #: Default urban delivery speed when neither ``speed_kmh`` nor a matrix is given.
 #: Assumption (see docs/fleet-METHOD.md): 30 km/h door-to-door average in a city of Kuytun's size.
@@ -142,7 +142,7 @@ class VehicleType:
         return math.inf if self.battery_kwh is None else self.battery_kwh - self.min_soc_kwh
 
     def leg_kwh(self, km: float, load_kg: float) -> float:
-        """Energy of a leg of ``km`` with ``load_kg`` on board (issue-4 reference formula)."""
+        """Energy of a leg of ``km`` with ``load_kg`` on board (the contract's formula)."""
         return km * (self.kwh_per_km + self.kwh_per_km_per_tonne * load_kg / 1000.0)
 
     def route_cost_cny(self, km: float, duration_min: float) -> float:
@@ -375,7 +375,7 @@ def _construct(issues: IssueCollector, path: str, cls: type, *args: Any) -> Any:
 
 
 def parse_problem(data: Any) -> FleetProblem:
-    """Build a validated ``FleetProblem`` from the issue-4 JSON dict.
+    """Build a validated ``FleetProblem`` from the fleet problem JSON dict.
 
     Raises ``InputError`` listing every bad value with its JSON path, e.g.
     ``$.stops[3].window: window opens 14:00 after it closes 12:00``.

@@ -1,4 +1,4 @@
-"""Typed results of the fleet router and their issue-4 JSON form.
+"""Typed results of the fleet router and their JSON form (the fleet-route contract).
 
 Times are float minutes after midnight inside; the JSON shows them as ``"HH:MM"`` (and
 keeps the exact minutes in ``*_min`` fields so a client can re-check the schedule).
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from freight.units import format_hhmm
 
@@ -102,14 +102,24 @@ class FleetResult:
     wall_s: float
     method: str = "pyvrp+charging"
     stats: dict[str, Any] = field(default_factory=dict, compare=False)
+    kind: Literal["fleet-route"] = "fleet-route"
 
     @property
     def served_count(self) -> int:
         return sum(len(r.stop_ids) for r in self.routes)
 
+    @classmethod
+    def from_dict(cls, ans: dict[str, Any]) -> FleetResult:
+        """Rebuild a result from ``to_dict`` output (uses the exact ``*_min`` fields).
+
+        Lets a client re-verify an answer received as JSON with ``verify_plan``.
+        """
+        return _from_dict(ans)
+
     def to_dict(self) -> dict[str, Any]:
-        """The issue-4 answer JSON (plus ``*_min`` exact times, ``method`` and ``stats``)."""
+        """The answer JSON (with the ``*_min`` exact times, ``method``, ``stats``, ``kind``)."""
         return {
+            "kind": self.kind,
             "status": self.status.value,
             "objective_cny": self.objective_cny,
             "distance_km": self.distance_km,
@@ -167,11 +177,7 @@ def _route_dict(r: RoutePlan) -> dict[str, Any]:
     }
 
 
-def result_from_dict(ans: dict[str, Any]) -> FleetResult:
-    """Rebuild a ``FleetResult`` from ``to_dict`` output (uses the exact ``*_min`` fields).
-
-    Lets a client re-verify an answer received as JSON with ``verify_plan``.
-    """
+def _from_dict(ans: dict[str, Any]) -> FleetResult:
     routes = []
     for r in ans["routes"]:
         visits: list[Visit] = []

@@ -1,4 +1,4 @@
-"""Independent checker of a fleet plan against the issue-4 reference semantics.
+"""Independent checker of a fleet plan against the fleet-route reference semantics.
 
 Written separately from the solver (no shared scheduling code): it replays every route
 from the depot with a full battery and checks windows, shift and depot hours, energy per

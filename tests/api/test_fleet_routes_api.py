@@ -16,7 +16,7 @@ from api.security import create_key
 from api.settings import Settings
 from freight.fleet.jobs import run as run_job
 from freight.fleet.problem import parse_problem
-from freight.fleet.result import result_from_dict
+from freight.fleet.result import FleetResult
 from freight.fleet.verify import verify_plan
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "demand_data" / "examples"
@@ -50,7 +50,7 @@ def test_small_problem_is_answered_synchronously_and_verifies(
     problem = parse_problem(
         {k: v for k, v in body.items() if k not in ("time_limit_s", "max_iterations")}
     )
-    errs = verify_plan(problem, result_from_dict(ans))
+    errs = verify_plan(problem, FleetResult.from_dict(ans))
     assert errs == []
 
 
@@ -130,5 +130,5 @@ def test_job_runs_end_to_end(tmp_path: Path) -> None:
         assert status == "succeeded"
         ans = c.get(loc + "/result", headers=auth).json()["result"]
     problem = parse_problem({k: v for k, v in body.items() if k not in ("time_limit_s", "mode")})
-    assert verify_plan(problem, result_from_dict(ans)) == []
+    assert verify_plan(problem, FleetResult.from_dict(ans)) == []
     assert ans["served"] + len(ans["unserved"]) == 200

@@ -10,7 +10,7 @@ the best are skipped. If no count up to one charger per vehicle restores the fle
 class with the least shortage is kept and the shortage is reported (``short_kwh``,
 ``binding``).
 
-**Midday stays** (issue #7): a vehicle whose duty needs charging between two trips
+**Midday stays**: a vehicle whose duty needs charging between two trips
 (:class:`MiddayStay`, recorded by ``duties.py``) is plugged during those gaps too; each gap
 must bring it to the SoC the rest of its day needs. Midday and overnight stays share the
 site's chargers by clock time (the day repeats: tomorrow 07:00 is today 07:00), see

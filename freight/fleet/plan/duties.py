@@ -1,4 +1,4 @@
-"""Vehicle duties: chain one (depot, vehicle type)'s routes into multi-trip days (issue #7).
+"""Vehicle duties: chain one (depot, vehicle type)'s routes into multi-trip days.
 
 Urban delivery routes are short (~14 stops, < 10 km) and return to the depot long before the
 shift ends; a real van reloads and goes out again. A *duty* is one vehicle's day: a sequence

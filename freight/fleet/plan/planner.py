@@ -1,4 +1,4 @@
-"""Fleet and charger sizing for a year (issue 7): route both days, size fleet and chargers.
+"""Fleet and charger sizing for a year: route both days, size fleet and chargers.
 
 ``plan_fleet(year, params)``:
 

@@ -85,7 +85,7 @@ def solve_zone(
     search_s = max(0.1, budget_s * (1 - params.repair_share))
     if params.method == Method.PYVRP:
         # OR-Tools' cheapest insertion + GLS gives a quick, complete warm start; PyVRP's
-        # iterated local search then improves it (the issue's Solomon measurements)
+        # iterated local search then improves it (the Solomon VRPTW measurements in bench/)
         warm = None
         if len(stops) <= WARM_START_MAX_STOPS:
             # a quarter of the search time; three quarters on large zones, where PyVRP's

@@ -82,7 +82,7 @@ def line_problem(
 def simulate_plain(p: FleetProblem, type_id: str, order: tuple[int, ...]) -> float | None:
     """Cost of serving ``order`` on one vehicle with no charging, or None if infeasible.
 
-    Written from the issue text, independently of freight.fleet.charging.
+    Written from the contract's text, independently of freight.fleet.charging.
     """
     vt = p.vehicle_type(type_id)
     stops = [p.stops[i] for i in order]

@@ -166,7 +166,7 @@ def test_bad_input_rejected() -> None:
         )
 
 
-# ---- several stays per vehicle: midday gaps between trips, then the night (issue #7)
+# ---- several stays per vehicle: midday gaps between trips, then the night
 
 
 def _duty(

@@ -1,6 +1,6 @@
-"""Per-hour route cost (issue #7): departure push-forward, router choice, verification, JSON.
+"""Per-hour route cost: departure push-forward, router choice, verification, JSON.
 
-Brute force is written from the issue text, independently of ``freight.fleet.charging``:
+Brute force is written from the contract's text, independently of ``freight.fleet.charging``:
 a route's paid time runs from leaving the depot to returning, waiting included.
 """
 
@@ -23,7 +23,6 @@ from freight.fleet.result import (
     FleetStatus,
     RoutePlan,
     StopVisit,
-    result_from_dict,
 )
 from freight.fleet.routing import Method, RouterParams, solve_fleet
 from freight.fleet.routing.params import unit_duration_cost
@@ -223,7 +222,7 @@ def test_verify_recomputes_the_duration_cost() -> None:
     late = replace(plan, end_min=plan.end_min + 30)
     assert any("reported cost" in e for e in verify_plan(p, _result([late])))
     # JSON round trip keeps the answer verifiable
-    assert verify_plan(p, result_from_dict(_result([plan]).to_dict())) == []
+    assert verify_plan(p, FleetResult.from_dict(_result([plan]).to_dict())) == []
 
 
 def test_zero_cost_per_hour_keeps_cost_fixed_plus_km() -> None:

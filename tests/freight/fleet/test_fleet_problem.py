@@ -1,4 +1,4 @@
-"""parse_problem: the issue-4 JSON contract, defaults, and errors that name JSON paths."""
+"""parse_problem: the fleet problem JSON contract, defaults, and errors that name JSON paths."""
 
 from __future__ import annotations
 
@@ -70,7 +70,7 @@ def test_reads_every_field_as_written() -> None:
     assert vt.leg_kwh(10, 1000) == pytest.approx(10 * (0.3 + 0.05))
     assert (s.window_open_min, s.window_close_min, s.service_min) == (540, 720, 10)
     assert (c.power_kw, c.count) == (60, 2)
-    assert p.road_factor == 1.3  # default from the issue
+    assert p.road_factor == 1.3  # the contract's default
     # km is haversine x road factor, minutes at speed_kmh
     assert p.minutes(0, 2) == pytest.approx(p.km(0, 2) / 30 * 60)
 

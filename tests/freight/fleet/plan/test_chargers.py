@@ -1,4 +1,4 @@
-"""Depot charger sizing with midday stays (freight.fleet.plan.chargers, issue #7).
+"""Depot charger sizing with midday stays (freight.fleet.plan.chargers).
 
 The greedy schedule is checked constraint by constraint from its own output, against the
 MIP on small sites, and the class/count choice against exhaustive evaluation.

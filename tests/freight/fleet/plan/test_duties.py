@@ -133,7 +133,7 @@ def test_lower_bound_touching() -> None:
     assert lower_bound([route(0, 10), route(29, 40)], 20) == 2
 
 
-# ---- midday charging between trips (issue #7)
+# ---- midday charging between trips
 
 USABLE_81 = 81.0 - 8.1  # 81 kWh pack, 10 % reserve
 

@@ -1,4 +1,4 @@
-"""Fleet planner (issue 7): contract, consistency, determinism, charger choice, errors.
+"""Fleet planner: contract, consistency, determinism, charger choice, errors.
 
 Small seeded samples of the representative days keep these fast; the full-size plan is
 measured by bench/fleet_plan_bench.py.

@@ -1,4 +1,4 @@
-"""Depot capacity rebalancing (issue 7): parts move to covering depots with room."""
+"""Depot capacity rebalancing: parts move to covering depots with room."""
 
 from __future__ import annotations
 

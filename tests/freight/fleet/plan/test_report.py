@@ -161,7 +161,7 @@ def test_a_sampled_plan_is_not_compared_with_the_target() -> None:
 
 
 def test_minimal_issue_answer_renders() -> None:
-    """Only the fields the issue requires; optional ones show as dashes."""
+    """Only the fields the contract requires; optional ones show as dashes."""
     data = {
         "year": 2030,
         "vehicles": [
