@@ -310,7 +310,8 @@ class FleetProblem:
         dlat = lat2 - lat1
         dlon = np.radians(self._lon[cols])[None, :] - np.radians(self._lon[rows])[:, None]
         a = np.sin(dlat / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin(dlon / 2) ** 2
-        return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(1.0, a))) * self.road_factor
+        km: np.ndarray = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(1.0, a)))
+        return km * self.road_factor
 
     def minutes_block(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """Travel minutes between every ``rows`` and every ``cols`` location (2-D array)."""
