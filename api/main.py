@@ -156,7 +156,7 @@ def _store_network(db: Database) -> None:
         with startup_lock(db):
             seed_network(db)
     except DataError as exc:
-        log.critical("the network data is invalid; the service does not start", exc_info=exc)
+        log.critical("the network data is invalid; the service does not start: %s", exc)
         raise StartupError(f"the network data is invalid; fix it and start again: {exc}") from None
 
 
