@@ -8,6 +8,7 @@
 import { ApiProblem, apiText } from "./api.js";
 import { barChart, dataTable, fmt, hbarChart, PALETTE, stackedBarChart } from "./charts.js";
 import { esc, placeName, placeNameHtml } from "./places.js";
+import { bindHeavyTruck, heavyTruckHtml, isHeavyTruckPlan } from "./trucks.js";
 
 let netmap = null;
 /** The network map, for the assignment's utilisation overlay and place names. */
@@ -26,10 +27,11 @@ const placeText = (id) => {
   return p ? placeName(p) : String(id ?? "–");
 };
 
-/** "fleet" | "conversion" | "assignment" | null, from a result's kind or else its shape. */
+/** "fleet" | "trucks" | "conversion" | "assignment" | null, from a result's kind or else its shape. */
 export function kindOf(r) {
   if (!r || typeof r !== "object") return null;
   if (r.kind === "fleet-plan" || r.kind === "fleet-plan-set") return "fleet";
+  if (isHeavyTruckPlan(r)) return "trucks";
   if (Array.isArray(r.plans) && r.plans.length && Array.isArray(r.plans[0].vehicles)) return "fleet";
   if (Array.isArray(r.vehicles) && Array.isArray(r.chargers)) return "fleet";
   if (Array.isArray(r.flows) && Array.isArray(r.terminals) && r.pool) return "conversion";
@@ -379,6 +381,9 @@ export function mountView(el, result, ctx = {}) {
   if (kind === "fleet") {
     el.innerHTML = fleetHtml(result, ctx);
     bindFleet(el, result, ctx);
+  } else if (kind === "trucks") {
+    el.innerHTML = heavyTruckHtml(result);
+    bindHeavyTruck(el, result, netmap, ctx);
   } else if (kind === "conversion") {
     el.innerHTML = conversionHtml(result);
   } else {
