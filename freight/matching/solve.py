@@ -68,13 +68,9 @@ def match(
     if method is Method.AUTO:
         small = len(loads) <= EXACT_MAX_LOADS and len(vehicles) <= EXACT_MAX_VEHICLES
         if not small:
-            flow_chains = solve_flow(inst, k=k_near)
-            greedy_chains = solve_greedy(inst)
-            best = max((flow_chains, greedy_chains), key=lambda c: _score(inst, c))
-            name = "auto:flow" if best is flow_chains else "auto:greedy"
-            better = improve(inst, best, k=k_near, rounds=1)
-            if better is not best:
-                name += "+rechain"
+            base = solve_greedy(inst)
+            better = improve(inst, base, k=k_near, rounds=1)
+            name = "auto:greedy+rechain" if better is not base else "auto:greedy"
             return build_result(inst, better, name, time.perf_counter() - t0, id_prefix)
         method = Method.EXACT
     if method is Method.EXACT:

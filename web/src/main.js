@@ -3,6 +3,7 @@
 import "./style.css";
 import { ApiProblem, api, setApiKey } from "./api.js";
 import { BookingsPanel, CapacityPanel } from "./bookings.js";
+import { MatchingPanel } from "./matching.js";
 import { NetworkMap } from "./map.js";
 import { setNameMode } from "./places.js";
 import { JobsPanel, PlansPanel } from "./plans.js";
@@ -53,7 +54,9 @@ async function main() {
   const capacity = new CapacityPanel(document.getElementById("capacity"));
   document.getElementById("tab-bookings").addEventListener("tab-shown", () => bookings.shown());
   netmap.onPick = (id) => route.pick(id);
-  window.kfo = { netmap, route, plans, bookings, capacity }; // for debugging and the browser tests
+  const matching = new MatchingPanel(document.getElementById("matching"), netmap);
+  document.getElementById("tab-matching").addEventListener("tab-shown", () => matching.refresh());
+  window.kfo = { netmap, route, plans, bookings, capacity, matching }; // for debugging and the browser tests
 
   const names = document.getElementById("names");
   names.value = localStorage.getItem("kfo-names") || "both";
