@@ -273,9 +273,7 @@ def improve(
     the class's flow: its optimum (most loads, then least empty km) is at least as good.
     A class's new chains are kept only if they score better after simulation.
     """
-    from freight.matching.solve import _score
-
-    best, best_score = chains, _score(inst, chains)
+    best, best_score = chains, inst.score(chains)
     for _ in range(rounds):
         got = dict(best)
         taken = {i for c in got.values() for i in c}
@@ -290,12 +288,12 @@ def improve(
             )
             loads = np.array(sorted(pool + [int(i) for i in extra]), dtype=np.int64)
             new = _improve_class(inst, mine, cls, loads, k)
-            if _score(inst, new) > _score(inst, mine):
+            if inst.score(new) > inst.score(mine):
                 for v in cls:
                     got.pop(int(v), None)
                 got.update(new)
                 taken = {i for c in got.values() for i in c}
-        score = _score(inst, got)
+        score = inst.score(got)
         if score <= best_score:
             break
         best, best_score = got, score

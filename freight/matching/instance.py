@@ -221,6 +221,15 @@ class Instance:
             steps.append(st)
         return steps, s, len(chain)
 
+    def score(self, chains: dict[int, list[int]]) -> tuple[int, float]:
+        """(matched loads, minus empty km) of a plan: the objective, larger is better."""
+        count, empty = 0, 0.0
+        for k, chain in chains.items():
+            steps, _, _ = self.run(k, chain)
+            count += len(steps)
+            empty += sum(s.empty_km for s in steps)
+        return count, -empty
+
     def revenue(self, i: int) -> float:
         """The load's price, else the road tariff of costs.toml for its loaded km."""
         load = self.loads[i]

@@ -86,12 +86,7 @@ def match(
 
 def _score(inst: Instance, chains: dict[int, list[int]]) -> tuple[int, float]:
     """(matched loads, minus empty km): the objective, larger is better."""
-    count, empty = 0, 0.0
-    for k, chain in chains.items():
-        steps, _, _ = inst.run(k, chain)
-        count += len(steps)
-        empty += sum(s.empty_km for s in steps)
-    return count, -empty
+    return inst.score(chains)
 
 
 def build_result(
