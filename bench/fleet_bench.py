@@ -36,7 +36,7 @@ def run_one(
     n: int, time_s: float, method: str, ev_only: bool, seed: int, battery_scale: float = 1.0
 ) -> dict[str, object]:
     from freight.fleet.instances import kuytun_day
-    from freight.fleet.problem import parse_problem
+    from freight.fleet.problem_json import parse_problem
     from freight.fleet.routing import Method, RouterParams, solve_fleet
     from freight.fleet.verify import verify_plan
     from freight.paths import demand_dir

@@ -13,7 +13,8 @@ import json
 from dataclasses import replace
 
 from freight.fleet.instances import kuytun_day
-from freight.fleet.problem import FleetProblem, problem_to_dict
+from freight.fleet.problem import FleetProblem
+from freight.fleet.problem_json import problem_to_dict
 from freight.paths import demand_dir
 
 

@@ -123,7 +123,7 @@ def fleet_routes(
     principal: Principal = Depends(require_role("operator", "planner")),
     idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=256),
 ) -> JSONResponse:
-    from freight.fleet.problem import parse_problem
+    from freight.fleet.problem_json import parse_problem
 
     # drop unset top-level options only (a nested null, e.g. a PHEV's battery, is data)
     params = {k: v for k, v in body.model_dump(mode="json").items() if v is not None}

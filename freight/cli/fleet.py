@@ -46,7 +46,7 @@ def route(
     """Route PROBLEM_FILE: serve every stop possible, then minimise cost."""
 
     def go() -> None:
-        from freight.fleet.problem import parse_problem
+        from freight.fleet.problem_json import parse_problem
         from freight.fleet.result import StopVisit
         from freight.fleet.routing import Method, RouterParams, solve_fleet
 

@@ -17,9 +17,8 @@ from freight.fleet.problem import (
     Stop,
     TravelMatrix,
     VehicleType,
-    parse_problem,
-    problem_to_dict,
 )
+from freight.fleet.problem_json import parse_problem, problem_to_dict
 from freight.fleet.result import (
     ChargeVisit,
     FleetResult,

@@ -23,7 +23,7 @@ def problem_json(params: dict[str, Any]) -> dict[str, Any]:
 
 def solve(params: dict[str, Any]) -> dict[str, Any]:
     """Parse, route and verify; the fleet result as JSON (``FleetResult.to_dict()``)."""
-    from freight.fleet.problem import parse_problem
+    from freight.fleet.problem_json import parse_problem
     from freight.fleet.routing import Method, RouterParams, solve_fleet
 
     problem = parse_problem(problem_json(params))

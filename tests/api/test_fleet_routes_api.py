@@ -15,7 +15,7 @@ from api.routes.fleet_routes import EXAMPLE
 from api.security import create_key
 from api.settings import Settings
 from freight.fleet.jobs import run as run_job
-from freight.fleet.problem import parse_problem
+from freight.fleet.problem_json import parse_problem
 from freight.fleet.result import FleetResult
 from freight.fleet.verify import verify_plan
 

@@ -40,7 +40,7 @@ def solve_fleet(problem: FleetProblem, params: RouterParams | None = None) -> Fl
     """Route ``problem``: serve every stop possible, then minimise fixed + per-km cost
     + per-hour cost of each route's duration (departure to return, waiting included).
 
-    >>> from freight.fleet.problem import parse_problem
+    >>> from freight.fleet.problem_json import parse_problem
     >>> p = parse_problem({"speed_kmh": 30,
     ...   "depots": [{"id": "d", "lat": 44.42, "lon": 84.90, "open": "06:00", "close": "22:00"}],
     ...   "vehicle_types": [{"id": "ev", "depot": "d", "count": 1, "capacity_kg": 1000,

@@ -6,7 +6,8 @@ import itertools
 import math
 from typing import Any
 
-from freight.fleet.problem import FleetProblem, parse_problem
+from freight.fleet.problem import FleetProblem
+from freight.fleet.problem_json import parse_problem
 
 
 def line_problem(

@@ -17,7 +17,8 @@ from fleet_helpers import line_problem
 
 from freight.errors import InputError
 from freight.fleet.charging import ChargerBook, schedule_route
-from freight.fleet.problem import FleetProblem, VehicleType, parse_problem, problem_to_dict
+from freight.fleet.problem import FleetProblem, VehicleType
+from freight.fleet.problem_json import parse_problem, problem_to_dict
 from freight.fleet.result import (
     FleetResult,
     FleetStatus,

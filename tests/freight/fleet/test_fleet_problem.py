@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from freight.errors import InputError
-from freight.fleet.problem import parse_problem, problem_to_dict
+from freight.fleet.problem_json import parse_problem, problem_to_dict
 
 BASE: dict[str, Any] = {
     "speed_kmh": 30,

@@ -8,7 +8,7 @@ import pytest
 from fleet_helpers import brute_force, line_problem
 
 from freight.fleet.instances import kuytun_day
-from freight.fleet.problem import parse_problem
+from freight.fleet.problem_json import parse_problem
 from freight.fleet.result import ChargeVisit, FleetStatus
 from freight.fleet.routing import Method, RouterParams, solve_fleet
 from freight.fleet.verify import verify_plan

@@ -196,7 +196,7 @@ def test_bad_options_are_input_errors() -> None:
 
 
 def test_depot_without_vehicles_is_not_a_stop() -> None:
-    from freight.fleet.problem import parse_problem
+    from freight.fleet.problem_json import parse_problem
 
     p = parse_problem(
         {
