@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from api.errors import ApiError, problem_responses
 from api.jobs import register_job_kind, service, submit_job
@@ -76,7 +76,23 @@ class HeavyTruckPlanParams(BaseModel):
     truck_types: dict[str, TruckTypeOverride] | None = Field(
         None, description="per truck type id, values replacing the defaults"
     )
+    sites: Annotated[list[Annotated[str, Field(max_length=80)]], Field(max_length=200)] | None = (
+        Field(None, description="candidate site ids to allow (default: every candidate)")
+    )
     time_limit_s: float = Field(60.0, gt=0, le=900, description="MIP time limit per year")
+
+    @field_validator("sites")
+    @classmethod
+    def _known_sites(cls, v: list[str] | None) -> list[str] | None:
+        if v is None:
+            return v
+        from freight.trucks.scenario import candidate_site_ids
+
+        known = set(candidate_site_ids())
+        bad = [f"sites[{k}] {s!r}" for k, s in enumerate(v) if s not in known]
+        if bad:
+            raise ValueError("unknown site: " + ", ".join(bad))
+        return v
 
     @model_validator(mode="after")
     def _one_of_year_or_years(self) -> HeavyTruckPlanParams:

@@ -50,7 +50,7 @@ def _number(params: dict[str, Any], key: str) -> float | None:
 
 
 def run(params: dict[str, Any], progress: Callable[..., Any] | None = None) -> dict[str, Any]:
-    """params: year | years, target_tkm_share, budget_cny, truck_types, time_limit_s."""
+    """params: year | years, target_tkm_share, budget_cny, truck_types, sites, time_limit_s."""
     a, b = parse_years(params)
     target = _number(params, "target_tkm_share")
     budget = _number(params, "budget_cny")
@@ -60,12 +60,27 @@ def run(params: dict[str, Any], progress: Callable[..., Any] | None = None) -> d
         raise InputError("$.target_tkm_share: must be in [0, 1]",
                          issues=[FieldIssue("$.target_tkm_share", "not in [0, 1]")])  # fmt: skip
     limit = _number(params, "time_limit_s") or 60.0
-    overrides = params.get("truck_types") or None
+    raw = params.get("truck_types") or {}
+    if not isinstance(raw, dict) or not all(isinstance(v, dict) for v in raw.values()):
+        raise InputError("$.truck_types: an object of objects per truck type id",
+                         issues=[FieldIssue("$.truck_types", "not an object")])  # fmt: skip
+    # unset fields (null) keep the defaults of trucks.toml
+    overrides = {t: {k: v for k, v in d.items() if v is not None} for t, d in raw.items()} or None
+    sites = params.get("sites")
+    site_ids = None if sites is None else tuple(str(s) for s in sites)
+    if site_ids is not None:
+        from freight.trucks.scenario import candidate_site_ids
+
+        known = set(candidate_site_ids())
+        for k, sid in enumerate(site_ids):
+            if sid not in known:
+                raise InputError(f"$.sites[{k}]: unknown site {sid!r}",
+                                 issues=[FieldIssue(f"$.sites[{k}]", "unknown site")])  # fmt: skip
     if progress:
         progress(0.02, f"planning {a}" if a == b else f"planning {a}-{b}")
     t0 = time.perf_counter()
     if a == b:
-        return plan_year(a, target_tkm_share=target, budget_cny=budget,
+        return plan_year(a, target_tkm_share=target, budget_cny=budget, site_ids=site_ids,
                          truck_overrides=overrides, time_limit_s=limit).to_dict()  # fmt: skip
 
     def step(y: int, _plan: Any) -> None:
@@ -75,7 +90,7 @@ def run(params: dict[str, Any], progress: Callable[..., Any] | None = None) -> d
     plans = plan_years(
         a, b, budget_cny=budget, time_limit_s=limit, progress=step,
         targets=None if target is None else dict.fromkeys(range(a, b + 1), target),
-        truck_overrides=overrides,
+        truck_overrides=overrides, site_ids=site_ids,
     )  # fmt: skip
     return {
         "kind": KIND_YEARS,

@@ -166,6 +166,7 @@ def plan_year(
     existing: tuple[Existing, ...] = (),
     kept_lanes: tuple[tuple[str, str], ...] = (),
     truck_overrides: dict[str, dict[str, Any]] | None = None,
+    site_ids: tuple[str, ...] | None = None,
     time_limit_s: float = 60.0,
     net: Network | None = None,
 ) -> TruckPlan:
@@ -182,7 +183,7 @@ def plan_year(
     target = default_target(year) if target_tkm_share is None else target_tkm_share
     sc = build_scenario(
         year, lanes, net, target_tkm_share=target, budget_cny=budget_cny,
-        existing=existing, truck_overrides=truck_overrides,
+        existing=existing, truck_overrides=truck_overrides, site_ids=site_ids,
     )  # fmt: skip
     return plan_scenario(replace(sc, kept_lanes=kept_lanes), time_limit_s=time_limit_s)
 
@@ -201,6 +202,7 @@ def plan_years(
     time_limit_s: float = 60.0,
     progress: Callable[[int, TruckPlan], Any] | None = None,
     truck_overrides: dict[str, dict[str, Any]] | None = None,
+    site_ids: tuple[str, ...] | None = None,
 ) -> list[TruckPlan]:
     """Plans for ``first..last``; stations of a year stay (and may grow) in later years."""
     from freight.network.loader import default_network
@@ -216,7 +218,7 @@ def plan_years(
         p = plan_year(
             y, target_tkm_share=(targets or {}).get(y), budget_cny=budget_cny,
             existing=existing, kept_lanes=kept, time_limit_s=time_limit_s, net=net,
-            truck_overrides=truck_overrides,
+            truck_overrides=truck_overrides, site_ids=site_ids,
         )  # fmt: skip
         out.append(p)
         existing = carried(p)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +109,35 @@ def parse_trucks(cfg: dict[str, Any]) -> tuple[TruckType, ...]:
     return tuple(truck_from_dict(k, v) for k, v in sorted(_section(cfg, "trucks").items()))
 
 
+def candidate_site_ids(cfg: dict[str, Any] | None = None) -> tuple[str, ...]:
+    """Ids of the candidate sites (no network needed): for checking a request's ``sites``."""
+    from freight.demand import load_charging_sites
+
+    sc = _section(cfg or load_config(), "sites")
+    kinds = set(sc.get("charging_site_kinds", ()))
+    ids = set(sc.get("charging_site_ids", ()))
+    out = [r.id for r in load_charging_sites() if str(r.kind) in kinds or r.id in ids]
+    out += [f"st_{n}" for key in ("terminals", "extra_nodes") for n in sc.get(key, ())]
+    return tuple(out)
+
+
+def restrict_sites(
+    sites: tuple[Site, ...], wanted: Sequence[str] | None, loc: str = "sites"
+) -> tuple[Site, ...]:
+    """Only the ``wanted`` candidate sites; an unknown id is an input error naming its index."""
+    if wanted is None:
+        return sites
+    known = {s.id for s in sites}
+    for k, sid in enumerate(wanted):
+        if sid not in known:
+            raise InputError(
+                f"{loc}[{k}]: unknown site {sid!r}",
+                issues=[FieldIssue(f"{loc}[{k}]", f"unknown site {sid!r}")],
+            )
+    keep = set(wanted)
+    return tuple(s for s in sites if s.id in keep)
+
+
 def candidate_sites(cfg: dict[str, Any], net: Network) -> tuple[Site, ...]:
     """Heavy-truck and town-DC rows of ``charging_sites.csv``, terminals and extra nodes."""
     from freight.demand import load_charging_sites
@@ -171,13 +201,14 @@ def build_scenario(
     budget_cny: float | None = None,
     existing: tuple[Existing, ...] = (),
     truck_overrides: dict[str, dict[str, Any]] | None = None,
+    site_ids: Sequence[str] | None = None,
 ) -> Scenario:
     cfg = load_config(config_path)
     trucks = {t.id: t for t in parse_trucks(cfg)}
     for tid, over in (truck_overrides or {}).items():
         base = {k: getattr(trucks[tid], k) for k in _TRUCK_FIELDS} if tid in trucks else {}
         trucks[tid] = truck_from_dict(tid, {**base, **over}, "truck_types")
-    sites = candidate_sites(cfg, net)
+    sites = restrict_sites(candidate_sites(cfg, net), site_ids)
     return Scenario(
         year=year,
         lanes=lanes,

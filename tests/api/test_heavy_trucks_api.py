@@ -24,6 +24,7 @@ def test_needs_planner_key(client, key_for) -> None:
         ({"year": 2030, "target_tkm_share": 1.5}, "target_tkm_share"),
         ({"year": 2030, "truck_types": {"bev_swap": {"battery_kwh": -5}}}, "battery_kwh"),
         ({"year": 2030, "truck_types": {"bev_swap": {"wings": 2}}}, "wings"),
+        ({"year": 2030, "sites": ["st_kuytun", "nowhere"]}, "sites[1]"),
     ],
 )
 def test_params_validated_naming_the_field(client, key_for, body, where) -> None:
@@ -74,3 +75,13 @@ def test_infeasible_target_job_names_binding(client, key_for, wait_job) -> None:
     job = wait_job(client, r.json()["id"], hdr, timeout_s=240)
     assert job["status"] == "failed", job
     assert "target_tkm_share" in str(job["error"]) and "range" in str(job["error"])
+
+
+def test_truck_type_without_reach_fails_naming_the_field(client, key_for, wait_job) -> None:
+    hdr = key_for(client, "planner")
+    body = {"year": 2030, "truck_types": {"bev_swap": {"battery_kwh": 1}}}
+    r = client.post(URL, json=body, headers=hdr)
+    assert r.status_code == 202, r.text
+    job = wait_job(client, r.json()["id"], hdr, timeout_s=240)
+    assert job["status"] == "failed", job
+    assert "truck_types.bev_swap.battery_kwh" in str(job["error"])

@@ -180,6 +180,27 @@ def test_bad_input_names_the_field(net, lanes2030):
     with pytest.raises(InputError) as e:
         _small(net, lanes2030, SMALL[0], truck_overrides={"bev_swap": {"payload_t": -3}})
     assert e.value.issues[0].loc == "trucks.bev_swap.payload_t"
+    with pytest.raises(InputError) as e:
+        _small(net, lanes2030, SMALL[0], site_ids=["st_kuytun", "nowhere"])
+    assert e.value.issues[0].loc == "sites[1]"
+    from freight.trucks.jobs import run
+
+    for params, loc in (
+        ({"year": 2030, "sites": ["nowhere"]}, "$.sites[0]"),
+        ({"year": 2030, "budget_cny": -1}, "$.budget_cny"),
+        ({"years": "2030-2026"}, "$.years"),
+        ({"year": 2030, "years": "2026-2027"}, "$.year"),
+    ):
+        with pytest.raises(InputError) as e:
+            run(params)
+        assert e.value.issues[0].loc == loc
+
+
+def test_restricted_sites_only_used(net, lanes2030):
+    allowed = ["st_kuytun", "st_kuytun_west", "cs_dc_wusu"]
+    sc = _small(net, lanes2030, SMALL[1], target_tkm_share=0.5, site_ids=allowed)
+    plan = plan_scenario(sc)
+    assert {s.site for s in plan.stations} <= set(allowed)
 
 
 def test_infeasible_target_names_binding(net, lanes2030):
