@@ -18,6 +18,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
+from fastapi.utils import generate_unique_id
 
 import api.routes
 from api.db import Database, run_migrations, startup_lock
@@ -46,6 +47,43 @@ DESCRIPTION = """Kuytun Freight Optimizer API (奎屯多式联运货运优化).
 #: Matched first (the router tries routes in order): the high-rate open endpoints.
 #: The OpenAPI document keeps the sorted-by-module order.
 _HOT_ROUTE_MODULES = ("api.routes.routes", "api.routes.health")
+
+
+#: Short, stable operationIds (the names of a generated client's functions), one per
+#: operation, keyed "METHOD /path". A route's own ``operation_id=`` wins; an operation in
+#: neither place keeps FastAPI's long default, which tests/api/test_openapi_contracts.py
+#: rejects. Documented in api/README.md.
+OPERATION_IDS: dict[str, str] = {
+    "GET /v1/health": "getHealth",
+    "GET /v1/network": "getNetwork",
+    "GET /v1/network/nodes/{node_id}": "getNetworkNode",
+    "POST /v1/network/resilience": "startNetworkResilience",
+    "POST /v1/routes": "createRouteQuery",
+    "POST /v1/assignments": "startAssignment",
+    "POST /v1/conversion-plans": "startConversionPlan",
+    "POST /v1/fleet/routes": "solveFleetRoutes",
+    "POST /v1/fleet/plans": "startFleetPlan",
+    "GET /v1/fleet/plans/{job_id}/report": "getFleetPlanReport",
+    "POST /v1/jobs": "createJob",
+    "GET /v1/jobs": "listJobs",
+    "GET /v1/job-kinds": "listJobKinds",
+    "GET /v1/jobs/{job_id}": "getJob",
+    "DELETE /v1/jobs/{job_id}": "cancelJob",
+    "GET /v1/jobs/{job_id}/result": "getJobResult",
+    "GET /v1/keys": "listKeys",
+    "POST /v1/keys": "createKey",
+    "DELETE /v1/keys/{key_id}": "revokeKey",
+    "GET /metrics": "getMetrics",
+}
+
+
+def operation_id(route: APIRoute) -> str:
+    """The operationId of ``route`` from ``OPERATION_IDS`` (FastAPI's default otherwise)."""
+    for method in sorted(route.methods or ()):
+        found = OPERATION_IDS.get(f"{method} {route.path_format}")
+        if found:
+            return found
+    return generate_unique_id(route)
 
 
 def _route_modules() -> list[str]:
@@ -98,6 +136,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url="/v1/docs",
         redoc_url=None,
         lifespan=lifespan,
+        generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
     app.state.network = None

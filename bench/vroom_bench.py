@@ -234,7 +234,7 @@ def main() -> None:
             + (f" --only {args.only}" if args.only else "")
             + "`",
             "",
-            *(__doc__ or "").split("\n\n", 1)[1:2],
+            (__doc__ or "")[(__doc__ or "").find("Instances, all in") :],
             "",
         ]
         Path(args.out).write_text("\n".join(head + lines + [""] + summary) + "\n")

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from api.results import (
+    AssignmentResult,
+    ConversionPlanResult,
+    FleetSolution,
+    ResilienceResult,
+)
+from freight.fleet.plan.model import FleetPlan, FleetPlanSet
 
 JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
 JOB_STATUSES: tuple[str, ...] = ("queued", "running", "succeeded", "failed", "cancelled")
@@ -52,10 +60,12 @@ class JobTimings(BaseModel):
 
 
 class JobErrorInfo(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    """A failed job's problem (the fields of problem+json, plus ``code``)."""
 
     code: str
     status: int
+    type: str | None = None
+    title: str | None = None
     detail: str
     errors: list[dict[str, str]] | None = None
     binding: list[str] | None = None
@@ -86,11 +96,45 @@ class JobPage(BaseModel):
     next: str | None = Field(None, description="link to the next page, if any")
 
 
-class JobResult(BaseModel):
+class _JobResult(BaseModel):
     id: str
-    kind: str
-    partial: bool
-    result: dict[str, Any]
+    partial: bool = Field(description="the time limit cut the solve short: best so far")
+
+
+class AssignmentJobResult(_JobResult):
+    kind: Literal["assignment"]
+    result: AssignmentResult
+
+
+class ConversionPlanJobResult(_JobResult):
+    kind: Literal["conversion-plan"]
+    result: ConversionPlanResult
+
+
+class FleetRouteJobResult(_JobResult):
+    kind: Literal["fleet-route"]
+    result: FleetSolution
+
+
+class FleetPlanJobResult(_JobResult):
+    kind: Literal["fleet-plan"]
+    result: Annotated[FleetPlan | FleetPlanSet, Field(discriminator="kind")]
+
+
+class ResilienceJobResult(_JobResult):
+    kind: Literal["network-resilience"]
+    result: ResilienceResult
+
+
+#: A succeeded job's result: one typed model per job kind, told apart by ``kind``.
+JobResult = Annotated[
+    AssignmentJobResult
+    | ConversionPlanJobResult
+    | FleetRouteJobResult
+    | FleetPlanJobResult
+    | ResilienceJobResult,
+    Field(discriminator="kind"),
+]
 
 
 class JobSubmit(BaseModel):
@@ -109,4 +153,8 @@ class JobSubmit(BaseModel):
     )
 
     kind: str = Field(min_length=1, max_length=64)
-    params: dict[str, Any] = Field(default_factory=dict)
+    params: dict[str, Any] = Field(
+        default_factory=dict,
+        description="free-form here: the parameters of `kind`, validated against that kind's "
+        "schema (GET /v1/job-kinds, or the kind's own POST endpoint); errors name $.params.*",
+    )

@@ -29,8 +29,9 @@ class ConversionParams(BaseModel):
     )
     scenario: dict[str, Any] | None = Field(
         None,
-        description="a whole scenario in the networks/kuytun/conversion.toml layout "
-        "(default: that file, with flows from demand_data)",
+        description="free-form here: a whole scenario in the networks/kuytun/conversion.toml "
+        "layout (default: that file, with flows from demand_data), checked by "
+        "freight.conversion.scenario with errors naming its JSON path",
     )
     time_limit_s: float = Field(30.0, gt=0, le=600)
 

@@ -14,10 +14,17 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Header, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
 
 from api.errors import problem_responses
 from api.jobs import register_job_kind, submit_job
+from api.results import FleetSolution
 from api.security import Principal, require_role
 from freight.errors import InputError
 from freight.fleet.jobs import problem_json, solve
@@ -71,6 +78,75 @@ EXAMPLE: dict[str, Any] = {
 }
 
 
+class _Part(BaseModel):
+    """A part of the fleet problem: extra optional fields are accepted and ignored (the issue
+    welcomes them); fields left out are left out of the problem JSON, so
+    ``parse_problem`` applies its documented defaults and names bad values' JSON paths."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    @model_serializer(mode="wrap")
+    def _given_only(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        return {k: v for k, v in data.items() if k in self.model_fields_set or v is not None}
+
+
+HHMM = Field(None, description="HH:MM", examples=["06:00"])
+
+
+class DepotIn(_Part):
+    id: str
+    lat: float
+    lon: float
+    open: str | None = HHMM
+    close: str | None = HHMM
+
+
+class ChargingSiteIn(_Part):
+    id: str
+    lat: float
+    lon: float
+    power_kw: float
+    count: int
+
+
+class FleetVehicleTypeIn(_Part):
+    id: str
+    depot: str
+    count: int
+    capacity_kg: float
+    capacity_m3: float
+    battery_kwh: float | None = Field(description="required: a number, or null for a PHEV")
+    min_soc_kwh: float | None = None
+    kwh_per_km: float | None = None
+    kwh_per_km_per_tonne: float | None = None
+    fixed_cost_cny: float | None = None
+    cost_per_km_cny: float | None = None
+    cost_per_hour_cny: float | None = None
+    refrigerated: bool | None = None
+    shift_start: str | None = HHMM
+    shift_end: str | None = HHMM
+
+
+class FleetStopIn(_Part):
+    id: str
+    lat: float
+    lon: float
+    demand_kg: float | None = None
+    demand_m3: float | None = None
+    service_min: float | None = None
+    window: list[str] | None = Field(None, description='["HH:MM", "HH:MM"]')
+    refrigerated: bool | None = None
+
+
+class TravelMatrixIn(_Part):
+    """Travel between every place (depots, charging sites, stops), in ``ids`` order."""
+
+    ids: list[str]
+    km: list[list[float]]
+    minutes: list[list[float]]
+
+
 class FleetRouteRequest(BaseModel):
     """The fleet problem plus solver options (deep checks by ``parse_problem``)."""
 
@@ -79,13 +155,11 @@ class FleetRouteRequest(BaseModel):
 
     road_factor: float | None = Field(None, description="default 1.3")
     speed_kmh: float | None = Field(None, description="default 30")
-    depots: list[dict[str, Any]] = Field(max_length=100)
-    charging_sites: list[dict[str, Any]] = Field(default_factory=list, max_length=2000)
-    vehicle_types: list[dict[str, Any]] = Field(max_length=500)
-    stops: list[dict[str, Any]] = Field(max_length=20_000)
-    matrix: dict[str, Any] | None = Field(
-        None, description='{"ids": [...], "km": [[...]], "minutes": [[...]]}'
-    )
+    depots: list[DepotIn] = Field(max_length=100)
+    charging_sites: list[ChargingSiteIn] = Field(default_factory=list, max_length=2000)
+    vehicle_types: list[FleetVehicleTypeIn] = Field(max_length=500)
+    stops: list[FleetStopIn] = Field(max_length=20_000)
+    matrix: TravelMatrixIn | None = None
     time_limit_s: float = Field(10.0, gt=0, le=600)
     seed: int = Field(0, ge=0, le=2**31 - 1)
     method: Method = Method.PYVRP
@@ -109,7 +183,10 @@ register_job_kind(
     "/v1/fleet/routes",
     summary="Route the EV fleet (200 with the plan, or 202 with a job for large problems)",
     responses={
-        200: {"description": "The plan: routes, charging visits, unserved stops with reasons"},
+        200: {
+            "description": "The plan: routes, charging visits, unserved stops with reasons",
+            "model": FleetSolution,
+        },
         202: {
             "description": "Job accepted; poll the Location",
             "headers": {"Location": {"schema": {"type": "string"}}},

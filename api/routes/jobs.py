@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from api.errors import problem_responses
 from api.jobs import job_kinds, service
@@ -47,7 +47,9 @@ class JobKindOut(BaseModel):
     roles: list[str]
     default_time_limit_s: float
     max_time_limit_s: float
-    params_schema: dict[str, Any] | None
+    params_schema: dict[str, Any] | None = Field(
+        description="free-form: the JSON Schema of the kind's params"
+    )
 
 
 @router.get(
@@ -104,9 +106,12 @@ def get_job(
 )
 def get_job_result(
     request: Request, job_id: str = JOB_ID, principal: Principal = Depends(any_key)
-) -> JobResult:
+) -> JSONResponse:
+    """The stored result as the solver wrote it (its model is the ``kind``'s in the schema;
+    sent as stored, so a kind without a typed model yet is not refused)."""
     job, result = service.get_result(request.app.state.db, job_id, principal)
-    return JobResult(id=job.id, kind=job.kind, partial=bool(job.partial), result=result)
+    body = {"id": job.id, "kind": job.kind, "partial": bool(job.partial), "result": result}
+    return JSONResponse(body)
 
 
 @router.delete("/v1/jobs/{job_id}", response_model=JobOut, summary="Cancel a job")

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.errors import ApiError, problem_responses
+from api.geojson_models import FeatureCollection, geojson_responses
 from api.jobs import add_job_route, register_job_kind
 from api.network_store import get_node
 from freight.errors import NotFoundError
@@ -22,24 +23,6 @@ DEFAULT_RESILIENCE_MODES: tuple[ResilienceMode, ...] = (
     "road_expressway",
     "road_national",
 )
-
-GEOJSON_EXAMPLE: dict[str, Any] = {
-    "type": "FeatureCollection",
-    "features": [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [84.90, 44.43]},
-            "properties": {"id": "kuytun", "kind": "freight_station", "name_en": "Kuytun"},
-        }
-    ],
-}
-
-
-class FeatureCollection(BaseModel):
-    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [GEOJSON_EXAMPLE]})
-
-    type: str = Field(examples=["FeatureCollection"])
-    features: list[dict[str, Any]]
 
 
 class HandlingOut(BaseModel):
@@ -71,7 +54,7 @@ class NodeOut(BaseModel):
     "/v1/network",
     response_model=FeatureCollection,
     summary="The network as a GeoJSON FeatureCollection",
-    responses={200: {"content": {"application/geo+json": {}}}},
+    responses=geojson_responses(),
 )
 def network(request: Request) -> Response:
     snap = request.app.state.network

@@ -6,13 +6,16 @@ import threading
 from datetime import datetime
 from typing import Any, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.errors import problem_responses
+from api.geojson_models import GEOJSON_MEDIA_TYPE, geojson_responses
 from api.offers import quote
 from freight.network.loader import default_network
 from freight.routing import RoutingIndex
+from freight.routing.geojson import route_answer_geojson
 from freight.routing.io import request_from_dict
 
 router = APIRouter(tags=["routes"], responses=problem_responses(404, 422, 429, 500))
@@ -40,7 +43,7 @@ EXAMPLE: dict[str, Any] = {
 }
 
 
-class CargoIn(BaseModel):
+class RouteCargoIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     commodity: str = Field(min_length=1, max_length=64, examples=["cotton"])
@@ -63,7 +66,7 @@ class RouteQueryIn(BaseModel):
 
     origin: str = Field(min_length=1, max_length=128)
     destination: str = Field(min_length=1, max_length=128)
-    cargo: CargoIn
+    cargo: RouteCargoIn
     ready_at: datetime | None = Field(
         None, description="ISO 8601; no offset = Beijing time (Asia/Shanghai); default: now"
     )
@@ -116,20 +119,34 @@ class AlternativeOut(BaseModel):
     offer_expires_at: str | None = Field(None, description="the offer is valid until then")
 
 
-class RouteAnswer(BaseModel):
-    model_config = ConfigDict(extra="allow")
+class RouteCargoOut(BaseModel):
+    commodity: str
+    form: str
+    quantity: float
+    unit: str
+    tonnes: float
+    teu: float
 
+
+class DueByOut(BaseModel):
+    requested: str
+    met: bool
+    earliest_arrival: str | None
+    message: str
+
+
+class RouteAnswer(BaseModel):
     origin: str
     destination: str
     objective: str
-    cargo: dict[str, Any]
+    cargo: RouteCargoOut
     ready_at: str
     alternatives: list[AlternativeOut]
     pareto_size: int
     rules_applied: list[str]
     pruned: dict[str, int]
     notes: list[str]
-    due_by: dict[str, Any] | None = None
+    due_by: DueByOut | None = None
     wall_s: float
 
 
@@ -139,8 +156,15 @@ class RouteAnswer(BaseModel):
     response_model_by_alias=True,
     response_model_exclude_none=False,
     summary="Pareto-optimal rail–road routes (cost, hours, CO2) for one consignment",
+    responses=geojson_responses(),
 )
-async def routes(body: RouteQueryIn, request: Request) -> dict[str, Any]:
+async def routes(
+    body: RouteQueryIn,
+    request: Request,
+    fmt: Literal["json", "geojson"] = Query(
+        "json", alias="format", description="geojson: one LineString Feature per leg"
+    ),
+) -> Any:
     """Rules that a query breaks give 422 naming the field; unknown ids 404."""
     # ``async`` on purpose: the search is short CPU work (mean ~2.5 ms, max ~22 ms on the
     # bench's varied queries) that a thread could not run in parallel anyway (GIL); running
@@ -149,4 +173,8 @@ async def routes(body: RouteQueryIn, request: Request) -> dict[str, Any]:
     # (bench/load_routes.md).
     payload = body.model_dump(mode="json")
     req = request_from_dict(payload)
-    return await quote(request, routing_index(), req)  # alternatives carry offers
+    answer = await quote(request, routing_index(), req)  # alternatives carry offers
+    if fmt == "geojson" or GEOJSON_MEDIA_TYPE in request.headers.get("accept", ""):
+        geo = route_answer_geojson(routing_index().network, answer)
+        return JSONResponse(geo, media_type=GEOJSON_MEDIA_TYPE)
+    return answer

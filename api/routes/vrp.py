@@ -32,6 +32,7 @@ Amount = list[StrictInt]
 Coord = Annotated[list[StrictFloat | StrictInt], Field(min_length=2, max_length=2)]
 Window = Annotated[list[StrictInt], Field(min_length=2, max_length=2)]
 Matrix = list[list[StrictInt]]
+REFUSED = "free-form VROOM field that this solver does not support: any value is refused (422)"
 
 
 def _refuse(value: object, info: Any) -> None:
@@ -43,16 +44,16 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class CostsIn(_Strict):
+class VroomCostsIn(_Strict):
     fixed: StrictInt = 0
     per_hour: StrictInt = 3600
     per_km: StrictInt = 0
-    per_task_hour: JsonValue = Field(None, description="not supported (refused)")
+    per_task_hour: JsonValue = Field(None, description=REFUSED)
 
     _no = field_validator("per_task_hour")(classmethod(lambda cls, v, info: _refuse(v, info)))
 
 
-class VehicleIn(_Strict):
+class VroomVehicleIn(_Strict):
     id: StrictInt
     profile: str = "car"
     description: str | None = None
@@ -63,21 +64,21 @@ class VehicleIn(_Strict):
     capacity: Amount | None = None
     skills: list[StrictInt] | None = None
     time_window: Window | None = None
-    costs: CostsIn | None = None
+    costs: VroomCostsIn | None = None
     max_tasks: StrictInt | None = None
     max_travel_time: StrictInt | None = None
     speed_factor: StrictFloat | StrictInt | None = None
-    breaks: JsonValue = Field(None, description="not supported (refused)")
-    steps: JsonValue = Field(None, description="not supported (refused)")
-    max_distance: JsonValue = Field(None, description="not supported (refused)")
-    type: JsonValue = Field(None, description="not supported (refused)")
+    breaks: JsonValue = Field(None, description=REFUSED)
+    steps: JsonValue = Field(None, description=REFUSED)
+    max_distance: JsonValue = Field(None, description=REFUSED)
+    type: JsonValue = Field(None, description=REFUSED)
 
     _no = field_validator("breaks", "steps", "max_distance", "type")(
         classmethod(lambda cls, v, info: _refuse(v, info))
     )
 
 
-class StepIn(_Strict):
+class VroomStepIn(_Strict):
     """A job, or one step (pickup or delivery) of a shipment."""
 
     id: StrictInt
@@ -87,34 +88,34 @@ class StepIn(_Strict):
     setup: StrictInt | None = None
     service: StrictInt | None = None
     time_windows: list[Window] | None = None
-    service_per_type: JsonValue = Field(None, description="not supported (refused)")
-    setup_per_type: JsonValue = Field(None, description="not supported (refused)")
+    service_per_type: JsonValue = Field(None, description=REFUSED)
+    setup_per_type: JsonValue = Field(None, description=REFUSED)
 
     _no = field_validator("service_per_type", "setup_per_type")(
         classmethod(lambda cls, v, info: _refuse(v, info))
     )
 
 
-class JobIn(StepIn):
+class VroomJobIn(VroomStepIn):
     delivery: Amount | None = None
     pickup: Amount | None = None
     skills: list[StrictInt] | None = None
     priority: StrictInt | None = None
-    amount: JsonValue = Field(None, description="deprecated in VROOM; not supported (refused)")
-    type: JsonValue = Field(None, description="not supported (refused)")
+    amount: JsonValue = Field(None, description=REFUSED)
+    type: JsonValue = Field(None, description=REFUSED)
 
     _no2 = field_validator("amount", "type")(classmethod(lambda cls, v, info: _refuse(v, info)))
 
 
-class ShipmentIn(_Strict):
-    pickup: StepIn | None = Field(None, description="required")
-    delivery: StepIn | None = Field(None, description="required")
+class VroomShipmentIn(_Strict):
+    pickup: VroomStepIn | None = Field(None, description="required")
+    delivery: VroomStepIn | None = Field(None, description="required")
     amount: Amount | None = None
     skills: list[StrictInt] | None = None
     priority: StrictInt | None = None
 
 
-class MatricesIn(_Strict):
+class VroomMatricesIn(_Strict):
     """One routing profile's square matrices: seconds, metres, cost units."""
 
     durations: Matrix | None = None
@@ -146,23 +147,23 @@ class VroomProblemIn(_Strict):
             ]
         },
     )
-    vehicles: list[VehicleIn]
-    jobs: list[JobIn] | None = None
-    shipments: list[ShipmentIn] | None = None
-    matrices: dict[str, MatricesIn] | None = None
+    vehicles: list[VroomVehicleIn]
+    jobs: list[VroomJobIn] | None = None
+    shipments: list[VroomShipmentIn] | None = None
+    matrices: dict[str, VroomMatricesIn] | None = None
     matrix: Matrix | None = Field(None, description="legacy: durations of profile `car`")
-    options: JsonValue = Field(None, description="not supported (refused)")
+    options: JsonValue = Field(None, description=REFUSED)
 
     _no = field_validator("options")(classmethod(lambda cls, v, info: _refuse(v, info)))
 
 
-class ComputingTimes(BaseModel):
+class VroomComputingTimes(BaseModel):
     loading: int
     solving: int
     routing: int
 
 
-class SummaryOut(BaseModel):
+class VroomSummary(BaseModel):
     cost: int
     routes: int
     unassigned: int
@@ -176,17 +177,17 @@ class SummaryOut(BaseModel):
     pickup: list[int] | None = None
     amount: list[int] | None = None
     violations: list[str]
-    computing_times: ComputingTimes
+    computing_times: VroomComputingTimes
 
 
-class UnassignedOut(BaseModel):
+class VroomUnassigned(BaseModel):
     id: int
     type: str
     location_index: int
     location: list[float] | None = None
 
 
-class StepOut(BaseModel):
+class VroomStep(BaseModel):
     type: str = Field(description="start | job | pickup | delivery | end")
     id: int | None = None
     description: str | None = None
@@ -202,7 +203,7 @@ class StepOut(BaseModel):
     violations: list[str]
 
 
-class RouteOut(BaseModel):
+class VroomRoute(BaseModel):
     vehicle: int
     cost: int
     setup: int
@@ -214,7 +215,7 @@ class RouteOut(BaseModel):
     pickup: list[int] | None = None
     description: str | None = None
     distance: int | None = None
-    steps: list[StepOut]
+    steps: list[VroomStep]
     violations: list[str]
 
 
@@ -222,9 +223,9 @@ class VroomSolution(BaseModel):
     """VROOM's output format."""
 
     code: int
-    summary: SummaryOut
-    unassigned: list[UnassignedOut]
-    routes: list[RouteOut]
+    summary: VroomSummary
+    unassigned: list[VroomUnassigned]
+    routes: list[VroomRoute]
 
 
 _lock = threading.Lock()
@@ -252,7 +253,9 @@ def _road_router(points: list[tuple[float, float]]) -> Any:
 )
 def solve_vrp(
     body: VroomProblemIn,
-    time_limit_s: float = Query(1.0, gt=0, le=60, description="search time, seconds"),
+    time_limit_s: float = Query(
+        1.0, gt=0, le=10, description="search time bound, seconds (small problems stop sooner)"
+    ),
     seed: int = Query(0, ge=0, description="random seed (same seed and limit: same search)"),
 ) -> dict[str, object]:
     """Same objective as VROOM: most (priority-weighted) tasks assigned, then least cost."""

@@ -76,3 +76,25 @@ def test_kuytun_example_over_http(client) -> None:
     assert hours == sorted(hours) and len(alts) >= 2
     north = client.post("/v1/routes", json={**body, "origin": "kuytun_north"})
     assert north.status_code == 422 and "no-freight" in north.text
+
+
+def test_geojson_answer_is_rfc7946(small) -> None:
+    import geojson
+
+    plain = small.post("/v1/routes", json=BODY).json()
+    for how in ({"params": {"format": "geojson"}}, {"headers": {"Accept": "application/geo+json"}}):
+        r = small.post("/v1/routes", json=BODY, **how)
+        assert r.status_code == 200, r.text
+        assert r.headers["content-type"].startswith("application/geo+json")
+        doc = geojson.loads(r.text)
+        assert doc.is_valid, doc.errors()
+        legs = [(a["rank"], k) for a in plain["alternatives"] for k in range(len(a["legs"]))]
+        assert [(f["properties"]["rank"], f["properties"]["leg"]) for f in doc["features"]] == legs
+        first = doc["features"][0]
+        assert first["geometry"]["type"] == "LineString"
+        assert first["properties"]["depart"].endswith("+08:00")
+        net = routes_mod._index.network  # type: ignore[union-attr]
+        for f in doc["features"]:  # each line runs from the leg's first node to its last
+            a, b = net.nodes[f["properties"]["from"]], net.nodes[f["properties"]["to"]]
+            line = f["geometry"]["coordinates"]
+            assert line[0] == [a.lon, a.lat] and line[-1] == [b.lon, b.lat]

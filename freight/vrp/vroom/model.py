@@ -324,6 +324,9 @@ class _Places:
             if idx is not None and coord is not None:
                 self.coords[idx] = coord
             return idx
+        if ikey in obj and key not in obj:
+            self.r.bad(f"{loc}.{ikey}", f"needs matrices; without them give {key} [lon, lat]")
+            return None
         if coord is None:
             if required and key not in obj:
                 self.r.bad(f"{loc}.{key}", "required: [lon, lat] (no matrices given)")

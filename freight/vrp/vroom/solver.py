@@ -364,15 +364,27 @@ def _read_routes(model: _Model, best: object) -> tuple[list[RoutePlan], set[int]
     return plans, served
 
 
-class _Phase:
-    """Stop at the deadline, or early once ``give_up_s`` passed without a feasible plan."""
+#: Problems with at most this many tasks stop after ``SMALL_STALL_ITERS`` iterations without
+#: improvement (their search converges in milliseconds; the time limit is then a bound only).
+SMALL_TASKS = 20
+SMALL_STALL_ITERS = 3000
 
-    def __init__(self, deadline: float, give_up_s: float | None) -> None:
+
+class _Phase:
+    """Stop at the deadline, early once ``give_up_s`` passed without a feasible plan, or
+    (small problems) after ``stall`` iterations without improvement."""
+
+    def __init__(self, deadline: float, give_up_s: float | None, stall: int | None) -> None:
         self.deadline, self.t0, self.give_up_s = deadline, time.perf_counter(), give_up_s
+        self.stall, self.best, self.since = stall, float("inf"), 0
 
     def __call__(self, best_cost: float) -> bool:
         now = time.perf_counter()
         if now >= self.deadline:
+            return True
+        self.since = 0 if best_cost < self.best else self.since + 1
+        self.best = min(self.best, best_cost)
+        if self.stall is not None and self.since >= self.stall:
             return True
         infeasible = best_cost >= _INFEASIBLE_COST
         return self.give_up_s is not None and infeasible and now - self.t0 >= self.give_up_s
@@ -423,16 +435,18 @@ def solve_vroom(prob: VroomProblem, time_limit_s: float = 1.0, seed: int = 0) ->
     plans: list[RoutePlan] = []
     served: set[int] = set()
     notes: list[str] = []
+    n_tasks = len(prob.jobs) + 2 * len(prob.shipments)
+    stall = SMALL_STALL_ITERS if n_tasks <= SMALL_TASKS else None
     if model.client_task or model.ship_tasks:
         best = None
         if not model.dropped:
             strict = _Model(prob, required=True)
-            best = _run(strict, _Phase(deadline, 0.3 * time_limit_s), seed)
+            best = _run(strict, _Phase(deadline, 0.3 * time_limit_s, stall), seed)
             if best is not None:
                 plans, served = _read_routes(strict, best)
         if best is None or len(served) < len(prob.jobs) + len(prob.shipments):
             notes.append("not every task can be served: tasks were made optional")
-            best = _run(model, _Phase(max(deadline, time.perf_counter() + 0.05), None), seed)
+            best = _run(model, _Phase(max(deadline, time.perf_counter() + 0.05), None, stall), seed)
             plans, served = _read_routes(model, best) if best is not None else ([], set())
     t2 = time.perf_counter()
     unassigned = list(model.dropped)
