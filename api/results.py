@@ -217,6 +217,7 @@ class UnservedOut(_Out):
 class FleetSolution(_Out):
     """A day's EV fleet plan: routes with charging visits, unserved stops with reasons."""
 
+    kind: Literal["fleet-route"] = "fleet-route"
     status: str
     objective_cny: float
     distance_km: float
