@@ -7,7 +7,7 @@
 ``compare``: each instance (n = 0 is demand_data/examples/fleet_small.json) solved by
 ``ortools-plain`` (OR-Tools routing with capacity, time and a full-load energy cap, no
 charging visits), by ``ortools-energy`` (OR-Tools routing with an energy dimension and
-optional charging-visit nodes, ``freight.fleet.ortools_energy``) and by the router
+optional charging-visit nodes, ``freight.fleet.routing.ortools_energy_search``) and by the router
 (``pyvrp``: OR-Tools warm start + PyVRP search + exact charging insertion + repair) at
 the same time limit; every method's routes go through the same exact charging DP, repair
 and verification. ``scale``: Kuytun days of 200, 1,000 and 5,000 stops. Every run is a separate

@@ -26,8 +26,9 @@ search depend on machine spe
 Modules: ``pipeline`` (the stages, wired by ``solve_fleet``), ``params`` (settings, method,
 integer scales), ``reasons`` (screening and leftover reasons), ``zones`` (decomposition and
 one zone's search and scheduling), ``repair``, ``intmodel`` (the engines' shared integer
-model) and one adapter per engine: ``pyvrp_search``, ``ortools_search`` (and
-:mod:`freight.fleet.ortools_energy` for the OR-Tools energy model).
+model) and one adapter per engine: ``pyvrp_search``, ``ortools_search`` and
+``ortools_energy_search`` (the OR-Tools energy model of ``energy_model``, seeded by
+``energy_seed``).
 """
 
 from freight.fleet.routing.params import Method, RouterParams

@@ -12,7 +12,7 @@ from freight.fleet.problem import VehicleType
 class Method(StrEnum):
     """Routing search: PyVRP (default), OR-Tools, or OR-Tools without charging visits;
     ``ortools-energy``: OR-Tools with an energy dimension and optional charging-visit
-    nodes (``freight.fleet.ortools_energy``)."""
+    nodes (``freight.fleet.routing.ortools_energy_search``)."""
 
     PYVRP = "pyvrp"
     ORTOOLS = "ortools"

@@ -109,7 +109,7 @@ def solve_zone(
             search_s -= warm_s
         raw = search_pyvrp(problem, stops, types, fleet, params, search_s, warm, optimistic)
     elif params.method == Method.ORTOOLS_ENERGY:
-        from freight.fleet.ortools_energy import search_ortools_energy
+        from freight.fleet.routing.ortools_energy_search import search_ortools_energy
 
         found = search_ortools_energy(
             problem,

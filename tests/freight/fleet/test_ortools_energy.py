@@ -13,10 +13,10 @@ from fleet_helpers import brute_force, line_problem
 from freight.errors import InputError
 from freight.fleet.charging import schedule_route
 from freight.fleet.instances import kuytun_day
-from freight.fleet.ortools_energy import EnergyModelOptions, search_ortools_energy
 from freight.fleet.problem import FleetProblem
 from freight.fleet.result import ChargeVisit, FleetStatus
 from freight.fleet.routing import Method, RouterParams, solve_fleet
+from freight.fleet.routing.ortools_energy_search import EnergyModelOptions, search_ortools_energy
 from freight.fleet.verify import verify_plan
 
 ENERGY = RouterParams(time_limit_s=5, max_iterations=200, method=Method.ORTOOLS_ENERGY)
