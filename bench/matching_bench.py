@@ -91,20 +91,29 @@ def rounds(sizes: list[tuple[int, int]], methods: list[str], check: bool) -> Non
     print(f"load average: {os.getloadavg()}")
 
 
-def http(n_loads: int) -> None:
+def http(n_loads: int, postgres: bool) -> None:
+    import contextlib
+
     import httpx
+    from sqlalchemy import create_engine
 
     from freight.matching.generate import random_round
     from freight.matching.io import load_to_dict
     from freight.network.loader import default_network
 
     sys.path.insert(0, str(ROOT))
-    from tests.api.conftest import LiveServer
+    from tests.api.conftest import LiveServer, fresh_pg_schema, pg_base_url
 
     r = random_round(default_network(), n_loads, 1, seed=3)
     items = [{k: v for k, v in load_to_dict(x).items() if k != "posted_at"} for x in r.loads]
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{tmp}/bench.sqlite3"
+    with contextlib.ExitStack() as stack:
+        if postgres:
+            admin = create_engine(pg_base_url(), isolation_level="AUTOCOMMIT")
+            url = stack.enter_context(fresh_pg_schema(admin))
+            what = "PostgreSQL"
+        else:
+            url = f"sqlite:///{stack.enter_context(tempfile.TemporaryDirectory())}/bench.sqlite3"
+            what = "SQLite"
         server = LiveServer(url).start()
         try:
             from api.db import Database
@@ -123,7 +132,7 @@ def http(n_loads: int) -> None:
             wall = time.perf_counter() - t
             assert resp.status_code == 200, resp.text[:500]
             rate = n_loads / wall
-            print(f"{n_loads} loads in one batch: {wall:.2f} s, {rate:,.0f} loads/s (SQLite)")
+            print(f"{n_loads} loads in one batch: {wall:.2f} s, {rate:,.0f} loads/s ({what})")
         finally:
             server.stop()
 
@@ -142,6 +151,7 @@ def main() -> None:
     o.add_argument("--no-check", action="store_true")
     h = sub.add_parser("http")
     h.add_argument("--loads", type=int, default=10_000)
+    h.add_argument("--postgres", action="store_true", help="FREIGHT_TEST_POSTGRES_URL, own schema")
     args = ap.parse_args()
     if args.cmd == "rounds":
         sizes = [tuple(int(x) for x in s.split("x")) for s in args.sizes.split(",")]
@@ -149,7 +159,7 @@ def main() -> None:
     elif args.cmd == "one":
         one(args.loads, args.trucks, args.methods.split(","), not args.no_check)
     else:
-        http(args.loads)
+        http(args.loads, args.postgres)
 
 
 if __name__ == "__main__":
