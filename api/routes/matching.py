@@ -390,7 +390,14 @@ def run_round(request: Request, principal: Principal = Depends(member)) -> Round
     vehicles = [vehicle_from_dict(d, network) for d in vs]
     loads = [load_from_dict(d, network) for d in ls]
     result = result_to_dict(
-        match(network, vehicles, loads, declined=frozenset(declined), id_prefix=f"{round_id}-")
+        match(
+            network,
+            vehicles,
+            loads,
+            declined=frozenset(declined),
+            id_prefix=f"{round_id}-",
+            verify=True,
+        )
     )
     store.new_round(db, round_id, None)
     answer = store.claim(db, round_id, result)

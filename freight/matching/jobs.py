@@ -33,5 +33,6 @@ def run(params: dict[str, Any], progress: Callable[..., Any] | None = None) -> d
         declined=declined,
         method=Method(params.get("method", "auto")),
         id_prefix=str(params.get("id_prefix", "a")),
+        verify=True,
     )
     return result_to_dict(result)

@@ -13,8 +13,10 @@ from enum import StrEnum
 
 import numpy as np
 
+from freight.errors import SolverError
 from freight.matching.baselines import solve_exact, solve_greedy
 from freight.matching.batched import solve_batched
+from freight.matching.check import check_result
 from freight.matching.flow import improve, solve_flow
 from freight.matching.instance import Instance
 from freight.matching.model import (
@@ -53,12 +55,32 @@ def match(
     method: Method = Method.AUTO,
     k_near: int = 12,
     id_prefix: str = "a",
+    verify: bool = False,
 ) -> MatchingResult:
     """Match ``loads`` to ``vehicles`` for one round.
 
     ``declined`` holds (vehicle id, load id) pairs never to propose. Raises ``InputError``
-    / ``NotFoundError`` for bad node ids; unmatched loads are reported, not raised.
+    / ``NotFoundError`` for bad node ids; unmatched loads are reported, not raised. With
+    ``verify`` the independent checker runs on the plan and a violation is a
+    ``SolverError`` (a plan that fails it is never returned).
     """
+    result = _match(network, vehicles, loads, declined, method, k_near, id_prefix)
+    if verify:
+        errors = check_result(network, vehicles, loads, result, declined)
+        if errors:
+            raise SolverError(f"{result.method} plan fails the checker: {'; '.join(errors[:3])}")
+    return result
+
+
+def _match(
+    network: Network,
+    vehicles: Sequence[Vehicle],
+    loads: Sequence[Load],
+    declined: frozenset[tuple[str, str]],
+    method: Method,
+    k_near: int,
+    id_prefix: str,
+) -> MatchingResult:
     t0 = time.perf_counter()
     for v in vehicles:
         check_nodes(network, v)

@@ -275,3 +275,48 @@ def test_rechaining_never_makes_a_plan_worse() -> None:
         assert _score(inst, better) >= _score(inst, base)
         res = build_result(inst, better, "rechain", 0.0, "a")
         assert check_result(NET, r.vehicles, r.loads, res, graph=GRAPH) == []
+
+
+def test_checker_catches_broken_plans() -> None:
+    """The checker is only worth its 'no errors' if it finds errors: tamper with a plan."""
+    from dataclasses import replace
+
+    out = _load(id="out")
+    back = _load(
+        id="back",
+        origin="dushanzi",
+        destination="kuytun",
+        pickup_from=DAY + timedelta(hours=2),
+        pickup_until=DAY + timedelta(hours=10),
+        deliver_by=DAY + timedelta(hours=20),
+    )
+    t1 = _truck(id="T1", location="wusu")
+    res = match(NET, [t1], [out, back])
+    assert check_result(NET, [t1], [out, back], res, graph=GRAPH) == []
+    a = res.assignments[0]
+    p0, p1 = a.plan
+
+    def broken(**kw: object) -> list[str]:
+        bad = replace(a, **kw)
+        return check_result(NET, [t1], [out, back], replace(res, assignments=(bad,)), graph=GRAPH)
+
+    assert any(
+        "before the truck can be there" in e for e in broken(plan=(replace(p0, pickup_at=DAY), p1))
+    )
+    fast = replace(p1, deliver_at=p1.pickup_at + timedelta(minutes=1))
+    assert any("faster than the network" in e for e in broken(plan=(p0, fast)))
+    assert any(
+        "below the shortest road km" in e for e in broken(plan=(replace(p0, empty_km=0.1), p1))
+    )
+    assert any("carried twice" in e for e in broken(plan=(p0, p0), loads=("out", "out")))
+    small = _truck(id="T1", location="wusu", capacity_t=10.0)
+    assert any(
+        "over capacity" in e for e in check_result(NET, [small], [out, back], res, graph=GRAPH)
+    )
+    van = _truck(id="T1", location="wusu", kind=VehicleKind.REEFER)
+    assert any(
+        "may not carry" in e for e in check_result(NET, [van], [out, back], res, graph=GRAPH)
+    )
+    bev = _truck(id="T1", location="wusu", powertrain="bev", range_km=30.0)
+    assert any("bev range" in e for e in check_result(NET, [bev], [out, back], res, graph=GRAPH))
+    assert check_result(NET, [t1], [out, back], res, frozenset({("T1", "back")}), graph=GRAPH)
