@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
-from freight.cli.common import echo_json, run_cli
+from freight.cli.common import echo_json, export_tables, run_cli
 
 
 def assign_cmd(
@@ -18,6 +20,10 @@ def assign_cmd(
     scale: int = typer.Option(1, "--scale", help="repeat the demand N times (stress test)"),
     time_limit: float = typer.Option(60.0, "--time-limit", help="LP time limit, seconds"),
     top: int = typer.Option(10, "--top", help="rows of utilization to print"),
+    table_format: str | None = typer.Option(
+        None, "--format", help="write the result's tables: csv or parquet (into --out)"
+    ),
+    out_dir: Path | None = typer.Option(None, "--out", help="directory for --format tables"),
 ) -> None:
     """Assign the year's shipments under link, terminal and train capacities."""
 
@@ -42,6 +48,8 @@ def assign_cmd(
                 "time_limit_s": time_limit,
             }
         )
+        if export_tables("assignment", out, table_format, out_dir):
+            return
         if as_json:
             echo_json(out)
             return

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
@@ -28,3 +29,17 @@ def run_cli(fn: Callable[[], T]) -> T:
 def echo_json(payload: Any) -> None:
     """Print ``payload`` as indented JSON (UTF-8, Chinese names kept readable)."""
     sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def export_tables(kind: str, result: dict[str, Any], fmt: str | None, out: Path | None) -> bool:
+    """``--format csv|parquet --out DIR``: write the result's tables; True if written."""
+    if fmt is None:
+        return False
+    from freight.errors import InputError
+    from freight.tables import TABLE_BUILDERS, write_tables
+
+    if out is None:
+        raise InputError("--format needs --out DIR (where the tables go)")
+    for path in write_tables(TABLE_BUILDERS[kind](result), out, fmt):
+        typer.echo(f"wrote {path}")
+    return True

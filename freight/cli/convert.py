@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from freight.cli.common import echo_json, run_cli
+from freight.cli.common import echo_json, export_tables, run_cli
 
 app = typer.Typer(help="Bulk-to-container (散改集) conversion planning.", no_args_is_help=True)
 
@@ -21,7 +21,12 @@ def plan_cmd(
         None, "--sweep", help="pool | co2 | capacity:<terminal>: sensitivity table and chart"
     ),
     values: str | None = typer.Option(None, "--values", help="comma-separated sweep values"),
-    out_dir: Path = typer.Option(Path("conversion-report"), "--out", help="report directory"),
+    out_dir: Path = typer.Option(
+        Path("conversion-report"), "--out", help="report directory (and --format tables)"
+    ),
+    table_format: str | None = typer.Option(
+        None, "--format", help="write the result's tables: csv or parquet (into --out)"
+    ),
 ) -> None:
     """Per flow: bulk rail, container rail via a terminal, or road; size equipment and pool."""
 
@@ -46,6 +51,8 @@ def plan_cmd(
             typer.echo(f"report: {md}")
             return
         plan = plan_conversion(sc, time_limit_s=time_limit)
+        if export_tables("conversion-plan", plan.to_json(), table_format, out_dir):
+            return
         if as_json:
             echo_json(plan.to_json())
             return

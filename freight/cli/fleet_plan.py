@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from freight.cli.common import echo_json, run_cli
+from freight.cli.common import echo_json, export_tables, run_cli
 from freight.errors import InputError
 
 if TYPE_CHECKING:
@@ -49,6 +49,10 @@ def plan(
         None, "--max-stops", help="Seeded subsample of each day (quick runs)."
     ),
     report: Path | None = typer.Option(None, "--report", help="Write a Markdown report."),
+    table_format: str | None = typer.Option(
+        None, "--format", help="write the result's tables: csv or parquet (into --out)"
+    ),
+    out_dir: Path | None = typer.Option(None, "--out", help="directory for --format tables"),
 ) -> None:
     """Size the urban EV fleet and depot chargers for --year Y or --years A-B."""
 
@@ -93,6 +97,8 @@ def plan(
                 report.write_text(render_report(plan), encoding="utf-8")
             except OSError as exc:
                 raise InputError(f"--report: cannot write {report} ({exc})") from None
+        if export_tables("fleet-plan", plan.to_dict(), table_format, out_dir):
+            return
         if as_json:
             echo_json(plan.to_dict())
             return
