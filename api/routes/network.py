@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
@@ -13,15 +13,13 @@ from api.geojson_models import FeatureCollection, geojson_responses
 from api.jobs import add_job_route, register_job_kind
 from api.network_store import get_node
 from freight.errors import NotFoundError
+from freight.network import resilience
 
 router = APIRouter(tags=["network"], responses=problem_responses(404, 422, 429, 500))
 
 ResilienceMode = Literal["rail", "siding", "road_expressway", "road_national", "road_urban"]
-DEFAULT_RESILIENCE_MODES: tuple[ResilienceMode, ...] = (
-    "rail",
-    "siding",
-    "road_expressway",
-    "road_national",
+DEFAULT_RESILIENCE_MODES: tuple[ResilienceMode, ...] = cast(
+    tuple[ResilienceMode, ...], resilience.DEFAULT_MODES
 )
 
 

@@ -22,6 +22,16 @@ import numpy as np
 
 from freight.errors import FieldIssue, InputError
 
+#: Link modes studied by default: the whole shipped network. Urban roads are included
+#: because some terminals reach the network only by them (the bonded center's drayage links
+#: are ``road_urban``), so a default pair from such a node needs them.
+DEFAULT_MODES: tuple[str, ...] = (
+    "rail",
+    "siding",
+    "road_expressway",
+    "road_national",
+    "road_urban",
+)
 DEFAULT_PAIRS: tuple[tuple[str, str], ...] = (
     ("kuytun", "alashankou"),
     ("kuytun", "horgos"),
@@ -178,7 +188,7 @@ def simulate(
 
 def run(params: dict[str, Any], progress: Callable[[float, str], None]) -> dict[str, Any]:
     """Job runner ``network-resilience`` on the shipped network (params validated upstream)."""
-    modes = set(params.get("modes") or ["rail", "siding", "road_expressway", "road_national"])
+    modes = set(params.get("modes") or DEFAULT_MODES)
     if params.get("edges"):
         edges = [Edge(e["id"], e["u"], e["v"], float(e["length_km"])) for e in params["edges"]]
         if not params.get("pairs"):

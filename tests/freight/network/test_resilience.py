@@ -70,3 +70,13 @@ def test_wilson_interval_contains_phat_and_is_bounded() -> None:
     assert wilson_interval(0, 10)[0] == 0.0
     lo, hi = wilson_interval(50, 100)
     assert lo < 0.5 < hi and hi - lo < 0.25
+
+
+def test_default_study_of_the_shipped_network_runs() -> None:
+    """The default pairs all lie on the default modes (a 422 for the defaults was a bug)."""
+    from freight.network.resilience import DEFAULT_PAIRS, run
+
+    out = run({"samples": 20, "seed": 3, "time_limit_s": 30}, lambda f, m: None)
+    assert out["samples_done"] == 20 and not out["partial"]
+    assert [(p["origin"], p["destination"]) for p in out["pairs"]] == list(DEFAULT_PAIRS)
+    assert all(p["base_km"] is not None for p in out["pairs"])  # connected when nothing fails
