@@ -191,6 +191,9 @@ class RoundOut(BaseModel):
     kpis: KpisOut
     method: str
     objective: str
+    bound_matched: int | None = Field(
+        None, description="proven optimum of matched loads (exact method only)"
+    )
     wall_s: float
 
 

@@ -177,5 +177,6 @@ def result_to_dict(r: MatchingResult) -> dict[str, Any]:
         },
         "method": r.method,
         "objective": r.objective,
+        "bound_matched": r.bound_matched,
         "wall_s": r.wall_s,
     }

@@ -174,6 +174,7 @@ def build_result(
         kpis=kpis,
         method=method,
         wall_s=round(solve_s + time.perf_counter() - t0, 6),
+        bound_matched=len(matched) if method == "exact" else None,  # exact: proven optimum
     )
 
 
@@ -206,7 +207,10 @@ def explain(inst: Instance, i: int) -> tuple[Reason, str]:
     dl, lkm = inst.deliver_at(np.full(len(ks), i), p)
     in_time = (p <= inst.pu_eff[i] + 1e-6) & (dl <= inst.v_until[ks] + 1e-6)
     if not in_time.any():
-        return Reason.WINDOW, "no compatible truck reaches it in its pickup window"
+        return (
+            Reason.WINDOW,
+            "no compatible truck reaches it in its pickup window from where it is free",
+        )
     in_range = in_time & (ekm + lkm <= inst.v_range[ks] + 1e-6)
     if not in_range.any():
         return Reason.RANGE, "beyond the range of every compatible truck that is in time"

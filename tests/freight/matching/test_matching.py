@@ -150,6 +150,7 @@ def test_small_rounds_equal_brute_force(seed: int, n_loads: int, n_veh: int) -> 
     assert check_result(NET, r.vehicles, r.loads, res, graph=GRAPH) == []
     count, neg_empty = _brute(r.vehicles, r.loads)
     assert res.kpis.matched == count
+    assert res.bound_matched == count  # the exact method reports its proven optimum
     assert res.kpis.empty_km == pytest.approx(-neg_empty, abs=0.01 * max(1, count))
 
 
