@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Body, Depends, Header, Request
+from fastapi import APIRouter, Body, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import (
     BaseModel,
@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from api.errors import problem_responses
+from api.geojson_models import GEOJSON_MEDIA_TYPE
 from api.jobs import register_job_kind, submit_job
 from api.results import FleetSolution
 from api.security import Principal, require_role
@@ -186,6 +187,11 @@ register_job_kind(
         200: {
             "description": "The plan: routes, charging visits, unserved stops with reasons",
             "model": FleetSolution,
+            "content": {
+                "application/geo+json": {
+                    "schema": {"$ref": "#/components/schemas/FeatureCollection"}
+                }
+            },
         },
         202: {
             "description": "Job accepted; poll the Location",
@@ -199,6 +205,9 @@ def fleet_routes(
     body: FleetRouteRequest = Body(...),
     principal: Principal = Depends(require_role("operator", "planner")),
     idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=256),
+    fmt: Literal["json", "geojson"] = Query(
+        "json", alias="format", description="geojson: the 200 plan as one Feature per route"
+    ),
 ) -> JSONResponse:
     from freight.fleet.problem_json import parse_problem
 
@@ -212,5 +221,11 @@ def fleet_routes(
             "use mode 'job' or 'auto'"
         )
     if body.mode == "sync" or (body.mode == "auto" and small):
-        return JSONResponse(solve(params))
+        plan = solve(params)
+        if fmt == "geojson" or GEOJSON_MEDIA_TYPE in request.headers.get("accept", ""):
+            from freight.fleet.geojson import fleet_solution_geojson
+
+            geo = fleet_solution_geojson(problem, plan)
+            return JSONResponse(geo, media_type=GEOJSON_MEDIA_TYPE)
+        return JSONResponse(plan)
     return submit_job(request, "fleet-route", body, principal, idempotency_key)
