@@ -39,3 +39,35 @@ def solve(
             typer.echo(f"  route {k}: " + " ".join(str(v) for v in route))
 
     run_cli(run)
+
+
+@app.command("vroom")
+def vroom(
+    file: Path = typer.Argument(..., help="a problem in VROOM's input format (JSON)"),
+    time_limit: float = typer.Option(1.0, "--time-limit", help="seconds of search (a bound)"),
+    seed: int = typer.Option(0, "--seed", help="random seed"),
+) -> None:
+    """Solve a VROOM-format problem (as POST /v1/vrp); print VROOM's output format.
+
+    Without matrices, [lon, lat] locations are routed over the Kuytun road network.
+    """
+
+    def run() -> None:
+        import json
+
+        from freight.errors import InputError
+        from freight.network.loader import default_network
+        from freight.vrp.vroom.model import parse_vroom
+        from freight.vrp.vroom.road import road_router
+        from freight.vrp.vroom.solver import solve_vroom
+
+        try:
+            payload = json.loads(file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"{file}: cannot read ({exc})") from None
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{file}: not JSON ({exc})") from None
+        prob = parse_vroom(payload, router=lambda pts: road_router(default_network())(pts))
+        echo_json(solve_vroom(prob, time_limit, seed).to_dict())
+
+    run_cli(run)

@@ -161,3 +161,21 @@ def test_bad_input_names_the_json_path(patch: dict[str, Any], loc: str) -> None:
     with pytest.raises(InputError) as err:
         parse_vroom({**DOC_EXAMPLE, **patch})
     assert loc in [i.loc for i in err.value.issues], err.value
+
+
+def test_cli_solves_a_vroom_file(tmp_path: Any) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from freight.cli.main import app
+
+    path = tmp_path / "problem.json"
+    path.write_text(json.dumps(DOC_EXAMPLE))
+    res = CliRunner().invoke(app, ["vrp", "vroom", str(path), "--time-limit", "0.5"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert out["summary"]["cost"] == 7268 and check_vroom_answer(DOC_EXAMPLE, out).feasible
+    path.write_text(json.dumps({**DOC_EXAMPLE, "matrix": [[0, 1], [1]]}))
+    bad = CliRunner().invoke(app, ["vrp", "vroom", str(path)])
+    assert bad.exit_code != 0 and "$.matrix[1]" in bad.output
