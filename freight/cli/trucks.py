@@ -66,3 +66,33 @@ def plan(
                 )
 
     run_cli(go)
+
+
+@app.command("lanes")
+def lanes(
+    year: int = typer.Option(2030, "--year", help="A year, 2025-2035."),
+    as_json: bool = typer.Option(False, "--json", help="Print the lanes JSON."),
+    top: int = typer.Option(20, "--top", help="Lanes to print (by tonne-km)."),
+) -> None:
+    """The year's heavy-truck lanes of the region (from the assignment and the conversion plan)."""
+
+    def go() -> None:
+        from freight.trucks.lanes import build_lanes
+
+        ls = build_lanes(year)
+        if as_json:
+            echo_json(ls.to_dict())
+            return
+        tkm = sum(x.tonnes_year * x.distance_km for x in ls.lanes)
+        typer.echo(
+            f"{year}: {len(ls.lanes)} lanes, {sum(x.tonnes_year for x in ls.lanes):,.0f} t, "
+            f"{tkm / 1e6:,.1f} M t-km; {ls.excluded_tonnes:,.0f} t on road legs outside the region"
+        )
+        for x in sorted(ls.lanes, key=lambda x: -x.tonnes_year * x.distance_km)[:top]:
+            typer.echo(
+                f"  {x.origin:>26} -> {x.destination:<26} {x.distance_km:6.1f} km "
+                f"{x.tonnes_year:>11,.0f} t/yr (winter {x.tonnes_winter:>10,.0f}) "
+                f"design {x.design_tonnes_day:>7,.0f} t/day  {'+'.join(x.sources)}"
+            )
+
+    run_cli(go)
