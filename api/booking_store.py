@@ -1,14 +1,10 @@
-"""Persistence of bookings, tracking events and live capacity (train departures, terminal
-handling days), and the transactions that take and give back capacity.
+"""Persistence of bookings and tracking events, and the transactions that book, cancel,
+track and re-plan.
 
-Locking: a booking takes every claim in ONE transaction. For each claim, in a fixed order
-(so two bookings never wait on each other in a cycle), the capacity row is inserted if
-missing (``INSERT .. ON CONFLICT DO NOTHING``) and then raised with a conditional
-``UPDATE .. SET booked = booked + x WHERE booked + x <= capacity``. On PostgreSQL the
-UPDATE takes the row lock and re-checks its condition against the newest committed row,
-so concurrent transactions in any process or host serialise on that row; a rowcount of 0
-means full: the transaction rolls back and nothing is taken. On SQLite the writer session
-starts with ``BEGIN IMMEDIATE`` (one writer at a time, see api/db.py).
+A booking takes every claim (api/capacity_store.py) and inserts its row in ONE
+transaction: when any train run or terminal day is full, the transaction rolls back and
+nothing is taken; a booking exists if and only if its capacity is held. Cancelling and
+re-planning give capacity back in the same transaction that changes the booking.
 """
 
 from __future__ import annotations
@@ -17,48 +13,30 @@ import hashlib
 import os
 import secrets
 import uuid
-from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    DateTime,
-    Float,
-    Index,
-    Integer,
-    String,
-    UniqueConstraint,
-    and_,
-    func,
-    select,
-    update,
-)
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import JSON, DateTime, Index, Integer, String, UniqueConstraint, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from api.capacity_store import _insert_ignore, give_back, ledger_for, take_claims
 from api.db import Base, Database, utcnow
 from freight.booking import (
     BEIJING,
     Booking,
     BookingStatus,
-    Claim,
     Offer,
     Party,
     TrackEvent,
     apply_event,
-    ledger_from_usage,
     new_booking,
     replan,
 )
-from freight.booking.capacity import departures_between
 from freight.errors import ConflictError, ExpiredError, FieldIssue, NotFoundError
 from freight.network.model import Network
-from freight.routing import CapacityLedger, RoutingIndex
-
-_EPS = 1e-6
+from freight.routing import RoutingIndex
 
 
 class BookingRow(Base):
@@ -92,32 +70,6 @@ class BookingEventRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class DepartureCapacityRow(Base):
-    """Capacity of one train run (``depart``: the run's first departure, ISO, +08:00)."""
-
-    __tablename__ = "capacity_departures"
-
-    service: Mapped[str] = mapped_column(String(128), primary_key=True)
-    depart: Mapped[str] = mapped_column(String(32), primary_key=True)
-    capacity_t: Mapped[float] = mapped_column(Float)
-    capacity_teu: Mapped[float] = mapped_column(Float)
-    booked_t: Mapped[float] = mapped_column(Float, default=0.0)
-    booked_teu: Mapped[float] = mapped_column(Float, default=0.0)
-
-
-class TerminalCapacityRow(Base):
-    """Handling capacity of one terminal on one day (``day``: ISO date, Beijing)."""
-
-    __tablename__ = "capacity_terminals"
-
-    node: Mapped[str] = mapped_column(String(128), primary_key=True)
-    day: Mapped[str] = mapped_column(String(10), primary_key=True)
-    capacity_t: Mapped[float] = mapped_column(Float)
-    capacity_teu: Mapped[float] = mapped_column(Float)
-    booked_t: Mapped[float] = mapped_column(Float, default=0.0)
-    booked_teu: Mapped[float] = mapped_column(Float, default=0.0)
-
-
 class ServiceSecretRow(Base):
     """Secrets shared by every worker process (the offer signing key)."""
 
@@ -144,200 +96,6 @@ def offer_secret(db: Database) -> bytes:
             value = s.get_one(ServiceSecretRow, "offer_hmac").value
     db._offer_secret = value.encode()  # type: ignore[attr-defined]
     return value.encode()
-
-
-def _insert_ignore(s: Session, model: Any, values: dict[str, Any]) -> None:
-    dialect = s.get_bind().dialect.name
-    ins = pg_insert if dialect == "postgresql" else sqlite_insert
-    s.execute(ins(model).values(**values).on_conflict_do_nothing())
-
-
-# -- capacity ----------------------------------------------------------------------------
-
-
-def _capacity_of(network: Network, claim: Claim) -> tuple[float, float]:
-    if claim.kind == "departure":
-        svc = network.services[claim.resource]
-        return svc.capacity_t, svc.capacity_teu
-    h = network.nodes[claim.resource].handling
-    return h.capacity_t_per_day, h.capacity_teu_per_day
-
-
-def _fits_empty(claim: Claim, cap_t: float, cap_teu: float) -> bool:
-    """Whether the claim fits a resource with nothing booked yet (same rules as below)."""
-    if claim.kind == "departure":
-        return claim.tonnes <= cap_t + _EPS and (claim.teu <= 0 or claim.teu <= cap_teu + _EPS)
-    if claim.teu > 0:
-        return cap_teu <= 0 or claim.teu <= cap_teu + _EPS
-    return cap_t <= 0 or claim.tonnes <= cap_t + _EPS
-
-
-def take_claims(s: Session, network: Network, claims: tuple[Claim, ...]) -> None:
-    """Raise every claim's booked amount, or raise ConflictError naming the full ones.
-
-    One statement per claim: ``INSERT .. ON CONFLICT (key) DO UPDATE SET booked = booked
-    + x WHERE booked + x <= capacity RETURNING``; no row back means full. The first
-    booking of a resource inserts its row (checked against the capacity beforehand).
-    """
-    ins = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
-    for claim in sorted(claims, key=lambda c: c.key):
-        cap_t, cap_teu = _capacity_of(network, claim)
-        full = ConflictError(
-            f"{claim.label()} is full: it cannot take {claim.tonnes:g} t / "
-            f"{claim.teu:g} TEU more; nothing was booked",
-            resources=[claim.label()],
-            issues=[FieldIssue("$.offer_id", f"{claim.label()} is full")],
-        )
-        if not _fits_empty(claim, cap_t, cap_teu):
-            raise full
-        model: Any
-        if claim.kind == "departure":
-            model, pk = DepartureCapacityRow, {"service": claim.resource, "depart": claim.when}
-        else:
-            model, pk = TerminalCapacityRow, {"node": claim.resource, "day": claim.when}
-        check_t = model.booked_t + claim.tonnes <= model.capacity_t + _EPS
-        check_teu = model.booked_teu + claim.teu <= model.capacity_teu + _EPS
-        cond: list[Any] = []
-        if claim.kind == "departure":  # as the router: tonnes always, TEU for containers
-            cond += [check_t, check_teu] if claim.teu > 0 else [check_t]
-        elif claim.teu > 0 and cap_teu > 0:  # terminals: containers count TEU
-            cond.append(check_teu)
-        elif claim.teu <= 0 and cap_t > 0:  # other forms tonnes; capacity 0 = not limited
-            cond.append(check_t)
-        stmt = ins(model).values(
-            **pk, capacity_t=cap_t, capacity_teu=cap_teu, booked_t=claim.tonnes,
-            booked_teu=claim.teu,
-        )  # fmt: skip
-        stmt = stmt.on_conflict_do_update(
-            index_elements=list(pk),
-            set_={"booked_t": model.booked_t + claim.tonnes,
-                  "booked_teu": model.booked_teu + claim.teu},
-            where=and_(*cond) if cond else None,
-        ).returning(model.booked_t)  # fmt: skip
-        if s.execute(stmt).first() is None:
-            raise full
-
-
-def give_back(s: Session, claims: tuple[Claim, ...]) -> None:
-    for claim in sorted(claims, key=lambda c: c.key):
-        model: Any
-        if claim.kind == "departure":
-            model = DepartureCapacityRow
-            where = and_(model.service == claim.resource, model.depart == claim.when)
-        else:
-            model = TerminalCapacityRow
-            where = and_(model.node == claim.resource, model.day == claim.when)
-        s.execute(
-            update(model)
-            .where(where)
-            .values(booked_t=model.booked_t - claim.tonnes, booked_teu=model.booked_teu - claim.teu)
-        )
-
-
-def ledger_for(s: Session, ready: datetime, horizon_days: int = 30) -> CapacityLedger:
-    """The router's view of what is booked from ``ready`` on (full runs are skipped)."""
-    ready = ready.astimezone(BEIJING)
-    lo = (ready - timedelta(days=16)).date().isoformat()  # China-Europe runs are long
-    hi = (ready + timedelta(days=horizon_days)).date().isoformat() + "T99"
-    deps = s.execute(
-        select(
-            DepartureCapacityRow.service, DepartureCapacityRow.depart,
-            DepartureCapacityRow.booked_t, DepartureCapacityRow.booked_teu,
-        ).where(
-            DepartureCapacityRow.depart >= lo, DepartureCapacityRow.depart <= hi,
-            DepartureCapacityRow.booked_t > 0,
-        )
-    ).all()  # fmt: skip
-    terms = s.execute(
-        select(
-            TerminalCapacityRow.node, TerminalCapacityRow.day,
-            TerminalCapacityRow.booked_t, TerminalCapacityRow.booked_teu,
-        ).where(
-            TerminalCapacityRow.day >= ready.date().isoformat(), TerminalCapacityRow.day <= hi,
-            TerminalCapacityRow.booked_t > 0,
-        )
-    ).all()  # fmt: skip
-    return ledger_from_usage(
-        ((r[0], datetime.fromisoformat(r[1]), r[2], r[3]) for r in deps),
-        ((r[0], date.fromisoformat(r[1]), r[2], r[3]) for r in terms),
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class DepartureUse:
-    service: str
-    depart: str
-    capacity_teu: float
-    booked_teu: float
-    capacity_t: float
-    booked_t: float
-
-
-def departure_usage(
-    db: Database, network: Network, first: date, last: date, service: str | None
-) -> list[DepartureUse]:
-    runs = departures_between(network, first, last, service)
-    with db.read() as s:
-        q = select(DepartureCapacityRow).where(
-            DepartureCapacityRow.depart >= first.isoformat(),
-            DepartureCapacityRow.depart <= last.isoformat() + "T99",
-        )
-        if service:
-            q = q.where(DepartureCapacityRow.service == service)
-        rows = {(r.service, r.depart): r for r in s.scalars(q)}
-    out = []
-    for run in runs:
-        r = rows.get((run.service, run.depart.isoformat()))
-        out.append(
-            DepartureUse(
-                run.service,
-                run.depart.isoformat(),
-                r.capacity_teu if r else run.capacity_teu,
-                round(r.booked_teu, 3) if r else 0.0,
-                r.capacity_t if r else run.capacity_t,
-                round(r.booked_t, 3) if r else 0.0,
-            )  # fmt: skip
-        )
-    return out
-
-
-@dataclass(frozen=True, slots=True)
-class TerminalUse:
-    node: str
-    date: str
-    capacity_teu: float
-    booked_teu: float
-    capacity_t: float
-    booked_t: float
-
-
-def terminal_usage(
-    db: Database, network: Network, day: date, node: str | None
-) -> list[TerminalUse]:
-    nodes = [network.nodes[node]] if node else [
-        n for n in network.nodes.values()
-        if n.handling.forms and (n.handling.capacity_t_per_day or n.handling.capacity_teu_per_day)
-    ]  # fmt: skip
-    with db.read() as s:
-        q = select(TerminalCapacityRow).where(TerminalCapacityRow.day == day.isoformat())
-        if node:
-            q = q.where(TerminalCapacityRow.node == node)
-        rows = {r.node: r for r in s.scalars(q)}
-    out = []
-    for n in sorted(nodes, key=lambda n: n.id):
-        r = rows.get(n.id)
-        h = n.handling
-        out.append(
-            TerminalUse(
-                n.id,
-                day.isoformat(),
-                r.capacity_teu if r else h.capacity_teu_per_day,
-                round(r.booked_teu, 3) if r else 0.0,
-                r.capacity_t if r else h.capacity_t_per_day,
-                round(r.booked_t, 3) if r else 0.0,
-            )  # fmt: skip
-        )
-    return out
 
 
 # -- bookings ------------------------------------------------------------------------------

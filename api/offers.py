@@ -15,7 +15,8 @@ from typing import Any
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
-from api.booking_store import ledger_for, offer_secret
+from api.booking_store import offer_secret
+from api.capacity_store import ledger_for
 from api.db import Database
 from freight.booking import encode_offer, make_offers
 from freight.clock import BEIJING

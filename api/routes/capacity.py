@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 
-from api import booking_store as store
+from api import capacity_store as store
 from api.errors import problem_responses
 from api.routes.routes import routing_index
 from api.security import Principal, require_role

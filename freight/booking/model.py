@@ -8,19 +8,20 @@ shares of a price are allocated in whole fen so that they add up exactly.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from freight.booking.event import EVENT_RANK as EVENT_RANK
+from freight.booking.event import MAX_DELAY_MIN as MAX_DELAY_MIN
+from freight.booking.event import EventType as EventType
+from freight.booking.event import TrackEvent as TrackEvent
 from freight.clock import BEIJING as BEIJING
 from freight.clock import to_beijing
 from freight.errors import FieldIssue, InputError
 
-#: An offer is valid this long after the quote (the issue asks for at least 15 minutes).
+#: An offer is valid this long after the quote (at least 15 minutes are promised).
 OFFER_TTL_MIN = 30
-#: Tracking delays beyond this are refused as absurd (two weeks: longer than any China-
-#: Europe transit in the network).
-MAX_DELAY_MIN = 14 * 24 * 60
 
 
 def beijing(value: datetime) -> datetime:
@@ -43,27 +44,6 @@ class LegStatus(StrEnum):
     DONE = "done"
 
 
-class EventType(StrEnum):
-    GATE_IN = "gate_in"
-    LOADED = "loaded"
-    DEPARTED = "departed"
-    ARRIVED = "arrived"
-    UNLOADED = "unloaded"
-    DELIVERED = "delivered"
-    DELAYED = "delayed"
-
-
-#: Order of the events within one leg (``delayed`` may come at any time).
-EVENT_RANK = {
-    EventType.GATE_IN: 0,
-    EventType.LOADED: 1,
-    EventType.DEPARTED: 2,
-    EventType.ARRIVED: 3,
-    EventType.UNLOADED: 4,
-}
-
-#: Who carries and bills each kind of leg (assumption, docs/bookings.md): the railway
-#: bureau for domestic trains and shunting, the China-Europe container operator for
 #: international trains, the platform's contracted road hauliers for trucks.
 CARRIER_RAIL = "China Railway Urumqi Group"
 CARRIER_CE = "China Railway Container Transport (China-Europe)"
@@ -348,60 +328,6 @@ class Replan:
 
 
 @dataclass(frozen=True, slots=True)
-class TrackEvent:
-    """One tracking event, validated against the JSON paths of the request body."""
-
-    event_id: str
-    type: EventType
-    leg: int
-    at: datetime
-    location: str | None = None
-    delay_minutes: int | None = None
-
-    def __post_init__(self) -> None:
-        issues = []
-        if not self.event_id or len(self.event_id) > 128:
-            issues.append(FieldIssue("$.event_id", "required, 1..128 characters"))
-        if self.at.tzinfo is None:
-            issues.append(FieldIssue("$.at", "needs an offset (naive times are read as Beijing)"))
-        if self.type is EventType.DELAYED:
-            if self.delay_minutes is None:
-                issues.append(FieldIssue("$.delay_minutes", "required for a 'delayed' event"))
-            elif not 0 < self.delay_minutes <= MAX_DELAY_MIN:
-                issues.append(
-                    FieldIssue(
-                        "$.delay_minutes",
-                        f"{self.delay_minutes} is absurd: must be within 1..{MAX_DELAY_MIN}",
-                    )
-                )
-        elif self.delay_minutes is not None:
-            issues.append(FieldIssue("$.delay_minutes", "only a 'delayed' event carries it"))
-        if issues:
-            raise InputError("invalid tracking event", issues=issues)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "event_id": self.event_id,
-            "type": str(self.type),
-            "leg": self.leg,
-            "at": self.at.isoformat(),
-            "location": self.location,
-            "delay_minutes": self.delay_minutes,
-        }
-
-    @staticmethod
-    def from_dict(d: dict[str, Any]) -> TrackEvent:
-        return TrackEvent(
-            d["event_id"],
-            EventType(d["type"]),
-            int(d["leg"]),
-            datetime.fromisoformat(d["at"]),
-            d.get("location"),
-            d.get("delay_minutes"),
-        )
-
-
-@dataclass(frozen=True, slots=True)
 class Booking:
     """A through-bill: one number, one price, the legs with their status and ETA."""
 
@@ -504,7 +430,3 @@ class Booking:
             ),
             eta_history=tuple((h["at"], h["eta"]) for h in d.get("eta_history", ())),
         )
-
-
-def day_iso(value: date) -> str:
-    return value.isoformat()

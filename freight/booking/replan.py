@@ -21,7 +21,15 @@ from freight.booking.model import (
 from freight.booking.offer import booked_legs, claims_for, settle
 from freight.errors import InputError
 from freight.network.model import CargoForm
-from freight.routing import CapacityLedger, Cargo, Objective, RouteRequest, RoutingIndex, Unit
+from freight.routing import (
+    CapacityLedger,
+    Cargo,
+    Objective,
+    RouteRequest,
+    RouteResult,
+    RoutingIndex,
+    Unit,
+)
 from freight.routing.search import find_routes
 
 
@@ -54,6 +62,34 @@ def ledger_without(ledger: CapacityLedger, claims: tuple[Claim, ...]) -> Capacit
     return out
 
 
+def _request(booking: Booking, here: str, ready: datetime) -> RouteRequest:
+    """The route query for the rest of the journey: from ``here``, ready at ``ready``."""
+    c = booking.cargo
+    return RouteRequest(
+        origin=here,
+        destination=booking.destination,
+        cargo=Cargo(c.commodity, CargoForm(c.form), c.quantity, Unit(c.unit)),
+        ready_at=ready.astimezone(BEIJING),
+        due_by=booking.due_by.astimezone(BEIJING) if booking.due_by else None,
+        objective=Objective.COST,
+        alternatives=5,
+    )
+
+
+def _late_reason(due_by: datetime, arrive: datetime, result: RouteResult) -> str:
+    """Why a re-plan cannot meet ``due_by``: the binding constraint, named."""
+    binds = sorted(k for k in ("train_full", "terminal_full") if result.pruned.get(k))
+    binding = (
+        "train and terminal capacity (" + ", ".join(binds) + ")"
+        if binds
+        else "the timetable (no earlier departure)"
+    )
+    return (
+        f"due_by {due_by.isoformat()} cannot be met: earliest arrival {arrive.isoformat()}; "
+        f"binding: {binding}"
+    )
+
+
 def _at_risk(booking: Booking, reason: str) -> ReplanResult:
     return ReplanResult(replace(booking, status=BookingStatus.AT_RISK, reason=reason), (), ())
 
@@ -77,19 +113,11 @@ def replan(
     )  # fmt: skip
     cargo = booking.cargo
     try:
-        req = RouteRequest(
-            origin=here,
-            destination=booking.destination,
-            cargo=Cargo(cargo.commodity, CargoForm(cargo.form), cargo.quantity, Unit(cargo.unit)),
-            ready_at=ready.astimezone(BEIJING),
-            due_by=booking.due_by.astimezone(BEIJING) if booking.due_by else None,
-            objective=Objective.COST,
-            alternatives=5,
+        result = find_routes(
+            index, _request(booking, here, ready), ledger_without(ledger, own_later)
         )
-        result = find_routes(index, req, ledger_without(ledger, own_later))
     except InputError as exc:
         return _at_risk(booking, f"no route from {here} after the missed connection: {exc}")
-    binds = sorted(k for k in ("train_full", "terminal_full") if result.pruned.get(k))
     if result.due_by_met is False:
         alt = min(result.alternatives, key=lambda a: a.arrive)
     else:
@@ -115,14 +143,7 @@ def replan(
     )  # fmt: skip
     status, why = BookingStatus.REPLANNED, None
     if result.due_by_met is False and booking.due_by is not None:
-        status = BookingStatus.AT_RISK
-        binding = "train and terminal capacity (" + ", ".join(binds) + ")" if binds else (
-            "the timetable (no earlier departure)"
-        )  # fmt: skip
-        why = (
-            f"due_by {booking.due_by.isoformat()} cannot be met: earliest arrival "
-            f"{alt.arrive.isoformat()}; binding: {binding}"
-        )
+        status, why = BookingStatus.AT_RISK, _late_reason(booking.due_by, alt.arrive, result)
     updated = replace(
         booking,
         legs=legs,

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from api.booking_store import BookingRow, DepartureCapacityRow
+from api.booking_store import BookingRow
+from api.capacity_store import DepartureCapacityRow
 from freight.booking import decode_offer, encode_offer
 from freight.booking.model import Offer
 

@@ -19,7 +19,8 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from api.booking_store import BookingRow, DepartureCapacityRow, TerminalCapacityRow
+from api.booking_store import BookingRow
+from api.capacity_store import DepartureCapacityRow, TerminalCapacityRow
 from api.db import Database, run_migrations
 from api.security import create_key
 from tests.api.conftest import free_port
