@@ -18,14 +18,14 @@ energy-point sets exist), so every solution is a plan that drives.
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from ortools.linear_solver import pywraplp
 
 from freight.errors import InfeasibleError, SolverError
-from freight.trucks.model import Scenario, crf
+from freight.trucks.model import Existing, Scenario, crf
 from freight.trucks.options import Option
 
 MAX_UNITS = 200
@@ -71,6 +71,73 @@ def _site_kinds(options: dict[str, list[Option]]) -> set[tuple[str, str]]:
     return {(ld.site, ld.kind) for opts in options.values() for o in opts for ld in o.loads}
 
 
+@dataclass(frozen=True, slots=True)
+class _Model:
+    """The solver and its variables (x: lane options; per site and kind: open, units, bats)."""
+
+    solver: pywraplp.Solver
+    x: dict[tuple[str, int], pywraplp.Variable]
+    opn: dict[tuple[str, str], pywraplp.Variable]
+    units: dict[tuple[str, str], pywraplp.Variable]
+    bats: dict[tuple[str, str], pywraplp.Variable]
+
+
+def _variables(
+    solver: pywraplp.Solver, options: dict[str, list[Option]], sk: list[tuple[str, str]]
+) -> _Model:
+    x = {(lid, k): solver.BoolVar(f"x[{lid}|{k}]") for lid, opts in options.items()
+         for k in range(len(opts))}  # fmt: skip
+    opn = {s: solver.BoolVar(f"open[{s[0]}|{s[1]}]") for s in sk}
+    units = {s: solver.IntVar(0, MAX_UNITS, f"units[{s[0]}|{s[1]}]") for s in sk}
+    bats = {s: solver.IntVar(0, 10 * MAX_UNITS, f"bat[{s[0]}]") for s in sk if s[1] == "swap"}
+    return _Model(solver, x, opn, units, bats)
+
+
+def _hourly_rows(
+    m: _Model, options: dict[str, list[Option]], existing: dict[tuple[str, str], Existing]
+) -> None:
+    """Each option needs its sites open; every hour's minutes and batteries are covered."""
+    solver = m.solver
+    rows: dict[tuple[str, str], list[list[tuple[pywraplp.Variable, float]]]] = {
+        s: [[] for _ in range(48)] for s in m.opn
+    }
+    for lid, opts in options.items():
+        for k, o in enumerate(opts):
+            for ld in o.loads:
+                s = (ld.site, ld.kind)
+                solver.Add(m.x[lid, k] <= m.opn[s])
+                for h in range(24):
+                    if ld.busy_min[h] > 0:
+                        rows[s][h].append((m.x[lid, k], ld.busy_min[h]))
+                    if ld.batteries[h] > 0:
+                        rows[s][24 + h].append((m.x[lid, k], ld.batteries[h]))
+    for s, units in m.units.items():
+        solver.Add(units <= MAX_UNITS * m.opn[s])
+        for h in range(24):
+            if rows[s][h]:
+                solver.Add(60.0 * units >= sum(c * v for v, c in rows[s][h]))
+            if s in m.bats and rows[s][24 + h]:
+                solver.Add(m.bats[s] >= sum(c * v for v, c in rows[s][24 + h]))
+        if s in existing:
+            e = existing[s]
+            solver.Add(m.opn[s] == 1)
+            solver.Add(units >= (e.bays if s[1] == "swap" else e.chargers))
+            if s in m.bats:
+                solver.Add(m.bats[s] >= e.batteries)
+
+
+def _objective(m: _Model, options: dict[str, list[Option]], uc: UnitCosts) -> Any:
+    cost: Any = sum(o.cost_cny_year * m.x[lid, k] for lid, opts in options.items()
+                    for k, o in enumerate(opts))  # fmt: skip
+    for s, opn in m.opn.items():
+        swap = s[1] == "swap"
+        cost += opn * (uc.swap_site_year if swap else uc.charge_site_year)
+        cost += m.units[s] * (uc.bay_year if swap else uc.charger_year)
+        if swap:
+            cost += m.bats[s] * uc.battery_year
+    return cost
+
+
 def solve_mip(
     sc: Scenario, options: dict[str, list[Option]], *, time_limit_s: float = 60.0,
     rel_gap: float = 0.005, seed: int = 0,
@@ -82,54 +149,16 @@ def solve_mip(
         raise SolverError("OR-Tools SCIP is not available")
     uc = UnitCosts.of(sc)
     existing = {(e.site, e.kind): e for e in sc.existing}
-    sk = sorted(_site_kinds(options) | set(existing))
-    x = {(lid, k): solver.BoolVar(f"x[{lid}|{k}]") for lid, opts in options.items()
-         for k in range(len(opts))}  # fmt: skip
-    opn = {s: solver.BoolVar(f"open[{s[0]}|{s[1]}]") for s in sk}
-    units = {s: solver.IntVar(0, MAX_UNITS, f"units[{s[0]}|{s[1]}]") for s in sk}
-    bats = {s: solver.IntVar(0, 10 * MAX_UNITS, f"bat[{s[0]}]") for s in sk if s[1] == "swap"}
+    m = _variables(solver, options, sorted(_site_kinds(options) | set(existing)))
     for lid, opts in options.items():
-        solver.Add(sum(x[lid, k] for k in range(len(opts))) == 1)
-    rows: dict[tuple[str, str], list[list[tuple[pywraplp.Variable, float]]]] = {
-        s: [[] for _ in range(48)] for s in sk
-    }
-    for lid, opts in options.items():
-        for k, o in enumerate(opts):
-            for ld in o.loads:
-                s = (ld.site, ld.kind)
-                solver.Add(x[lid, k] <= opn[s])
-                for h in range(24):
-                    if ld.busy_min[h] > 0:
-                        rows[s][h].append((x[lid, k], ld.busy_min[h]))
-                    if ld.batteries[h] > 0:
-                        rows[s][24 + h].append((x[lid, k], ld.batteries[h]))
-    for s in sk:
-        solver.Add(units[s] <= MAX_UNITS * opn[s])
-        for h in range(24):
-            if rows[s][h]:
-                solver.Add(60.0 * units[s] >= sum(c * v for v, c in rows[s][h]))
-            if s in bats and rows[s][24 + h]:
-                solver.Add(bats[s] >= sum(c * v for v, c in rows[s][24 + h]))
-        if s in existing:
-            e = existing[s]
-            solver.Add(opn[s] == 1)
-            solver.Add(units[s] >= (e.bays if s[1] == "swap" else e.chargers))
-            if s in bats:
-                solver.Add(bats[s] >= e.batteries)
+        solver.Add(sum(m.x[lid, k] for k in range(len(opts))) == 1)
+    _hourly_rows(m, options, existing)
     for lid, tt in sc.kept_lanes:
         same = [k for k, o in enumerate(options.get(lid, ())) if o.truck_type == tt]
         if same:
-            solver.Add(sum(x[lid, k] for k in same) == 1)
-    _target_and_budget(solver, sc, options, x, opn, units, bats, existing, uc)
-    cost = sum(o.cost_cny_year * x[lid, k] for lid, opts in options.items()
-               for k, o in enumerate(opts))  # fmt: skip
-    for s in sk:
-        swap = s[1] == "swap"
-        cost += opn[s] * (uc.swap_site_year if swap else uc.charge_site_year)
-        cost += units[s] * (uc.bay_year if swap else uc.charger_year)
-        if swap:
-            cost += bats[s] * uc.battery_year
-    solver.Minimize(cost)
+            solver.Add(sum(m.x[lid, k] for k in same) == 1)
+    _target_and_budget(m, sc, options, existing, uc)
+    solver.Minimize(_objective(m, options, uc))
     solver.SetTimeLimit(int(time_limit_s * 1000))
     params = pywraplp.MPSolverParameters()
     params.SetDoubleParam(pywraplp.MPSolverParameters.RELATIVE_MIP_GAP, rel_gap)
@@ -143,14 +172,14 @@ def solve_mip(
     bound = solver.Objective().BestBound()
     gap = abs(obj - bound) / max(abs(obj), 1e-9)
     chosen = {lid: opts[k] for lid, opts in options.items() for k in range(len(opts))
-              if x[lid, k].solution_value() > 0.5}  # fmt: skip
+              if m.x[lid, k].solution_value() > 0.5}  # fmt: skip
     sizes = {
         s: (
-            round(units[s].solution_value()) if s[1] == "swap" else 0,
-            round(bats[s].solution_value()) if s in bats else 0,
-            round(units[s].solution_value()) if s[1] == "charge" else 0,
+            round(m.units[s].solution_value()) if s[1] == "swap" else 0,
+            round(m.bats[s].solution_value()) if s in m.bats else 0,
+            round(m.units[s].solution_value()) if s[1] == "charge" else 0,
         )
-        for s in sk if opn[s].solution_value() > 0.5
+        for s in m.opn if m.opn[s].solution_value() > 0.5
     }  # fmt: skip
     status = "optimal" if code == pywraplp.Solver.OPTIMAL and gap <= rel_gap + 1e-9 else "feasible"
     return Choice(status, obj, min(bound, obj), chosen, sizes, time.perf_counter() - t0)
@@ -160,27 +189,30 @@ def total_tkm(options: dict[str, list[Option]]) -> float:
     return sum(opts[0].tkm_year for opts in options.values() if opts)
 
 
-def _target_and_budget(solver, sc, options, x, opn, units, bats, existing, uc) -> None:  # type: ignore[no-untyped-def]
+def _target_and_budget(
+    m: _Model, sc: Scenario, options: dict[str, list[Option]],
+    existing: dict[tuple[str, str], Existing], uc: UnitCosts,
+) -> None:  # fmt: skip
     if sc.target_tkm_share > 0:
-        solver.Add(
-            sum(o.tkm_year * x[lid, k] for lid, opts in options.items()
+        m.solver.Add(
+            sum(o.tkm_year * m.x[lid, k] for lid, opts in options.items()
                 for k, o in enumerate(opts) if o.electric)
             >= sc.target_tkm_share * total_tkm(options) - 1e-6
         )  # fmt: skip
     if sc.budget_cny is None:
         return
     st = sc.stations
-    capex = 0.0
-    for s in opn:
+    capex: Any = 0.0
+    for s, opn in m.opn.items():
         e = existing.get(s)
         swap = s[1] == "swap"
         if e is None:
-            capex += opn[s] * (st.swap_site_cny if swap else st.charge_site_cny)
+            capex += opn * (st.swap_site_cny if swap else st.charge_site_cny)
         done = 0 if e is None else (e.bays if swap else e.chargers)
-        capex += (units[s] - done) * (st.swap_bay_cny if swap else st.charger_cny)
-        if s in bats:
-            capex += (bats[s] - (0 if e is None else e.batteries)) * uc.battery_capex
-    solver.Add(capex <= sc.budget_cny)
+        capex += (m.units[s] - done) * (st.swap_bay_cny if swap else st.charger_cny)
+        if s in m.bats:
+            capex += (m.bats[s] - (0 if e is None else e.batteries)) * uc.battery_capex
+    m.solver.Add(capex <= sc.budget_cny)
 
 
 def max_electrified_tkm(sc: Scenario, options: dict[str, list[Option]], budget: bool) -> float:
@@ -217,7 +249,3 @@ def explain_infeasible(sc: Scenario, options: dict[str, list[Option]]) -> Infeas
         f"{sc.budget_cny:,.0f}: the budget reaches {best / total:.3f} of the t-km",
         binding=["target_tkm_share", "budget_cny"],
     )
-
-
-def ceil_units(x: float) -> int:
-    return max(0, math.ceil(x - 1e-9))
