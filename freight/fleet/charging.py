@@ -122,6 +122,21 @@ def shift_bounds_s(problem: FleetProblem, vt: VehicleType) -> tuple[int, int]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _RouteData:
+    """A fixed stop sequence as the DP reads it: points, loads, windows, energy limits."""
+
+    pts: list[int]  # depot, stops, depot (problem location indices)
+    load: list[float]  # load[k]: kg on board when leaving point k
+    opens: list[float]
+    closes: list[float]
+    service: list[float]
+    battery: float  # inf without a battery limit
+    min_soc: float  # -inf without a battery limit
+    need: list[float]  # need[k]: energy from point k to the end without charging
+    sites: list[int]  # charging site location indices the vehicle may detour to
+
+
 def schedule_route(
     problem: FleetProblem,
     vt: VehicleType,
@@ -143,6 +158,30 @@ def schedule_route(
         plain = schedule_route(problem, vt, stops, None, allow_charging=False)
         if plain is not None:
             return plain
+    rd = _route_data(problem, vt, stops, allow_charging)
+    if rd is None:
+        return None
+    t0 = earliest_departure(problem, vt)
+    layer = [_Label(t0, rd.battery, 0.0, None, None, t0, t0)]
+    for k in range(len(rd.pts) - 1):
+        nxt: list[_Label] = []
+        for lab in layer:
+            _extend(problem, vt, rd, book, k, lab, nxt)
+        layer = _pareto(nxt)
+        if not layer:
+            return None
+    if vt.cost_per_hour_cny <= 0 or len(layer) == 1:
+        best = min(layer, key=lambda x: (x.km, x.t))
+        return _build_plan(problem, vt, rd.pts, rd.load, best)
+    # paid time counts: the cheapest label once its departure is pushed forward
+    plans = [_build_plan(problem, vt, rd.pts, rd.load, lab) for lab in layer]
+    return min(plans, key=lambda p: (p.cost_cny, p.distance_km, p.end_min))
+
+
+def _route_data(
+    problem: FleetProblem, vt: VehicleType, stops: Sequence[int], allow_charging: bool
+) -> _RouteData | None:
+    """The sequence's data, or ``None`` when capacity or refrigeration already rule it out."""
     ss = [problem.stops[i] for i in stops]
     if sum(x.demand_kg for x in ss) > vt.capacity_kg + 1e-9:
         return None
@@ -158,96 +197,124 @@ def schedule_route(
     load = [total_kg]
     for st in ss:
         load.append(load[-1] - st.demand_kg)  # load[k] = on board when leaving point k
-    opens = [0.0] + [x.window_open_min for x in ss] + [-math.inf]
-    closes = [math.inf] + [x.window_close_min for x in ss] + [latest_return(problem, vt)]
-    service = [0.0] + [x.service_min for x in ss] + [0.0]
-    battery = vt.battery_kwh if vt.battery_kwh is not None else math.inf
-    min_soc = vt.min_soc_kwh if vt.battery_kwh is not None else -math.inf
     per_t = vt.kwh_per_km_per_tonne / 1000.0
-
-    def energy(i: int, j: int, kg: float) -> float:
-        return problem.km(i, j) * (vt.kwh_per_km + per_t * kg)
-
-    def arrive_at(k: int, arr: float) -> tuple[float, float] | None:
-        st = max(arr, opens[k])
-        if st > closes[k] + EPS:
-            return None
-        return st, st + service[k]
-
-    # tail energy: need[k] = energy from point k to the end without charging
     need = [0.0] * (n + 1)
     for k in range(n - 1, -1, -1):
-        need[k] = need[k + 1] + energy(pts[k], pts[k + 1], load[k])
-    sites = (
-        list(range(problem.first_site_index, first_stop))
-        if allow_charging and vt.battery_kwh is not None
-        else []
+        need[k] = need[k + 1] + problem.km(pts[k], pts[k + 1]) * (vt.kwh_per_km + per_t * load[k])
+    return _RouteData(
+        pts=pts,
+        load=load,
+        opens=[0.0] + [x.window_open_min for x in ss] + [-math.inf],
+        closes=[math.inf] + [x.window_close_min for x in ss] + [latest_return(problem, vt)],
+        service=[0.0] + [x.service_min for x in ss] + [0.0],
+        battery=vt.battery_kwh if vt.battery_kwh is not None else math.inf,
+        min_soc=vt.min_soc_kwh if vt.battery_kwh is not None else -math.inf,
+        need=need,
+        sites=(
+            list(range(problem.first_site_index, first_stop))
+            if allow_charging and vt.battery_kwh is not None
+            else []
+        ),
     )
-    t0 = earliest_departure(problem, vt)
-    layer = [_Label(t0, battery, 0.0, None, None, t0, t0)]
-    for k in range(n):
-        h, j = pts[k], pts[k + 1]
-        km_hj, t_hj = problem.km(h, j), problem.minutes(h, j)
-        e_hj = km_hj * (vt.kwh_per_km + per_t * load[k])
-        nxt: list[_Label] = []
-        for lab in layer:
-            soc = lab.soc - e_hj
-            if soc >= min_soc - 1e-9:
-                arr = lab.t + t_hj
-                r = arrive_at(k + 1, arr)
-                if r is not None:
-                    nxt.append(_Label(r[1], soc, lab.km + km_hj, lab, None, arr, r[0]))
-            for s in sites:
-                e_hs = energy(h, s, load[k])
-                soc_s = lab.soc - e_hs
-                if soc_s < min_soc - 1e-9:
-                    continue
-                km_sj, t_sj = problem.km(s, j), problem.minutes(s, j)
-                e_sj = km_sj * (vt.kwh_per_km + per_t * load[k])
-                arr_s = lab.t + problem.minutes(h, s)
-                power = problem.charging_sites[s - problem.first_site_index].power_kw
-                rate = power / 60.0
-                # breakpoints of the charge amount (whole minutes)
-                cands: set[int] = set()
-                room = battery - soc_s
-                cands.add(math.ceil(room / rate - 1e-9))
-                for q in range(k + 1, n + 1):
-                    want = min_soc + e_sj + (need[k + 1] - need[q]) - soc_s
-                    if want > room + 1e-9:
-                        break
-                    if want > 0:
-                        cands.add(math.ceil(want / rate - 1e-9))
-                slack_wait = opens[k + 1] - (arr_s + t_sj)
-                if slack_wait >= 1:
-                    cands.add(math.floor(slack_wait))
-                slack_close = closes[k + 1] - (arr_s + t_sj)
-                if slack_close < 0:
-                    continue
-                cands.add(math.floor(slack_close + 1e-9))
-                km_via = lab.km + problem.km(h, s) + km_sj
-                for m in sorted(cands):
-                    if m <= 0:
-                        continue
-                    m = min(m, math.ceil(room / rate - 1e-9))
-                    c = book.earliest_start(s, arr_s, m) if book is not None else arr_s
-                    soc_c = min(battery, soc_s + rate * m)
-                    soc_j = soc_c - e_sj
-                    if soc_j < min_soc - 1e-9:
-                        continue
-                    arr = c + m + t_sj
-                    r = arrive_at(k + 1, arr)
-                    if r is None:
-                        continue
-                    nxt.append(_Label(r[1], soc_j, km_via, lab, (s, arr_s, c, m, soc_c), arr, r[0]))
-        layer = _pareto(nxt)
-        if not layer:
-            return None
-    if vt.cost_per_hour_cny <= 0 or len(layer) == 1:
-        best = min(layer, key=lambda x: (x.km, x.t))
-        return _build_plan(problem, vt, pts, load, best)
-    # paid time counts: the cheapest label once its departure is pushed forward
-    plans = [_build_plan(problem, vt, pts, load, lab) for lab in layer]
-    return min(plans, key=lambda p: (p.cost_cny, p.distance_km, p.end_min))
+
+
+def _arrive_at(rd: _RouteData, k: int, arr: float) -> tuple[float, float] | None:
+    """(service start, departure) at point ``k`` when arriving at ``arr`` (None: too late)."""
+    st = max(arr, rd.opens[k])
+    if st > rd.closes[k] + EPS:
+        return None
+    return st, st + rd.service[k]
+
+
+def _extend(
+    problem: FleetProblem,
+    vt: VehicleType,
+    rd: _RouteData,
+    book: ChargerBook | None,
+    k: int,
+    lab: _Label,
+    nxt: list[_Label],
+) -> None:
+    """Labels at point ``k + 1`` from ``lab`` at point ``k``: direct, or via one charge."""
+    h, j = rd.pts[k], rd.pts[k + 1]
+    per_t = vt.kwh_per_km_per_tonne / 1000.0
+    km_hj, t_hj = problem.km(h, j), problem.minutes(h, j)
+    e_hj = km_hj * (vt.kwh_per_km + per_t * rd.load[k])
+    soc = lab.soc - e_hj
+    if soc >= rd.min_soc - 1e-9:
+        arr = lab.t + t_hj
+        r = _arrive_at(rd, k + 1, arr)
+        if r is not None:
+            nxt.append(_Label(r[1], soc, lab.km + km_hj, lab, None, arr, r[0]))
+    for s in rd.sites:
+        _extend_via(problem, vt, rd, book, k, lab, s, nxt)
+
+
+def _extend_via(
+    problem: FleetProblem,
+    vt: VehicleType,
+    rd: _RouteData,
+    book: ChargerBook | None,
+    k: int,
+    lab: _Label,
+    s: int,
+    nxt: list[_Label],
+) -> None:
+    """Labels at point ``k + 1`` that detour to site ``s`` and charge whole minutes."""
+    h, j = rd.pts[k], rd.pts[k + 1]
+    per_t = vt.kwh_per_km_per_tonne / 1000.0
+    e_hs = problem.km(h, s) * (vt.kwh_per_km + per_t * rd.load[k])
+    soc_s = lab.soc - e_hs
+    if soc_s < rd.min_soc - 1e-9:
+        return
+    km_sj, t_sj = problem.km(s, j), problem.minutes(s, j)
+    e_sj = km_sj * (vt.kwh_per_km + per_t * rd.load[k])
+    arr_s = lab.t + problem.minutes(h, s)
+    rate = problem.charging_sites[s - problem.first_site_index].power_kw / 60.0
+    cands = _charge_minutes(rd, k, soc_s, e_sj, rate, arr_s + t_sj)
+    if cands is None:
+        return
+    room = rd.battery - soc_s
+    km_via = lab.km + problem.km(h, s) + km_sj
+    for m in sorted(cands):
+        if m <= 0:
+            continue
+        m = min(m, math.ceil(room / rate - 1e-9))
+        c = book.earliest_start(s, arr_s, m) if book is not None else arr_s
+        soc_c = min(rd.battery, soc_s + rate * m)
+        soc_j = soc_c - e_sj
+        if soc_j < rd.min_soc - 1e-9:
+            continue
+        arr = c + m + t_sj
+        r = _arrive_at(rd, k + 1, arr)
+        if r is None:
+            continue
+        nxt.append(_Label(r[1], soc_j, km_via, lab, (s, arr_s, c, m, soc_c), arr, r[0]))
+
+
+def _charge_minutes(
+    rd: _RouteData, k: int, soc_s: float, e_sj: float, rate: float, at_next: float
+) -> set[int] | None:
+    """Breakpoints of the charge amount (whole minutes): a full battery, just enough to
+    reach each later point, the wait absorbed before the next window, the latest the next
+    window allows. ``None`` when even no charge reaches the next point in its window."""
+    cands: set[int] = set()
+    room = rd.battery - soc_s
+    cands.add(math.ceil(room / rate - 1e-9))
+    for q in range(k + 1, len(rd.pts)):
+        want = rd.min_soc + e_sj + (rd.need[k + 1] - rd.need[q]) - soc_s
+        if want > room + 1e-9:
+            break
+        if want > 0:
+            cands.add(math.ceil(want / rate - 1e-9))
+    slack_wait = rd.opens[k + 1] - at_next
+    if slack_wait >= 1:
+        cands.add(math.floor(slack_wait))
+    slack_close = rd.closes[k + 1] - at_next
+    if slack_close < 0:
+        return None
+    cands.add(math.floor(slack_close + 1e-9))
+    return cands
 
 
 def _build_plan(

@@ -13,10 +13,11 @@ valid); ``check_plan`` raises instead.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 from freight.errors import SolverError
-from freight.fleet.problem import ChargingSite, FleetProblem, Stop, VehicleType
-from freight.fleet.result import FleetResult, FleetStatus, RoutePlan, StopVisit
+from freight.fleet.problem import ChargingSite, Depot, FleetProblem, Stop, VehicleType
+from freight.fleet.result import ChargeVisit, FleetResult, FleetStatus, RoutePlan, StopVisit
 from freight.units import format_hhmm
 
 #: Tolerance on minutes, kWh, kg, km and CNY (float round-off only).
@@ -78,6 +79,92 @@ def verify_plan(problem: FleetProblem, result: FleetResult) -> list[str]:
     return errs
 
 
+@dataclass(slots=True)
+class _Replay:
+    """One route replayed leg by leg: where the vehicle is, when, its SoC and load."""
+
+    problem: FleetProblem
+    vt: VehicleType
+    w: str  # "route k (type)", the prefix of every message
+    errs: list[str]
+    soc: float | None
+    t: float
+    here: int
+    load_kg: float
+    km_sum: float = 0.0
+    energy_sum: float = 0.0
+
+    def drive(self, to: int, where: str) -> None:
+        vt = self.vt
+        km = self.problem.km(self.here, to)
+        e = km * (vt.kwh_per_km + vt.kwh_per_km_per_tonne * self.load_kg / 1000.0)
+        self.km_sum += km
+        self.energy_sum += e
+        if self.soc is not None:
+            self.soc -= e
+            if self.soc < vt.min_soc_kwh - EPS:
+                self.errs.append(
+                    f"{self.w}: SoC {self.soc:.3f} kWh below min {vt.min_soc_kwh:g} "
+                    f"on reaching {where}"
+                )
+        self.here = to
+
+    def stop(self, v: StopVisit, s: Stop) -> None:
+        w, errs = self.w, self.errs
+        travel = self.problem.minutes(self.here, self.problem.index_of(s.id))
+        self.drive(self.problem.index_of(s.id), f"stop {s.id!r}")
+        if s.refrigerated and not self.vt.refrigerated:
+            errs.append(f"{w}: refrigerated stop {s.id!r} on a non-refrigerated vehicle")
+        if v.arrive_min < self.t + travel - EPS:
+            errs.append(f"{w}: arrives at {s.id!r} faster than travel time allows")
+        if v.start_min < max(v.arrive_min, s.window_open_min) - EPS:
+            errs.append(f"{w}: service at {s.id!r} starts before arrival or window")
+        if v.start_min > s.window_close_min + EPS:
+            errs.append(
+                f"{w}: service at {s.id!r} starts {format_hhmm(v.start_min)} after "
+                f"window closes {format_hhmm(s.window_close_min)}"
+            )
+        if v.depart_min < v.start_min + s.service_min - EPS:
+            errs.append(f"{w}: leaves {s.id!r} before service ends")
+        self.load_kg -= s.demand_kg
+        if abs(v.load_kg - self.load_kg) > REPORT_TOL:
+            errs.append(f"{w}: reported load at {s.id!r} {v.load_kg} != {self.load_kg}")
+        self.t = v.depart_min
+
+    def charge(
+        self, v: ChargeVisit, site: ChargingSite, charging: dict[str, list[tuple[float, float]]]
+    ) -> None:
+        w, errs = self.w, self.errs
+        battery = self.vt.battery_kwh
+        assert self.soc is not None and battery is not None
+        travel = self.problem.minutes(self.here, self.problem.index_of(site.id))
+        self.drive(self.problem.index_of(site.id), f"charging site {site.id!r}")
+        if v.arrive_min < self.t + travel - EPS:
+            errs.append(f"{w}: arrives at {site.id!r} faster than travel time allows")
+        if v.charge_min < 0:
+            errs.append(f"{w}: negative charging time at {site.id!r}")
+        if v.start_min < v.arrive_min - EPS:
+            errs.append(f"{w}: charging at {site.id!r} starts before arrival")
+        if v.depart_min < v.start_min + v.charge_min - EPS:
+            errs.append(f"{w}: leaves {site.id!r} before charging ends")
+        self.soc = min(battery, self.soc + site.power_kw * v.charge_min / 60.0)
+        charging[site.id].append((v.start_min, v.start_min + v.charge_min))
+        self.t = v.depart_min
+
+    def home(self, route: RoutePlan, depot: Depot) -> None:
+        vt = self.vt
+        travel = self.problem.minutes(self.here, self.problem.index_of(vt.depot))
+        self.drive(self.problem.index_of(vt.depot), f"depot {vt.depot!r}")
+        if route.end_min < self.t + travel - EPS:
+            self.errs.append(f"{self.w}: back at depot faster than travel time allows")
+        latest = min(vt.shift_end_min, depot.close_min)
+        if route.end_min > latest + EPS:
+            self.errs.append(
+                f"{self.w}: returns {format_hhmm(route.end_min)} after shift end/depot close "
+                f"{format_hhmm(latest)}"
+            )
+
+
 def _check_route(
     problem: FleetProblem,
     k: int,
@@ -104,95 +191,45 @@ def _check_route(
         errs.append(f"{w}: load {load_kg:g} kg exceeds capacity {vt.capacity_kg:g} kg")
     if load_m3 > vt.capacity_m3 + EPS:
         errs.append(f"{w}: volume {load_m3:g} m3 exceeds capacity {vt.capacity_m3:g} m3")
-    soc = vt.battery_kwh
-    t = route.start_min
-    here = problem.index_of(vt.depot)
-    km_sum = energy_sum = 0.0
-
-    def drive(to: int, where: str) -> None:
-        nonlocal soc, km_sum, energy_sum, here
-        km = problem.km(here, to)
-        e = km * (vt.kwh_per_km + vt.kwh_per_km_per_tonne * load_kg / 1000.0)
-        km_sum += km
-        energy_sum += e
-        if soc is not None:
-            soc -= e
-            if soc < vt.min_soc_kwh - EPS:
-                errs.append(
-                    f"{w}: SoC {soc:.3f} kWh below min {vt.min_soc_kwh:g} on reaching {where}"
-                )
-        here = to
-
+    r = _Replay(
+        problem, vt, w, errs, vt.battery_kwh, route.start_min, problem.index_of(vt.depot), load_kg
+    )
     for v in route.visits:
         if isinstance(v, StopVisit):
-            s = stops[v.stop_id]
-            travel = problem.minutes(here, problem.index_of(s.id))
-            drive(problem.index_of(s.id), f"stop {s.id!r}")
-            served[s.id] += 1
-            if s.refrigerated and not vt.refrigerated:
-                errs.append(f"{w}: refrigerated stop {s.id!r} on a non-refrigerated vehicle")
-            if v.arrive_min < t + travel - EPS:
-                errs.append(f"{w}: arrives at {s.id!r} faster than travel time allows")
-            if v.start_min < max(v.arrive_min, s.window_open_min) - EPS:
-                errs.append(f"{w}: service at {s.id!r} starts before arrival or window")
-            if v.start_min > s.window_close_min + EPS:
-                errs.append(
-                    f"{w}: service at {s.id!r} starts {format_hhmm(v.start_min)} after "
-                    f"window closes {format_hhmm(s.window_close_min)}"
-                )
-            if v.depart_min < v.start_min + s.service_min - EPS:
-                errs.append(f"{w}: leaves {s.id!r} before service ends")
-            load_kg -= s.demand_kg
-            if abs(v.load_kg - load_kg) > REPORT_TOL:
-                errs.append(f"{w}: reported load at {s.id!r} {v.load_kg} != {load_kg}")
-            t = v.depart_min
+            served[v.stop_id] += 1
+            r.stop(v, stops[v.stop_id])
         else:
             site = sites.get(v.site_id)
             if site is None:
                 errs.append(f"{w}: unknown charging site {v.site_id!r}")
                 continue
-            if soc is None or vt.battery_kwh is None:
+            if r.soc is None or vt.battery_kwh is None:
                 errs.append(f"{w}: charging visit on a vehicle without battery limit")
                 continue
-            travel = problem.minutes(here, problem.index_of(site.id))
-            drive(problem.index_of(site.id), f"charging site {site.id!r}")
-            if v.arrive_min < t + travel - EPS:
-                errs.append(f"{w}: arrives at {site.id!r} faster than travel time allows")
-            if v.charge_min < 0:
-                errs.append(f"{w}: negative charging time at {site.id!r}")
-            if v.start_min < v.arrive_min - EPS:
-                errs.append(f"{w}: charging at {site.id!r} starts before arrival")
-            if v.depart_min < v.start_min + v.charge_min - EPS:
-                errs.append(f"{w}: leaves {site.id!r} before charging ends")
-            soc = min(vt.battery_kwh, soc + site.power_kw * v.charge_min / 60.0)
-            charging[site.id].append((v.start_min, v.start_min + v.charge_min))
-            t = v.depart_min
-        if v.soc_kwh is not None and soc is not None and abs(v.soc_kwh - soc) > REPORT_TOL:
-            errs.append(f"{w}: reported SoC {v.soc_kwh} != replayed {soc:.4f}")
+            r.charge(v, site, charging)
+        if v.soc_kwh is not None and r.soc is not None and abs(v.soc_kwh - r.soc) > REPORT_TOL:
+            errs.append(f"{w}: reported SoC {v.soc_kwh} != replayed {r.soc:.4f}")
     if route.visits:
-        travel = problem.minutes(here, problem.index_of(vt.depot))
-        drive(problem.index_of(vt.depot), f"depot {vt.depot!r}")
-        if route.end_min < t + travel - EPS:
-            errs.append(f"{w}: back at depot faster than travel time allows")
-        latest = min(vt.shift_end_min, depot.close_min)
-        if route.end_min > latest + EPS:
-            errs.append(
-                f"{w}: returns {format_hhmm(route.end_min)} after shift end/depot close "
-                f"{format_hhmm(latest)}"
-            )
+        r.home(route, depot)
     else:
         errs.append(f"{w}: empty route")
+    return _check_totals(route, vt, r)
+
+
+def _check_totals(route: RoutePlan, vt: VehicleType, r: _Replay) -> tuple[float, float]:
+    """The reported distance, energy and cost against the replay; (cost, km)."""
     # paid time: depot departure to return, waiting included
     duration_min = route.end_min - route.start_min
+    km_sum = r.km_sum
     cost = (
         vt.fixed_cost_cny + vt.cost_per_km_cny * km_sum + vt.cost_per_hour_cny * duration_min / 60.0
     )
     if abs(route.distance_km - km_sum) > REPORT_TOL:
-        errs.append(f"{w}: reported distance {route.distance_km} != {km_sum:.4f}")
-    if abs(route.energy_kwh - energy_sum) > REPORT_TOL:
-        errs.append(f"{w}: reported energy {route.energy_kwh} != {energy_sum:.4f}")
+        r.errs.append(f"{r.w}: reported distance {route.distance_km} != {km_sum:.4f}")
+    if abs(route.energy_kwh - r.energy_sum) > REPORT_TOL:
+        r.errs.append(f"{r.w}: reported energy {route.energy_kwh} != {r.energy_sum:.4f}")
     if abs(route.cost_cny - cost) > REPORT_TOL:
-        errs.append(f"{w}: reported cost {route.cost_cny} != {cost:.4f}")
+        r.errs.append(f"{r.w}: reported cost {route.cost_cny} != {cost:.4f}")
     return cost, km_sum
 
 
