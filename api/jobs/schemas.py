@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.matching_schemas import MatchingRoundResult
 from api.results import (
     AssignmentResult,
     ConversionPlanResult,
@@ -121,6 +122,11 @@ class FleetPlanJobResult(_JobResult):
     result: Annotated[FleetPlan | FleetPlanSet, Field(discriminator="kind")]
 
 
+class MatchingRoundJobResult(_JobResult):
+    kind: Literal["matching-round"]
+    result: MatchingRoundResult
+
+
 class ResilienceJobResult(_JobResult):
     kind: Literal["network-resilience"]
     result: ResilienceResult
@@ -132,6 +138,7 @@ JobResult = Annotated[
     | ConversionPlanJobResult
     | FleetRouteJobResult
     | FleetPlanJobResult
+    | MatchingRoundJobResult
     | ResilienceJobResult,
     Field(discriminator="kind"),
 ]

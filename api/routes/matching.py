@@ -21,6 +21,7 @@ from api import matching_store as store
 from api.errors import problem_responses
 from api.jobs import register_job_kind
 from api.jobs import service as jobs
+from api.matching_schemas import AssignmentOut, RoundOut
 from api.routes.routes import routing_index
 from api.security import Principal, require_role
 from freight.errors import FieldIssue, InputError
@@ -144,57 +145,6 @@ class LoadList(BaseModel):
 class BatchOut(BaseModel):
     stored: int
     ids: list[str]
-
-
-class PlanStepOut(BaseModel):
-    load: str
-    pickup_at: str
-    deliver_at: str
-    empty_km: float
-    loaded_km: float
-
-
-class AssignmentOut(BaseModel):
-    id: str
-    vehicle: str
-    loads: list[str]
-    plan: list[PlanStepOut]
-    empty_km: float
-    loaded_km: float
-    cost_cny: float
-    revenue_cny: float
-    status: str = "proposed"
-
-
-class UnmatchedOut(BaseModel):
-    load: str
-    reason: str
-    detail: str
-
-
-class KpisOut(BaseModel):
-    loads: int
-    matched: int
-    empty_km: float
-    loaded_km: float
-    empty_share: float
-    trucks_used: int
-    cost_cny: float
-    revenue_cny: float
-
-
-class RoundOut(BaseModel):
-    id: str
-    status: Literal["done"] = "done"
-    assignments: list[AssignmentOut]
-    unmatched: list[UnmatchedOut]
-    kpis: KpisOut
-    method: str
-    objective: str
-    bound_matched: int | None = Field(
-        None, description="proven optimum of matched loads (exact method only)"
-    )
-    wall_s: float
 
 
 class RoundAccepted(BaseModel):

@@ -230,3 +230,8 @@ def test_large_round_runs_as_a_job(db_url, make_client, key_for, monkeypatch) ->
     assert client.get("/v1/matching/loads/back", headers=h).json()["status"] == "matched"
     # reading it again does not claim twice
     assert client.get(f"/v1/matching/rounds/{r.json()['id']}", headers=h).json() == got.json()
+    # the job's own result is typed like every job result
+    res = client.get(f"/v1/jobs/{r.json()['job']}/result", headers=h)
+    assert res.status_code == 200, res.text
+    assert res.json()["kind"] == "matching-round"
+    assert res.json()["result"]["assignments"][0]["loads"] == ["out", "back"]
