@@ -79,7 +79,10 @@ class HeavyTruckPlanParams(BaseModel):
     sites: Annotated[list[Annotated[str, Field(max_length=80)]], Field(max_length=200)] | None = (
         Field(None, description="candidate site ids to allow (default: every candidate)")
     )
-    time_limit_s: float = Field(60.0, gt=0, le=900, description="MIP time limit per year")
+    time_limit_s: float = Field(
+        600.0, gt=0, le=3600,
+        description="the whole job's budget, every year included (each year's MIP at most 60 s)",
+    )  # fmt: skip
 
     @field_validator("sites")
     @classmethod
@@ -109,8 +112,8 @@ register_job_kind(
     KIND,
     "freight.trucks.jobs:run",
     params_model=HeavyTruckPlanParams,
-    default_time_limit_s=60.0,
-    max_time_limit_s=900.0,
+    default_time_limit_s=600.0,
+    max_time_limit_s=3600.0,
     roles=("planner",),
     description="Choose which heavy-truck lanes to electrify and where battery-swap and "
     "charging stations go, with bays, chargers and spare batteries sized on the peak hour "

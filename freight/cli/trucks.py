@@ -20,7 +20,9 @@ def plan(
         None, "--target", help="Electrified t-km share (default: 5 % in 2026 to 50 % in 2035)."
     ),
     budget: float | None = typer.Option(None, "--budget", help="Station capital, CNY."),
-    time_limit: float = typer.Option(60.0, "--time-limit", help="MIP time limit per year, s."),
+    time_limit: float = typer.Option(
+        600.0, "--time-limit", help="Whole-plan budget, s (each year's MIP at most 60 s)."
+    ),
     report: Path | None = typer.Option(None, "--report", help="Write a Markdown report."),
 ) -> None:
     """Which lanes to electrify, where the swap/charge stations go, for --year or --years."""

@@ -169,8 +169,13 @@ def plan_year(
     site_ids: tuple[str, ...] | None = None,
     time_limit_s: float = 60.0,
     net: Network | None = None,
+    deadline: float | None = None,
 ) -> TruckPlan:
-    """The plan of one year from the repository's lanes, trucks and sites."""
+    """The plan of one year from the repository's lanes, trucks and sites.
+
+    ``time_limit_s`` caps the MIP; with a ``deadline`` (``time.perf_counter`` seconds) the
+    MIP also stops in time for it, after the lanes are built.
+    """
     from freight.network.loader import default_network
     from freight.trucks.lanes import build_lanes
     from freight.trucks.scenario import build_scenario
@@ -185,6 +190,8 @@ def plan_year(
         year, lanes, net, target_tkm_share=target, budget_cny=budget_cny,
         existing=existing, truck_overrides=truck_overrides, site_ids=site_ids,
     )  # fmt: skip
+    if deadline is not None:
+        time_limit_s = max(1.0, min(time_limit_s, deadline - time.perf_counter() - 2.0))
     return plan_scenario(replace(sc, kept_lanes=kept_lanes), time_limit_s=time_limit_s)
 
 
@@ -203,8 +210,14 @@ def plan_years(
     progress: Callable[[int, TruckPlan], Any] | None = None,
     truck_overrides: dict[str, dict[str, Any]] | None = None,
     site_ids: tuple[str, ...] | None = None,
+    deadline: float | None = None,
 ) -> list[TruckPlan]:
-    """Plans for ``first..last``; stations of a year stay (and may grow) in later years."""
+    """Plans for ``first..last``; stations of a year stay (and may grow) in later years.
+
+    With a ``deadline`` (``time.perf_counter`` seconds) each year gets its share of the time
+    left, and years that would start after the deadline are not planned (the list is then
+    shorter than the range: the caller reports a partial answer).
+    """
     from freight.network.loader import default_network
 
     if not FIRST_YEAR <= first <= last <= LAST_YEAR:
@@ -215,10 +228,16 @@ def plan_years(
     existing: tuple[Existing, ...] = ()
     kept: tuple[tuple[str, str], ...] = ()
     for y in range(first, last + 1):
+        year_end = None
+        if deadline is not None:
+            left = deadline - time.perf_counter()
+            if left <= 0 and out:
+                break
+            year_end = time.perf_counter() + max(left, 0.0) / (last - y + 1)
         p = plan_year(
             y, target_tkm_share=(targets or {}).get(y), budget_cny=budget_cny,
             existing=existing, kept_lanes=kept, time_limit_s=time_limit_s, net=net,
-            truck_overrides=truck_overrides, site_ids=site_ids,
+            truck_overrides=truck_overrides, site_ids=site_ids, deadline=year_end,
         )  # fmt: skip
         out.append(p)
         existing = carried(p)

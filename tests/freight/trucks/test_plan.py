@@ -246,3 +246,12 @@ def test_kept_lanes_keep_their_truck_type(net, lanes2030):
     assert {(lp.id, lp.truck_type) for lp in second.lanes} == set(kept)
     bad = replace(second, lanes=tuple(replace(lp, truck_type=other) for lp in second.lanes))
     assert any("earlier" in p for p in check_plan(replace(free, kept_lanes=kept), bad))
+
+
+def test_job_budget_cuts_years_short_and_says_partial():
+    from freight.trucks.jobs import run
+
+    out = run({"years": "2026-2035", "time_limit_s": 10})
+    assert out["kind"] == "heavy-truck-plan-years" and out["partial"] is True
+    assert 1 <= len(out["plans"]) < 10
+    assert out["years"] == list(range(2026, 2026 + len(out["plans"])))
