@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from api.errors import problem_responses
 from api.jobs import job_kinds, service
 from api.jobs.routing import IDEMPOTENCY_DOC, submit_job
 from api.jobs.schemas import JobAccepted, JobOut, JobPage, JobResult, JobStatus, JobSubmit
+from api.routes.tables import TABLE_CONTENT
 from api.security import ROLES, Principal, require_role
 
 router = APIRouter(
@@ -103,13 +104,24 @@ def get_job(
     "/v1/jobs/{job_id}/result",
     response_model=JobResult,
     summary="A succeeded job's result (409 while it is not succeeded)",
+    responses={200: {"content": TABLE_CONTENT}},
 )
 def get_job_result(
-    request: Request, job_id: str = JOB_ID, principal: Principal = Depends(any_key)
-) -> JSONResponse:
+    request: Request,
+    job_id: str = JOB_ID,
+    principal: Principal = Depends(any_key),
+    fmt: Literal["json", "csv", "parquet"] = Query(
+        "json", alias="format", description="csv/parquet: one table (GET .../tables/{table})"
+    ),
+    table: str | None = Query(None, max_length=32, description="with csv/parquet"),
+) -> Response:
     """The stored result as the solver wrote it (its model is the ``kind``'s in the schema;
     sent as stored, so a kind without a typed model yet is not refused)."""
     job, result = service.get_result(request.app.state.db, job_id, principal)
+    if fmt != "json":
+        from api.routes.tables import table_response
+
+        return table_response(job.kind, job.id, result, table, fmt)
     body = {"id": job.id, "kind": job.kind, "partial": bool(job.partial), "result": result}
     return JSONResponse(body)
 

@@ -7,7 +7,7 @@ fleet-route); the table names and columns are ``freight.tables.COLUMNS``.
 from __future__ import annotations
 
 import io
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
@@ -21,6 +21,11 @@ from freight.tables import COLUMNS, TABLE_BUILDERS
 router = APIRouter(tags=["jobs"], responses=problem_responses(401, 403, 404, 409, 422, 429))
 
 MEDIA = {"csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.parquet"}
+#: OpenAPI ``content`` of a table answer.
+TABLE_CONTENT: dict[str, Any] = {
+    MEDIA["csv"]: {"schema": {"type": "string"}},
+    MEDIA["parquet"]: {"schema": {"type": "string", "format": "binary"}},
+}
 
 
 @router.get(
@@ -28,9 +33,7 @@ MEDIA = {"csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.pa
     operation_id="getJobTable",
     summary="One table of a job's result as CSV (default) or Parquet",
     response_class=Response,
-    responses={200: {"content": {MEDIA["csv"]: {"schema": {"type": "string"}},
-                                 MEDIA["parquet"]: {"schema": {"type": "string",
-                                                               "format": "binary"}}}}},
+    responses={200: {"content": TABLE_CONTENT}},
 )  # fmt: skip
 def get_job_table(
     request: Request,
@@ -40,13 +43,20 @@ def get_job_table(
     principal: Principal = Depends(require_role(*ROLES)),
 ) -> Response:
     job, result = service.get_result(request.app.state.db, job_id, principal)
-    build = TABLE_BUILDERS.get(job.kind)
+    return table_response(job.kind, job_id, result, table, fmt)
+
+
+def table_response(kind: str, job_id: str, result: dict[str, Any], table: str | None,
+                   fmt: str) -> Response:  # fmt: skip
+    """One table (default: the kind's first) of a job result, as CSV or Parquet."""
+    build = TABLE_BUILDERS.get(kind)
     if build is None:
-        raise InputError(f"job kind {job.kind!r} has no tables; kinds with tables: "
+        raise InputError(f"job kind {kind!r} has no tables; kinds with tables: "
                          f"{', '.join(sorted(TABLE_BUILDERS))}")  # fmt: skip
-    if table not in COLUMNS[job.kind]:
-        raise NotFoundError(f"job kind {job.kind!r} has no table {table!r}; tables: "
-                            f"{', '.join(COLUMNS[job.kind])}")  # fmt: skip
+    table = table or next(iter(COLUMNS[kind]))
+    if table not in COLUMNS[kind]:
+        raise NotFoundError(f"job kind {kind!r} has no table {table!r}; tables: "
+                            f"{', '.join(COLUMNS[kind])}")  # fmt: skip
     df = build(result)[table]
     if fmt == "csv":
         body: bytes = df.to_csv(index=False).encode("utf-8")
@@ -54,6 +64,6 @@ def get_job_table(
         buf = io.BytesIO()
         df.to_parquet(buf, index=False)
         body = buf.getvalue()
-    name = f"{job.kind}-{job_id[:8]}-{table}.{fmt}"
+    name = f"{kind}-{job_id[:8]}-{table}.{fmt}"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     return Response(body, media_type=MEDIA[fmt], headers=headers)

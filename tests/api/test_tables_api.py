@@ -27,3 +27,12 @@ def test_conversion_tables_csv_and_parquet(client, key_for, wait_job) -> None:
     missing = client.get(f"/v1/jobs/{job['id']}/tables/nope", headers=hdr)
     assert missing.status_code == 404 and "flows" in missing.json()["detail"]
     assert client.get(url).status_code == 401
+    # the same table from the result itself: ?format=csv (first table unless ?table=)
+    res = f"/v1/jobs/{job['id']}/result"
+    summary = client.get(res, params={"format": "csv"}, headers=hdr)
+    assert summary.status_code == 200
+    assert list(pd.read_csv(io.StringIO(summary.text)).columns) == list(
+        COLUMNS["conversion-plan"]["summary"]
+    )
+    same = client.get(res, params={"format": "csv", "table": "flows"}, headers=hdr)
+    assert same.text == csv.text
