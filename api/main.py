@@ -117,6 +117,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.dispatcher = dispatcher
         if dispatcher is not None:
             dispatcher.start()
+        elif settings.run_jobs:
+            log.info("no local solver slots: queued jobs wait for `freight worker` processes")
         log.info(
             "service ready",
             extra={"database": db.engine.dialect.name, "job_workers": settings.job_workers},
