@@ -1,4 +1,4 @@
-"""POST /v1/heavy-trucks/plans: a planner job; validation, the issue's contract, the report."""
+"""POST /v1/heavy-trucks/plans: a planner job; validation, the plan's JSON contract, the report."""
 
 from __future__ import annotations
 
