@@ -9,6 +9,7 @@ import pytest
 from pydantic import BaseModel, TypeAdapter
 
 from api.jobs.schemas import JobResult
+from api.matching_schemas import MatchingRoundResult
 from api.results import ConversionPlanResult, FleetSolution, ResilienceResult
 
 
@@ -29,6 +30,7 @@ def run_kind(kind: str, params: dict[str, Any]) -> dict[str, Any]:
         "network-resilience": "freight.network.resilience:run",
         "conversion-plan": "freight.conversion.jobs:run",
         "fleet-route": "freight.fleet.jobs:run",
+        "matching-round": "freight.matching.jobs:run",
     }[kind]
     mod, fn = target.split(":")
     out: dict[str, Any] = getattr(importlib.import_module(mod), fn)(params, None)
@@ -42,6 +44,7 @@ def run_kind(kind: str, params: dict[str, Any]) -> dict[str, Any]:
          {"pairs": [["kuytun", "alashankou"]], "samples": 20, "seed": 1, "time_limit_s": 5}),
         ("conversion-plan", ConversionPlanResult, {"time_limit_s": 10}),
         ("fleet-route", FleetSolution, None),
+        ("matching-round", MatchingRoundResult, "pool"),
     ],
 )  # fmt: skip
 def test_real_results_validate(kind: str, model: type[BaseModel], params: Any) -> None:
@@ -49,6 +52,15 @@ def test_real_results_validate(kind: str, model: type[BaseModel], params: Any) -
         from api.routes.fleet_routes import EXAMPLE
 
         params = dict(EXAMPLE)
+    elif params == "pool":
+        from freight.matching.generate import random_round
+        from freight.matching.io import load_to_dict, vehicle_to_dict
+        from freight.network.loader import default_network
+
+        pool = random_round(default_network(), 12, 6, 0)
+        params = {"vehicles": [vehicle_to_dict(v) for v in pool.vehicles],
+                  "loads": [{k: v for k, v in load_to_dict(x).items() if k != "posted_at"}
+                            for x in pool.loads]}  # fmt: skip
     out = run_kind(kind, params)
     model.model_validate(out)
     assert not undescribed(model, out)
