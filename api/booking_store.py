@@ -27,6 +27,7 @@ from freight.booking import (
     BEIJING,
     Booking,
     BookingStatus,
+    LegStatus,
     Offer,
     Party,
     TrackEvent,
@@ -228,6 +229,13 @@ def cancel_booking(db: Database, booking_id: str, org: str | None) -> Booking:
             raise ConflictError(
                 f"booking {booking_id} is delivered; it cannot be cancelled",
                 issues=[FieldIssue("path.booking_id", "delivered")],
+            )
+        moving = [leg for leg in booking.legs if leg.status is not LegStatus.PLANNED]
+        if moving:  # its trains carry the cargo: their capacity is not free
+            raise ConflictError(
+                f"booking {booking_id} is under way (leg {moving[-1].seq} is "
+                f"{moving[-1].status}); it cannot be cancelled",
+                issues=[FieldIssue("path.booking_id", "cargo under way")],
             )
         give_back(s, booking.claims)
         booking = replace(booking, status=BookingStatus.CANCELLED, claims=())

@@ -174,7 +174,10 @@ async def routes(
     payload = body.model_dump(mode="json")
     req = request_from_dict(payload)
     answer = await quote(request, routing_index(), req)  # alternatives carry offers
-    if fmt == "geojson" or GEOJSON_MEDIA_TYPE in request.headers.get("accept", ""):
+    accept = request.headers.get("accept", "")
+    # GeoJSON when asked for by ?format=geojson, or by an Accept that does not also take
+    # plain JSON (the web page accepts both and reads the JSON answer and its offers)
+    if fmt == "geojson" or (GEOJSON_MEDIA_TYPE in accept and "application/json" not in accept):
         geo = route_answer_geojson(routing_index().network, answer)
         return JSONResponse(geo, media_type=GEOJSON_MEDIA_TYPE)
     return answer

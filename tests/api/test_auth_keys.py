@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 
@@ -109,6 +110,14 @@ def test_keys_cli_create_list_revoke(db_url, make_client, monkeypatch) -> None:
         c = make_client(db_url, run_jobs=False)
         auth = {"Authorization": f"Bearer {secret}"}
         assert c.post("/v1/jobs", json=JOB, headers=auth).status_code == 202
+        org = runner.invoke(cli, ["keys", "create", "--role", "operator", "--name", "ann",
+                                  "--org", "Kuytun Park"])  # fmt: skip
+        assert org.exit_code == 0 and "org=Kuytun Park" in org.output, org.output
+        listed = runner.invoke(cli, ["keys", "list", "--json"])
+        assert {k["name"]: k["org"] for k in json.loads(listed.output)} == {
+            "ops": "ops",
+            "ann": "Kuytun Park",
+        }  # the organisation defaults to the key's name
         listed = runner.invoke(cli, ["keys", "list"])
         assert "ops" in listed.output and secret not in listed.output
         bad = runner.invoke(cli, ["keys", "create", "--role", "king", "--name", "x"])

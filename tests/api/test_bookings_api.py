@@ -220,6 +220,7 @@ def test_bad_input_is_refused_and_changes_nothing(db_url, make_client, key_for) 
     ]  # fmt: skip
     for body, status, loc in cases:
         problem(client.post(url, json=body, headers=op), status, loc)
+    problem(client.delete(f"/v1/bookings/{b['id']}", headers=op), 409)  # cargo under way
     assert _state(client) == before
     assert [e["event_id"] for e in client.get(url, headers=op).json()] == ["ok1"]
     # idempotency: same key + same offer -> same booking; other offer -> 409

@@ -82,6 +82,8 @@ def test_geojson_answer_is_rfc7946(small) -> None:
     import geojson
 
     plain = small.post("/v1/routes", json=BODY).json()
+    both = {"Accept": "application/json, application/problem+json, application/geo+json"}
+    assert "alternatives" in small.post("/v1/routes", json=BODY, headers=both).json()
     for how in ({"params": {"format": "geojson"}}, {"headers": {"Accept": "application/geo+json"}}):
         r = small.post("/v1/routes", json=BODY, **how)
         assert r.status_code == 200, r.text
