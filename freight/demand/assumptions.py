@@ -101,12 +101,12 @@ def _lanes(*rows: tuple[str, str, float, str, str]) -> tuple[Lane, ...]:
 
 
 # Utilisation ramps of the plan's projects (assumption R1–R4 in METHOD.md).
-RAMP_JULI = ((2025, 0.70), (2027, 0.85), (2030, 0.95))
+RAMP_JULI = ((2028, 0.40), (2029, 0.75), (2030, 0.95))
 RAMP_TDI = ((2025, 0.80), (2027, 1.0))
 RAMP_MDI = ((2028, 0.40), (2030, 0.90), (2032, 1.0))
 RAMP_OLEFINS = ((2027, 0.30), (2028, 0.60), (2030, 0.85), (2032, 0.95))
 RAMP_PLA = ((2027, 0.30), (2029, 0.70), (2031, 0.90))
-RAMP_FERT = ((2025, 0.80), (2028, 0.85), (2030, 0.90))
+RAMP_FERT = ((2027, 0.40), (2028, 0.70), (2030, 0.90))
 
 GROUPS: tuple[Group, ...] = (
     Group("coal_power", "coal", 2_200_000, 0.01, COAL, _lanes(
@@ -216,6 +216,7 @@ GROUPS: tuple[Group, ...] = (
         ("siding_shikefeng_fert", "almaty", 0.10, "general", "wagons"),
         ("siding_shikefeng_fert", "dostyk", 0.05, "bulk", "wagons"),
         ("siding_shikefeng_fert", "altynkol", 0.05, "bulk", "wagons"),
+        ("siding_shikefeng_fert", "bakhty", 0.06, "general", "trucks"),
     ), src="P8", ramp=RAMP_FERT),
     Group("sugar_beet", "sugar", 800_000, 0.01, BEET, _lanes(
         ("huyanghe", "siding_tunhe_sugar", 0.5, "bulk", "trucks"),
@@ -348,7 +349,8 @@ GROUPS: tuple[Group, ...] = (
         ("wh_general", "beitun", 0.06, "general", "wagons"),
         ("urumqi", "wh_general", 0.12, "general", "wagons"),
         ("karamay", "hub_station_front", 0.05, "general", "trucks"),
-        ("airport_wusu", "hub_station_front", 0.05, "general", "trucks"),
+        ("airport_karamay", "hub_station_front", 0.05, "general", "trucks"),
+        ("hub_station_front", "bakhty", 0.04, "general", "trucks"),
     ), src="G2"),
 )  # fmt: skip
 
@@ -492,7 +494,7 @@ DEPOTS: tuple[tuple[str, str, float, float, str, str, str, str], ...] = (
         "kuytun",
     ),
     ("dc_dushanzi", "dushanzi", 44.328, 84.886, "06:00", "21:00", "Dushanzi", "dushanzi"),
-    ("dc_wusu", "wusu", 44.418, 84.713, "06:00", "21:00", "Wusu", "wusu"),
+    ("dc_wusu", "wusu", 44.424, 84.681, "06:00", "21:00", "Wusu", "wusu"),
     ("dc_huyanghe", "huyanghe", 44.692, 84.827, "06:00", "21:00", "Huyanghe", "huyanghe"),
 )
 

@@ -68,9 +68,10 @@ def test_quote_book_track_contract(db_url, make_client, key_for) -> None:
     assert round(sum(s["amount_cny"] for s in b["settlement"]), 2) == b["price_cny"]
     assert b["org"] == "acme-ops"
     dep = departures(client, op, "reg_kuytun_alashankou", "2025-03-03")
+    # 20 TEU of cotton at 13 t per TEU (costs.toml tonnes_per_teu)
     assert dep == [
         {"service": "reg_kuytun_alashankou", "depart": "2025-03-03T10:00:00+08:00",
-         "capacity_teu": 80.0, "booked_teu": 20.0, "capacity_t": 2500.0, "booked_t": 400.0}
+         "capacity_teu": 80.0, "booked_teu": 20.0, "capacity_t": 2500.0, "booked_t": 260.0}
     ]  # fmt: skip
     # GET one, list, bill
     assert client.get(f"/v1/bookings/{b['id']}", headers=op).json() == b
@@ -246,7 +247,7 @@ def _first(offer_id: str, secret: bytes) -> dict[str, Any]:
 def test_missed_train_is_replanned_and_capacity_moves(db_url, make_client, key_for) -> None:
     client = make_client(db_url)
     op = key_for(client, "platform")
-    alt = quote(client, origin="bonded_center", dest="urumqi")[0]
+    alt = quote(client, origin="hub_west_coldchain", dest="urumqi")[0]
     assert [leg["mode"] for leg in alt["legs"]] == ["road", "siding", "rail"]
     b = book(client, op, alt["offer_id"]).json()
     old_run = b["legs"][2]["run_depart"]

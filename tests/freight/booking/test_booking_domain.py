@@ -106,7 +106,7 @@ def ev(eid, typ, leg, at, **kw) -> TrackEvent:
 
 
 def test_event_state_machine() -> None:
-    off = next(o for o in offers() if len(o.legs) == 3)  # road, siding, rail
+    off = next(o for o in offers("hub_west_coldchain") if len(o.legs) == 3)  # road, siding, rail
     b = booking(off)
     t0 = off.legs[0].depart
     hist: list[TrackEvent] = []
@@ -155,7 +155,7 @@ def test_event_state_machine() -> None:
 
 
 def test_missed_train_replans_from_where_the_cargo_is() -> None:
-    off = next(o for o in offers() if len(o.legs) == 3)
+    off = next(o for o in offers("hub_west_coldchain") if len(o.legs) == 3)
     b = booking(off)
     rail = off.legs[2]
     late = ev("d", "delayed", 1, off.legs[0].depart, delay_minutes=12 * 60)
@@ -195,17 +195,17 @@ def test_replan_at_risk_names_due_by() -> None:
 
 
 def test_router_waits_for_a_terminal_day_with_room() -> None:
-    base = offers(origin="bonded_center", dest="urumqi")[0]
+    base = offers(origin="hub_west_coldchain", dest="urumqi")[0]
     (term,) = [c for c in base.claims if c.kind == "terminal"]
     node = index().network.nodes[term.resource]
     day = date.fromisoformat(term.when)
     full = ledger_from_usage([], [(node.id, day, 0.0, node.handling.capacity_teu_per_day)])
-    again = offers(origin="bonded_center", dest="urumqi", ledger=full)
+    again = offers(origin="hub_west_coldchain", dest="urumqi", ledger=full)
     for off in again:
         assert (node.id, day.isoformat()) not in {
             (c.resource, c.when) for c in off.claims if c.kind == "terminal"
         }
     # without terminal enforcement the same ledger changes nothing
     loose = replace(full, terminal_capacity=False)
-    assert offers(origin="bonded_center", dest="urumqi", ledger=loose)[0].claims == base.claims
+    assert offers(origin="hub_west_coldchain", dest="urumqi", ledger=loose)[0].claims == base.claims
     assert isinstance(loose, CapacityLedger)

@@ -20,11 +20,11 @@ def lanes2030(net):
 
 
 def test_road_legs_oriented_from_origin(net):
-    links = ["d_j_312_hy__karamay", "d_j_312_hy__j_hy_n", "d_siding_kuishan_petchem__j_hy_n"]
+    links = ["d_j_g30_w__karamay", "d_j_g30_kt__j_g30_w", "d_j_g30_kt__j_hq"]
     legs = road_legs(net, links, "karamay")
-    assert legs == [("karamay", "j_312_hy", "j_hy_n", "siding_kuishan_petchem")]
-    legs = road_legs(net, reversed(links), "siding_kuishan_petchem")
-    assert legs == [("siding_kuishan_petchem", "j_hy_n", "j_312_hy", "karamay")]
+    assert legs == [("karamay", "j_g30_w", "j_g30_kt", "j_hq")]
+    legs = road_legs(net, reversed(links), "j_hq")
+    assert legs == [("j_hq", "j_g30_kt", "j_g30_w", "karamay")]
 
 
 def test_two_legs_of_a_rail_route(net):
