@@ -29,5 +29,6 @@ def test_plan_json_contract_and_errors() -> None:
     assert {"status", "stations", "lanes", "truck_types", "kpis"} <= set(out)
     bad = runner.invoke(app, ["trucks", "plan", "--year", "2030", "--budget", "-1"])
     assert bad.exit_code == 2 and "budget_cny" in bad.output and "Traceback" not in bad.output
-    far = runner.invoke(app, ["trucks", "plan", "--year", "2030", "--target", "1.0"])
-    assert far.exit_code == 1 and "binding: target_tkm_share, range" in far.output
+    poor = ["trucks", "plan", "--year", "2030", "--target", "1.0", "--budget", "1000000"]
+    far = runner.invoke(app, poor)
+    assert far.exit_code == 1 and "binding: target_tkm_share, budget_cny" in far.output
