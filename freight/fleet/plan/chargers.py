@@ -30,12 +30,14 @@ cost, then peak kW), whose answer replaces the greedy one only if it is at least
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from freight.errors import SolverError
+from freight.fleet.charging_mip import solve_charging_schedule
 from freight.fleet.charging_schedule import (
     DAY_MIN,
     SLOT_MIN,
@@ -44,7 +46,6 @@ from freight.fleet.charging_schedule import (
     DutyChargingVehicle,
     PlugInterval,
     TariffPeriod,
-    solve_charging_schedule,
 )
 from freight.fleet.plan.defaults import ChargerClass
 from freight.fleet.plan.duties import Duty
@@ -442,38 +443,12 @@ def choose_site_chargers(
         lb_cost = n_lb * c.capex_cny * annual_factor + need_kwh * min_price * energy_days_per_year
         if best is not None and lb_cost >= best.cost_cny_per_year:
             continue
-        n, bad, good = n_lb, n_lb - 1, None
-        evals = 0
-        while evals < MAX_EVALS_PER_CLASS:
-            e = ev(c, n)
-            evals += 1
-            if e.short_kwh <= 1e-6:
-                good = e
-                break
+        good, short = _least_count(functools.partial(ev, c), n_lb, cap)
+        for e in short:
             if fallback is None or e.short_kwh < fallback.short_kwh:
                 fallback = e
-            bad = n
-            if n >= cap:
-                break
-            n = min(cap, n + max(1, math.ceil(0.25 * n)))
         if good is None:
             continue
-        lo, hi = bad, good.count  # bisection: least count without shortage
-        while hi - lo > 1 and evals < MAX_EVALS_PER_CLASS:
-            mid = (lo + hi) // 2
-            e = ev(c, mid)
-            evals += 1
-            if e.short_kwh <= 1e-6:
-                hi, good = mid, e
-            else:
-                lo = mid
-        step = max(1, math.ceil(0.1 * good.count))
-        while good.count + step <= cap and evals < MAX_EVALS_PER_CLASS:  # more chargers pay?
-            e = ev(c, good.count + step)
-            evals += 1
-            if e.short_kwh > 1e-6 or e.cost_cny_per_year >= good.cost_cny_per_year:
-                break
-            good = e
         if better(good, best):
             best = good
     chosen = best or fallback
@@ -481,3 +456,45 @@ def choose_site_chargers(
         c = min(classes, key=lambda x: x.power_kw)
         chosen = ev(c, floor_n)
     return SiteChoice(site_id, chosen, floor_n, chosen.count - floor_n, tuple(evaluated))
+
+
+def _least_count(
+    ev: Callable[[int], SiteEvaluation], n_lb: int, cap: int
+) -> tuple[SiteEvaluation | None, list[SiteEvaluation]]:
+    """One class: grow the count from ``n_lb`` until no vehicle is short, bisect down to
+    the least such count, then add chargers while that lowers the yearly cost (at most
+    ``MAX_EVALS_PER_CLASS`` evaluations). The best evaluation without shortage (None if
+    even ``cap`` chargers fall short), and the evaluations with shortage in order."""
+    n, bad, good = n_lb, n_lb - 1, None
+    short: list[SiteEvaluation] = []
+    evals = 0
+    while evals < MAX_EVALS_PER_CLASS:
+        e = ev(n)
+        evals += 1
+        if e.short_kwh <= 1e-6:
+            good = e
+            break
+        short.append(e)
+        bad = n
+        if n >= cap:
+            break
+        n = min(cap, n + max(1, math.ceil(0.25 * n)))
+    if good is None:
+        return None, short
+    lo, hi = bad, good.count  # bisection: least count without shortage
+    while hi - lo > 1 and evals < MAX_EVALS_PER_CLASS:
+        mid = (lo + hi) // 2
+        e = ev(mid)
+        evals += 1
+        if e.short_kwh <= 1e-6:
+            hi, good = mid, e
+        else:
+            lo = mid
+    step = max(1, math.ceil(0.1 * good.count))
+    while good.count + step <= cap and evals < MAX_EVALS_PER_CLASS:  # more chargers pay?
+        e = ev(good.count + step)
+        evals += 1
+        if e.short_kwh > 1e-6 or e.cost_cny_per_year >= good.cost_cny_per_year:
+            break
+        good = e
+    return good, short

@@ -7,6 +7,7 @@ import itertools
 import pytest
 
 from freight.errors import InputError
+from freight.fleet.charging_mip import solve_charging_schedule
 from freight.fleet.charging_schedule import (
     SLOT_MIN,
     ChargingScheduleResult,
@@ -14,7 +15,6 @@ from freight.fleet.charging_schedule import (
     ChargingVehicle,
     DutyChargingVehicle,
     PlugInterval,
-    solve_charging_schedule,
 )
 
 TARIFF = ChargingSiteSpec.tariff_from_tuples([(0, 30, 1.0), (30, 60, 0.5), (60, 1440, 2.0)])

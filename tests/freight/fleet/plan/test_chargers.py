@@ -10,11 +10,11 @@ import itertools
 
 import pytest
 
+from freight.fleet.charging_mip import solve_charging_schedule
 from freight.fleet.charging_schedule import (
     ChargingSiteSpec,
     ChargingVehicle,
     DutyChargingVehicle,
-    solve_charging_schedule,
 )
 from freight.fleet.plan.chargers import (
     MiddayStay,
