@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, Literal, cast
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -54,7 +55,24 @@ class NodeOut(BaseModel):
     summary="The network as a GeoJSON FeatureCollection",
     responses=geojson_responses(),
 )
-def network(request: Request) -> Response:
+def network(
+    request: Request,
+    year: int | None = Query(
+        None,
+        ge=2000,
+        le=2100,
+        examples=[2035],
+        description="The network the plan has built by this year (the shipped network's "
+        "works.csv: new stations, roads and railways, capacity changes); without it, the "
+        "stored network as it is today.",
+    ),
+) -> Response:
+    if year is not None:
+        from freight.network.geojson import to_geojson
+        from freight.network.years import default_network_for_year
+
+        body = json.dumps(to_geojson(default_network_for_year(year)), ensure_ascii=False)
+        return Response(body, media_type="application/geo+json")
     snap = request.app.state.network
     if snap is None:
         raise ApiError(503, "the network has not been loaded")

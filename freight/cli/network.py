@@ -18,18 +18,28 @@ PathOpt = typer.Option(None, "--path", help="Network directory (default: the shi
 @app.command("summary")
 def summary_cmd(
     path: Path | None = PathOpt,
+    year: int | None = typer.Option(
+        None, "--year", help="The network the plan has built by this year (works.csv)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Counts of nodes, links and services of the network."""
+    """Counts of nodes, links and services of the network (of a year with --year)."""
     from freight.network import summary
     from freight.network.loader import load_network
+    from freight.network.years import load_plan, network_for_year
 
-    data = run_cli(lambda: summary(load_network(path)))
+    def go() -> dict[str, Any]:
+        if year is None:
+            return summary(load_network(path))
+        return {"year": year, **summary(network_for_year(load_plan(path), year))}
+
+    data = run_cli(go)
     if as_json:
         echo_json(data)
         return
     typer.echo(
-        f"network {data['name']}: {data['nodes']} nodes, {data['links']} links, "
+        f"network {data['name']}{'' if year is None else f' {year}'}: {data['nodes']} nodes, "
+        f"{data['links']} links, "
         f"{data['services']} services, {data['total_length_km']} km"
     )
     for title, key in (

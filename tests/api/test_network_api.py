@@ -56,3 +56,19 @@ def test_node_detail_and_unknown_node(client) -> None:
     assert r.status_code == 404
     assert r.headers["content-type"] == "application/problem+json"
     assert "atlantis" in r.json()["detail"]
+
+
+def test_network_of_a_year(client) -> None:
+    def ids(year: int) -> set[str]:
+        r = client.get(f"/v1/network?year={year}")
+        assert r.status_code == 200, r.text
+        assert r.headers["content-type"].startswith("application/geo+json")
+        return {f["properties"]["id"] for f in r.json()["features"]}
+
+    y2025, y2035 = ids(2025), ids(2035)
+    assert "kuytun_hazmat" not in y2025 and "kuytun_hazmat" in y2035  # planned station
+    assert "r_kuytun__kuqa" not in y2025 and "r_kuytun__kuqa" in y2035  # planned railway
+    r = client.get("/v1/network?year=1800")
+    assert r.status_code == 422
+    assert r.headers["content-type"] == "application/problem+json"
+    assert "year" in r.text
