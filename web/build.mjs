@@ -4,6 +4,8 @@
 // `node build.mjs --check` rebuilds into a temporary folder and fails if api/static differs.
 
 import { build } from "esbuild";
+import { pinyin } from "pinyin-pro";
+import { basemapModule } from "./basemap.mjs";
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -13,6 +15,67 @@ const here = dirname(fileURLToPath(import.meta.url));
 const target = join(here, "..", "api", "static");
 const check = process.argv.includes("--check");
 const outdir = check ? mkdtempSync(join(tmpdir(), "kfo-web-")) : target;
+
+// Pinyin of every node's Chinese name (full and initials, lower case, no tones or spaces),
+// generated here so that the page searches pinyin without shipping a pinyin dictionary.
+function pinyinModule() {
+  const csv = readFileSync(join(here, "..", "networks", "kuytun", "nodes.csv"), "utf8").trim().split("\n");
+  const head = csv[0].split(",");
+  const [iId, iZh] = [head.indexOf("id"), head.indexOf("name_zh")];
+  const out = {};
+  for (const line of csv.slice(1)) {
+    const cells = line.split(",");
+    const zh = cells[iZh] || "";
+    if (!zh) continue;
+    const opts = { toneType: "none", type: "array", nonZh: "consecutive" };
+    const full = pinyin(zh, opts).join("").toLowerCase().replace(/[^a-z0-9]/g, "");
+    const initials = pinyin(zh, { ...opts, pattern: "first" }).join("").toLowerCase().replace(/[^a-z0-9]/g, "");
+    out[cells[iId]] = [full, initials];
+  }
+  return `export default ${JSON.stringify(out)};`;
+}
+
+// Every message the sources look up with t("...") or data-i18n must have a Chinese entry.
+async function checkCatalogue() {
+  const { ZH } = await import(join(here, "src", "zh.js"));
+  const missing = new Set();
+  for (const f of readdirSync(join(here, "src"))) {
+    if (!/\.(js|html)$/.test(f) || f === "zh.js") continue;
+    const text = readFileSync(join(here, "src", f), "utf8");
+    for (const m of text.matchAll(/\bt\(\s*"((?:[^"\\]|\\.)*)"/g)) {
+      const key = JSON.parse(`"${m[1]}"`);
+      if (!(key in ZH)) missing.add(`${f}: ${key}`);
+    }
+    for (const m of text.matchAll(/<[^>]*\sdata-i18n-attr="([^"]+)"[^>]*>/g)) {
+      for (const attr of m[1].split(",")) {
+        const v = m[0].match(new RegExp(`\\s${attr}="([^"]*)"`));
+        const key = v ? v[1].replace(/&amp;/g, "&") : "";
+        if (key && !(key in ZH)) missing.add(`${f}: ${key}`);
+      }
+    }
+    for (const m of text.matchAll(/<([a-z0-9]+)([^>]*\sdata-i18n(?=[\s>])[^>]*)>([^<]+)</g)) {
+      const key = m[3].trim().replace(/&amp;/g, "&");
+      if (key && !(key in ZH)) missing.add(`${f}: ${key}`);
+    }
+  }
+  if (missing.size) {
+    console.error(`messages without a Chinese translation in web/src/zh.js:\n  ${[...missing].join("\n  ")}`);
+    process.exit(1);
+  }
+}
+await checkCatalogue();
+
+const virtual = {
+  name: "kfo-virtual",
+  setup(b) {
+    b.onResolve({ filter: /^kfo:/ }, (a) => ({ path: a.path, namespace: "kfo" }));
+    b.onLoad({ filter: /.*/, namespace: "kfo" }, (a) => {
+      if (a.path === "kfo:pinyin") return { contents: pinyinModule(), loader: "js" };
+      if (a.path === "kfo:basemap") return { contents: basemapModule(), loader: "js" };
+      return null;
+    });
+  },
+};
 
 const KEEP = new Set(["app.js", "app.css", "index.html"]);
 if (!check) {
@@ -33,6 +96,7 @@ await build({
   assetNames: "[name]",
   publicPath: "/static",
   logLevel: "warning",
+  plugins: [virtual],
 });
 cpSync(join(here, "src", "index.html"), join(outdir, "index.html"));
 

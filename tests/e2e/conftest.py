@@ -17,6 +17,8 @@ import pytest
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
+#: Init script for tests that read the page's English wording (the page defaults to Chinese).
+ENGLISH = "localStorage.setItem('kfo-lang', 'en')"
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.conftest import ENGLISH
+
 pytestmark = pytest.mark.browser
 
 
@@ -29,6 +31,7 @@ def operator_key(service: str) -> str:
 
 def _open(browser: Any, base: str) -> tuple[Any, Any, list[str]]:
     ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    ctx.add_init_script(ENGLISH)  # these tests read the English wording
     page = ctx.new_page()
     problems: list[str] = []
     page.on("pageerror", lambda e: problems.append(str(e)))

@@ -10,6 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.e2e.conftest import ENGLISH
+
 pytestmark = pytest.mark.browser
 
 TRUCK = {
@@ -61,6 +63,7 @@ def test_pool_round_lines_and_decline(
     service: str, browser: Any, key: str, artifacts: Path
 ) -> None:
     ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    ctx.add_init_script(ENGLISH)  # these tests read the English wording
     page = ctx.new_page()
     problems: list[str] = []
     page.on("pageerror", lambda e: problems.append(str(e)))

@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.conftest import ENGLISH
+
 pytestmark = pytest.mark.browser
 
 
@@ -34,6 +36,7 @@ def _open(
     browser: Any, base: str, width: int = 1280, height: int = 800
 ) -> tuple[Any, Any, list[str]]:
     ctx = browser.new_context(viewport={"width": width, "height": height})
+    ctx.add_init_script(ENGLISH)  # these tests read the English wording
     page = ctx.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))

@@ -8,11 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.conftest import ENGLISH
+
 pytestmark = pytest.mark.browser
 
 
 def _open(browser, base: str, width: int = 1280, height: int = 800):
     ctx = browser.new_context(viewport={"width": width, "height": height})
+    ctx.add_init_script(ENGLISH)  # these tests read the English wording
     page = ctx.new_page()
     outside: list[str] = []
     page.on("request", lambda r: None if r.url.startswith(base) else outside.append(r.url))

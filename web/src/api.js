@@ -1,5 +1,7 @@
 // Talking to the service: JSON in and out, problem+json errors turned into ApiProblem.
 
+import { t } from "./i18n.js";
+
 /** An error answer of the API (RFC 9457 problem details) or a network failure. */
 export class ApiProblem extends Error {
   constructor(problem) {
@@ -33,8 +35,9 @@ export async function api(method, path, body, { signal } = {}) {
   } catch (err) {
     if (err.name === "AbortError") throw err;
     throw new ApiProblem({
-      title: "The service cannot be reached",
-      detail: `${method} ${path}: ${err.message}. Is the service running?`,
+      type: "unreachable",
+      title: t("The service cannot be reached"),
+      detail: `${method} ${path}: ${err.message}. ${t("Is the service running?")}`,
       status: 0,
     });
   }
@@ -79,11 +82,11 @@ export async function apiText(path) {
 
 /** Human wording for a problem's status (what the user can do about it). */
 export function statusHint(status) {
-  if (status === 401) return "An API key is needed: enter it at the top of the page.";
-  if (status === 403) return "This API key's role may not do this.";
-  if (status === 429) return "Too many requests: wait a moment and try again.";
+  if (status === 401) return t("An API key is needed: enter it at the top of the page.");
+  if (status === 403) return t("This API key's role may not do this.");
+  if (status === 429) return t("Too many requests: wait a moment and try again.");
   if (status === 0) return "";
-  if (status >= 500) return "The service failed; the request id helps its operators.";
+  if (status >= 500) return t("The service failed; the request id helps its operators.");
   return "";
 }
 

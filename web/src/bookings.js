@@ -3,23 +3,24 @@
 // only the documented endpoints /v1/bookings*, /v1/capacity/*. Field names are the API's.
 
 import { ApiProblem, api, apiText, hasApiKey } from "./api.js";
-import { dataTable, fmt, hbarChart } from "./charts.js";
+import { dataTable, hbarChart } from "./charts.js";
+import { fmtCny, fmtNum as fmt, fmtTime, label, t } from "./i18n.js";
 import { esc, placeNameHtml } from "./places.js";
-import { modeStyle } from "./map.js";
+import { modeLabel, modeStyle } from "./map.js";
 import "./bookings.css";
 import { fieldForLoc, problemHtml } from "./route.js";
 
 const STATUSES = ["confirmed", "in_transit", "replanned", "at_risk", "delivered", "cancelled"];
 const EVENT_TYPES = ["gate_in", "loaded", "departed", "arrived", "unloaded", "delivered", "delayed"];
-// every time of the API carries +08:00: shown as Beijing "YYYY-MM-DD HH:MM"
-const when = (s) => (s ? `${String(s).slice(0, 10)} ${String(s).slice(11, 16)}` : "–");
+// every time of the API carries an offset: shown as Beijing time in the locale's format
+const when = (s) => (s ? fmtTime(s) : "–");
 const today = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10); // Beijing date
 
 function fieldsHtml(prefix, fields) {
   return fields
     .map(
-      ([id, label, type = "text", extra = ""]) => `<div class="field">
-<label for="${prefix}-${id}">${esc(label)}</label>
+      ([id, name, type = "text", extra = ""]) => `<div class="field">
+<label for="${prefix}-${id}">${esc(t(name))}</label>
 <input id="${prefix}-${id}" name="${id}" type="${type}" ${extra} aria-describedby="${prefix}-${id}-err">
 <span id="${prefix}-${id}-err" class="field-err" aria-live="polite"></span></div>`,
     )
@@ -55,19 +56,19 @@ export class BookingsPanel {
     this.netmap = netmap;
     this.route = route;
     this.current = null;
-    el.innerHTML = `<section aria-labelledby="book-h"><h2 id="book-h">Book the route shown</h2>
-<p class="hint" id="book-offer">Find routes first: the alternative shown on the map is booked under one bill.</p>
+    el.innerHTML = `<section aria-labelledby="book-h"><h2 id="book-h">${esc(t("Book the route shown"))}</h2>
+<p class="hint" id="book-offer">${esc(t("Find routes first: the alternative shown on the map is booked under one bill."))}</p>
 <form id="book-form" novalidate>
 <div class="row">${fieldsHtml("bk", [["shipper-name", "Shipper"], ["shipper-contact", "Shipper contact"]])}</div>
 <div class="row">${fieldsHtml("bk", [["consignee-name", "Consignee"], ["consignee-contact", "Consignee contact"]])}</div>
 <div class="row">${fieldsHtml("bk", [["reference", "Your reference (optional)"]])}
-<div class="field actions"><button type="submit" class="primary" id="book-submit">Book</button></div></div>
+<div class="field actions"><button type="submit" class="primary" id="book-submit">${esc(t("Book"))}</button></div></div>
 </form><div id="book-error" class="error" role="alert" hidden></div>
 <p id="book-status" class="status" role="status" aria-live="polite"></p></section>
-<section aria-labelledby="bookings-h"><h2 id="bookings-h">Bookings</h2>
-<div class="row"><div class="field"><label for="bk-filter">Status</label>
-<select id="bk-filter"><option value="">all</option>${STATUSES.map((s) => `<option>${s}</option>`).join("")}</select></div>
-<div class="field actions"><button type="button" id="bk-refresh">Refresh</button></div></div>
+<section aria-labelledby="bookings-h"><h2 id="bookings-h">${esc(t("Bookings"))}</h2>
+<div class="row"><div class="field"><label for="bk-filter">${esc(t("Status"))}</label>
+<select id="bk-filter"><option value="">${esc(t("all"))}</option>${STATUSES.map((s) => `<option value="${s}">${esc(label(s))}</option>`).join("")}</select></div>
+<div class="field actions"><button type="button" id="bk-refresh">${esc(t("Refresh"))}</button></div></div>
 <div id="bookings-error" class="error" role="alert" hidden></div>
 <div id="bookings-list"></div><div id="booking-detail"></div></section>`;
     this.$ = (id) => el.querySelector(`#${id}`);
@@ -88,8 +89,13 @@ export class BookingsPanel {
   shown() {
     const alt = this.offer();
     this.$("book-offer").textContent = alt
-      ? `Alternative ${alt.rank}: ${fmt(alt.total.cost_cny, 2)} CNY, arrives ${when(alt.arrive)}; offer valid until ${when(alt.offer_expires_at)}.`
-      : "Find routes first: the alternative shown on the map is booked under one bill.";
+      ? t("Alternative {rank}: {cost}, arrives {arrive}; offer valid until {until} (Beijing time).", {
+          rank: alt.rank,
+          cost: fmtCny(alt.total.cost_cny, 2),
+          arrive: when(alt.arrive),
+          until: when(alt.offer_expires_at),
+        })
+      : t("Find routes first: the alternative shown on the map is booked under one bill.");
     this.refresh();
   }
 
@@ -98,7 +104,7 @@ export class BookingsPanel {
     clearProblem(box, this.el);
     const alt = this.offer();
     if (!alt) {
-      showProblem(box, { title: "No route to book", detail: "Find routes in the Route query tab first." }, "bk");
+      showProblem(box, { title: t("No route to book"), detail: t("Find routes in the Route query tab first.") }, "bk");
       return;
     }
     const v = (id) => this.$(`bk-${id}`).value.trim();
@@ -111,7 +117,11 @@ export class BookingsPanel {
     this.$("book-submit").disabled = true;
     try {
       const { data } = await api("POST", "/v1/bookings", body);
-      this.$("book-status").textContent = `Booked: bill ${data.bill_no}, ${fmt(data.price_cny, 2)} CNY, ETA ${when(data.eta)}.`;
+      this.$("book-status").textContent = t("Booked: bill {bill}, {price}, ETA {eta}.", {
+        bill: data.bill_no,
+        price: fmtCny(data.price_cny, 2),
+        eta: when(data.eta),
+      });
       await this.refresh();
       await this.open(data.id);
     } catch (err) {
@@ -125,7 +135,7 @@ export class BookingsPanel {
     const box = this.$("bookings-error");
     box.hidden = true;
     if (!hasApiKey()) {
-      this.$("bookings-list").innerHTML = '<p class="hint">Enter an API key (operator) at the top to see your bookings.</p>';
+      this.$("bookings-list").innerHTML = `<p class="hint">${esc(t("Enter an API key (operator) at the top to see your bookings."))}</p>`;
       return;
     }
     const status = this.$("bk-filter").value;
@@ -133,16 +143,19 @@ export class BookingsPanel {
       const { data } = await api("GET", `/v1/bookings?limit=50${status ? `&status=${status}` : ""}`);
       const rows = data.items
         .map(
-          (b) => `<tr><th scope="row"><code>${esc(b.bill_no)}</code></th><td><span class="bk-badge st-${esc(b.status)}">${esc(b.status)}</span></td>
+          (b) => `<tr><th scope="row"><code>${esc(b.bill_no)}</code></th><td><span class="bk-badge st-${esc(b.status)}">${esc(label(b.status))}</span></td>
 <td>${placeNameHtml(this.place(b.origin))} → ${placeNameHtml(this.place(b.destination))}</td>
-<td>${esc(when(b.eta))}</td><td class="num">${fmt(b.price_cny, 2)}</td>
-<td><button type="button" class="open-booking" data-id="${esc(b.id)}">Open<span class="sr-only"> bill ${esc(b.bill_no)}</span></button></td></tr>`,
+<td>${esc(when(b.eta))}</td><td class="num">${fmtCny(b.price_cny, 2)}</td>
+<td><button type="button" class="open-booking" data-id="${esc(b.id)}">${esc(t("Open"))}<span class="sr-only"> ${esc(t("bill {bill}", { bill: b.bill_no }))}</span></button></td></tr>`,
         )
         .join("");
-      this.$("bookings-list").innerHTML = `<p class="hint">${data.total} booking(s)${status ? ` with status ${esc(status)}` : ""}.</p>
-<div class="table-wrap"><table id="bookings-table"><caption class="sr-only">Bookings, newest first</caption>
-<thead><tr><th scope="col">Bill</th><th scope="col">Status</th><th scope="col">Route</th><th scope="col">ETA</th>
-<th scope="col">CNY</th><th scope="col"><span class="sr-only">Open</span></th></tr></thead><tbody>${rows}</tbody></table></div>`;
+      const count = status
+        ? t("{n} booking(s) with status {status}.", { n: data.total, status: label(status) })
+        : t("{n} booking(s).", { n: data.total });
+      this.$("bookings-list").innerHTML = `<p class="hint">${esc(count)}</p>
+<div class="table-wrap"><table id="bookings-table"><caption class="sr-only">${esc(t("Bookings, newest first"))}</caption>
+<thead><tr><th scope="col">${esc(t("Bill"))}</th><th scope="col">${esc(t("Status"))}</th><th scope="col">${esc(t("Route"))}</th><th scope="col">${esc(t("ETA (Beijing time)"))}</th>
+<th scope="col">${esc(t("Price"))}</th><th scope="col"><span class="sr-only">${esc(t("Open"))}</span></th></tr></thead><tbody>${rows}</tbody></table></div>`;
       this.el.querySelectorAll("button.open-booking").forEach((b) =>
         b.addEventListener("click", () => this.open(b.dataset.id)),
       );
@@ -155,7 +168,8 @@ export class BookingsPanel {
     return (this.netmap.nodesById && this.netmap.nodesById.get(id)) || { id };
   }
 
-  async open(id) {
+  async open(id, { record = true } = {}) {
+    if (record && this.onOpen) this.onOpen(id);
     const box = this.$("bookings-error");
     box.hidden = true;
     try {
@@ -176,33 +190,33 @@ export class BookingsPanel {
     const legs = b.legs
       .map((l) => {
         const st = modeStyle(l.mode);
-        const moved = l.expected_arrive !== l.arrive ? ` (planned ${esc(when(l.arrive))})` : "";
-        return `<li class="leg-${esc(l.status)}"><span class="chip" style="--c:${st.color}">${esc(st.label)}</span>
+        const moved = l.expected_arrive !== l.arrive ? ` (${esc(t("planned {time}", { time: when(l.arrive) }))})` : "";
+        return `<li class="leg-${esc(l.status)}"><span class="chip" style="--c:${st.color}">${esc(modeLabel(l.mode))}</span>
 ${placeNameHtml(this.place(l.from))} → ${placeNameHtml(this.place(l.to))}${l.service ? ` · <code>${esc(l.service)}</code>` : ""}
-<br><span class="hint">leg ${l.seq} · <strong>${esc(l.status)}</strong> · ${esc(l.carrier)} · depart ${esc(when(l.expected_depart))} · arrive ${esc(when(l.expected_arrive))}${moved} · ${fmt(l.price_cny, 2)} CNY</span></li>`;
+<br><span class="hint">${esc(t("leg {n}", { n: l.seq }))} · <strong>${esc(label(l.status))}</strong> · ${esc(l.carrier)} · ${esc(t("depart {time}", { time: when(l.expected_depart) }))} · ${esc(t("arrive {time}", { time: when(l.expected_arrive) }))}${moved} · ${fmtCny(l.price_cny, 2)}</span></li>`;
       })
       .join("");
     const timeline = events.length
       ? events
           .map(
-            (e) => `<li><time>${esc(when(e.at))}</time> · leg ${e.leg} · <strong>${esc(e.type)}</strong>${e.location ? ` at ${placeNameHtml(this.place(e.location))}` : ""}${e.delay_minutes ? ` · ${e.delay_minutes} min late` : ""}</li>`,
+            (e) => `<li><time datetime="${esc(e.at)}">${esc(when(e.at))}</time> · ${esc(t("leg {n}", { n: e.leg }))} · <strong>${esc(label(e.type))}</strong>${e.location ? ` · ${placeNameHtml(this.place(e.location))}` : ""}${e.delay_minutes ? ` · ${esc(t("{n} min late", { n: e.delay_minutes }))}` : ""}</li>`,
           )
           .join("")
-      : '<li class="hint">No events yet.</li>';
-    const etas = (b.eta_history || []).map((h) => `<li>${esc(when(h.at))}: ETA → ${esc(when(h.eta))}</li>`).join("");
+      : `<li class="hint">${esc(t("No events yet."))}</li>`;
+    const etas = (b.eta_history || []).map((h) => `<li>${esc(when(h.at))}: ${esc(t("ETA"))} → ${esc(when(h.eta))}</li>`).join("");
     const replans = (b.replans || [])
       .map(
-        (r) => `<li>${esc(when(r.at))}: ${esc(r.reason)} — new legs ${r.new_legs
+        (r) => `<li>${esc(when(r.at))}: ${esc(r.reason)} — ${esc(t("new legs"))} ${r.new_legs
           .map((l) => `${esc(l.from)} → ${esc(l.to)}${l.service ? ` (${esc(l.service)})` : ""}`)
-          .join(", ")} (${r.cost_delta_cny >= 0 ? "+" : ""}${fmt(r.cost_delta_cny, 2)} CNY)</li>`,
+          .join(", ")} (${r.cost_delta_cny >= 0 ? "+" : ""}${fmtCny(r.cost_delta_cny, 2)})</li>`,
       )
       .join("");
     const settlement = dataTable(
-      "Settlement by carrier",
+      t("Settlement by carrier"),
       [
-        { key: "carrier", label: "Carrier" },
-        { key: "legs", label: "Legs", fmt: (v) => esc(v.join(", ")) },
-        { key: "amount_cny", label: "CNY", num: true, fmt: (v) => fmt(v, 2) },
+        { key: "carrier", label: t("Carrier") },
+        { key: "legs", label: t("Legs"), fmt: (v) => esc(v.join(", ")) },
+        { key: "amount_cny", label: t("Amount"), num: true, fmt: (v) => fmtCny(v, 2) },
       ],
       b.settlement,
       { open: true },
@@ -210,22 +224,23 @@ ${placeNameHtml(this.place(l.from))} → ${placeNameHtml(this.place(l.to))}${l.s
     const finished = b.status === "cancelled" || b.status === "delivered";
     const legOptions = b.legs.map((l) => `<option value="${l.seq}">${l.seq}: ${esc(l.from)} → ${esc(l.to)}</option>`).join("");
     this.$("booking-detail").innerHTML = `<article id="booking-card" aria-labelledby="bill-h">
-<h3 id="bill-h">Bill <code>${esc(b.bill_no)}</code> <span class="bk-badge st-${esc(b.status)}" id="booking-status">${esc(b.status)}</span></h3>
-<p>ETA <strong id="booking-eta">${esc(when(b.eta))}</strong>${b.due_by ? ` · due ${esc(when(b.due_by))}` : ""} · ${fmt(b.price_cny, 2)} CNY
-· ${esc(b.cargo.quantity)} ${esc(b.cargo.unit)} ${esc(b.cargo.commodity)}${b.reason ? `<br><span class="field-err" id="booking-reason">${esc(b.reason)}</span>` : ""}</p>
-<h4>Legs</h4><ol class="legs" id="booking-legs">${legs}</ol>
-<h4>Events</h4><ol class="timeline" id="booking-events">${timeline}</ol>
-${etas ? `<h4>ETA changes</h4><ul id="booking-etas">${etas}</ul>` : ""}
-${replans ? `<h4>Re-plans</h4><ul id="booking-replans">${replans}</ul>` : ""}
+<h3 id="bill-h">${esc(t("Bill"))} <code>${esc(b.bill_no)}</code> <span class="bk-badge st-${esc(b.status)}" id="booking-status">${esc(label(b.status))}</span></h3>
+<p>${esc(t("ETA"))} <strong id="booking-eta">${esc(when(b.eta))}</strong>${b.due_by ? ` · ${esc(t("due {time}", { time: when(b.due_by) }))}` : ""} · ${fmtCny(b.price_cny, 2)}
+· ${esc(fmt(b.cargo.quantity))} ${esc(label(b.cargo.unit))} ${esc(label(b.cargo.commodity))}${b.reason ? `<br><span class="field-err" id="booking-reason">${esc(b.reason)}</span>` : ""}</p>
+<p class="hint">${esc(t("Times are Beijing time (UTC+8)."))}</p>
+<h4>${esc(t("Legs"))}</h4><ol class="legs" id="booking-legs">${legs}</ol>
+<h4>${esc(t("Events"))}</h4><ol class="timeline" id="booking-events">${timeline}</ol>
+${etas ? `<h4>${esc(t("ETA changes"))}</h4><ul id="booking-etas">${etas}</ul>` : ""}
+${replans ? `<h4>${esc(t("Re-plans"))}</h4><ul id="booking-replans">${replans}</ul>` : ""}
 ${settlement}
-${finished ? "" : `<form id="event-form" novalidate><h4>Add a tracking event</h4>
-<div class="row"><div class="field"><label for="ev-type">Event</label><select id="ev-type" aria-describedby="ev-type-err">${EVENT_TYPES.map((t) => `<option>${t}</option>`).join("")}</select><span id="ev-type-err" class="field-err"></span></div>
-<div class="field"><label for="ev-leg">Leg</label><select id="ev-leg" aria-describedby="ev-leg-err">${legOptions}</select><span id="ev-leg-err" class="field-err"></span></div></div>
+${finished ? "" : `<form id="event-form" novalidate><h4>${esc(t("Add a tracking event"))}</h4>
+<div class="row"><div class="field"><label for="ev-type">${esc(t("Event"))}</label><select id="ev-type" aria-describedby="ev-type-err">${EVENT_TYPES.map((e) => `<option value="${e}">${esc(label(e))}</option>`).join("")}</select><span id="ev-type-err" class="field-err"></span></div>
+<div class="field"><label for="ev-leg">${esc(t("Leg"))}</label><select id="ev-leg" aria-describedby="ev-leg-err">${legOptions}</select><span id="ev-leg-err" class="field-err"></span></div></div>
 <div class="row">${fieldsHtml("ev", [["at", "At (Beijing time)", "datetime-local"], ["delay_minutes", "Delay (minutes)", "number", 'min="1"']])}</div>
-<div class="row">${fieldsHtml("ev", [["location", "Location (node id, optional)"]])}<div class="field actions"><button type="submit" id="ev-submit">Record event</button></div></div>
+<div class="row">${fieldsHtml("ev", [["location", "Location (node id, optional)"]])}<div class="field actions"><button type="submit" id="ev-submit">${esc(t("Record event"))}</button></div></div>
 </form>`}
 <div id="event-error" class="error" role="alert" hidden></div>
-<p><button type="button" id="bill-print">Printable bill</button> ${finished ? "" : '<button type="button" id="booking-cancel">Cancel booking</button>'}</p>
+<p><button type="button" id="bill-print">${esc(t("Printable bill"))}</button> ${finished ? "" : `<button type="button" id="booking-cancel">${esc(t("Cancel booking"))}</button>`}</p>
 </article>`;
     const at = this.$("ev-at");
     if (at) {
@@ -289,14 +304,14 @@ export class CapacityPanel {
   constructor(el) {
     this.el = el;
     const d = today();
-    el.innerHTML = `<h2>Train departures</h2><form id="cap-dep-form" novalidate><div class="row">
+    el.innerHTML = `<h2>${esc(t("Train departures"))}</h2><form id="cap-dep-form" novalidate><div class="row">
 ${fieldsHtml("cap", [["from", "From day", "date", `value="${d}"`], ["to", "To day", "date"]])}</div>
 <div class="row">${fieldsHtml("cap", [["service", "Service id (optional)"]])}
-<div class="field actions"><button type="submit" id="cap-dep-load">Show departures</button></div></div></form>
+<div class="field actions"><button type="submit" id="cap-dep-load">${esc(t("Show departures"))}</button></div></div></form>
 <div id="cap-error" class="error" role="alert" hidden></div><div id="cap-departures"></div>
-<h2>Terminal handling</h2><form id="cap-term-form" novalidate><div class="row">
+<h2>${esc(t("Terminal handling"))}</h2><form id="cap-term-form" novalidate><div class="row">
 ${fieldsHtml("cap", [["date", "Day", "date", `value="${d}"`]])}
-<div class="field actions"><button type="submit" id="cap-term-load">Show terminals</button></div></div></form>
+<div class="field actions"><button type="submit" id="cap-term-load">${esc(t("Show terminals"))}</button></div></div></form>
 <div id="cap-terminals"></div>`;
     this.$ = (id) => el.querySelector(`#${id}`);
     this.$("cap-dep-form").addEventListener("submit", (ev) => {
@@ -331,22 +346,22 @@ ${fieldsHtml("cap", [["date", "Day", "date", `value="${d}"`]])}
       const used = data.filter((r) => r.booked_t > 0).sort((a, b) => fill(b) - fill(a));
       const chart = used.length
         ? hbarChart({
-            title: "Departure fill by service and day (share of the run's capacity)",
-            items: used.map((r) => ({ label: `${r.service} ${r.depart.slice(5, 10)}`, value: fill(r), note: `${fmt(r.booked_teu)} / ${fmt(r.capacity_teu)} TEU, ${fmt(r.booked_t)} / ${fmt(r.capacity_t)} t` })),
-            limit: { value: 1, label: "full" },
+            title: t("Departure fill by service and day (share of the run's capacity)"),
+            items: used.map((r) => ({ label: `${r.service} ${r.depart.slice(5, 10)}`, value: fill(r), note: t("{teu} / {cteu} TEU, {t} / {ct} t", { teu: fmt(r.booked_teu), cteu: fmt(r.capacity_teu), t: fmt(r.booked_t), ct: fmt(r.capacity_t) }) })),
+            limit: { value: 1, label: t("full") },
             flagAt: 0.9,
             percent: true,
           })
-        : '<p class="hint">Nothing booked on these departures.</p>';
-      this.$("cap-departures").innerHTML = `<p class="hint" id="cap-dep-summary">${data.length} scheduled departures, ${used.length} with bookings.</p>${chart}${dataTable(
-        "Departures",
+        : `<p class="hint">${esc(t("Nothing booked on these departures."))}</p>`;
+      this.$("cap-departures").innerHTML = `<p class="hint" id="cap-dep-summary">${esc(t("{n} scheduled departures, {m} with bookings.", { n: data.length, m: used.length }))}</p>${chart}${dataTable(
+        t("Departures"),
         [
-          { key: "service", label: "Service" },
-          { key: "depart", label: "Departs", fmt: (v) => esc(when(v)) },
-          { key: "booked_teu", label: "TEU booked", num: true, fmt: (v) => fmt(v) },
-          { key: "capacity_teu", label: "TEU cap.", num: true, fmt: (v) => fmt(v) },
-          { key: "booked_t", label: "t booked", num: true, fmt: (v) => fmt(v) },
-          { key: "capacity_t", label: "t cap.", num: true, fmt: (v) => fmt(v) },
+          { key: "service", label: t("Service") },
+          { key: "depart", label: t("Departs (Beijing time)"), fmt: (v) => esc(when(v)) },
+          { key: "booked_teu", label: t("TEU booked"), num: true, fmt: (v) => fmt(v) },
+          { key: "capacity_teu", label: t("TEU cap."), num: true, fmt: (v) => fmt(v) },
+          { key: "booked_t", label: t("t booked"), num: true, fmt: (v) => fmt(v) },
+          { key: "capacity_t", label: t("t cap."), num: true, fmt: (v) => fmt(v) },
         ],
         data.map((r) => ({ ...r, _over: fill(r) >= 0.9 })),
       )}`;
@@ -365,21 +380,21 @@ ${fieldsHtml("cap", [["date", "Day", "date", `value="${d}"`]])}
       const used = data.filter((r) => r.booked_t > 0).sort((a, b) => load(b) - load(a));
       const chart = used.length
         ? hbarChart({
-            title: `Terminal load on ${day} (share of the day's handling capacity)`,
-            items: used.map((r) => ({ label: r.node, value: load(r), note: `${fmt(r.booked_teu)} / ${fmt(r.capacity_teu)} TEU, ${fmt(r.booked_t)} / ${fmt(r.capacity_t)} t` })),
-            limit: { value: 1, label: "full" },
+            title: t("Terminal load on {day} (share of the day's handling capacity)", { day }),
+            items: used.map((r) => ({ label: r.node, value: load(r), note: t("{teu} / {cteu} TEU, {t} / {ct} t", { teu: fmt(r.booked_teu), cteu: fmt(r.capacity_teu), t: fmt(r.booked_t), ct: fmt(r.capacity_t) }) })),
+            limit: { value: 1, label: t("full") },
             flagAt: 0.9,
             percent: true,
           })
-        : '<p class="hint">No handling booked on this day.</p>';
-      this.$("cap-terminals").innerHTML = `<p class="hint" id="cap-term-summary">${data.length} terminals, ${used.length} with bookings.</p>${chart}${dataTable(
-        "Terminals",
+        : `<p class="hint">${esc(t("No handling booked on this day."))}</p>`;
+      this.$("cap-terminals").innerHTML = `<p class="hint" id="cap-term-summary">${esc(t("{n} terminals, {m} with bookings.", { n: data.length, m: used.length }))}</p>${chart}${dataTable(
+        t("Terminals"),
         [
-          { key: "node", label: "Terminal" },
-          { key: "booked_teu", label: "TEU booked", num: true, fmt: (v) => fmt(v) },
-          { key: "capacity_teu", label: "TEU/day", num: true, fmt: (v) => fmt(v) },
-          { key: "booked_t", label: "t booked", num: true, fmt: (v) => fmt(v) },
-          { key: "capacity_t", label: "t/day", num: true, fmt: (v) => fmt(v) },
+          { key: "node", label: t("Terminal") },
+          { key: "booked_teu", label: t("TEU booked"), num: true, fmt: (v) => fmt(v) },
+          { key: "capacity_teu", label: t("TEU/day"), num: true, fmt: (v) => fmt(v) },
+          { key: "booked_t", label: t("t booked"), num: true, fmt: (v) => fmt(v) },
+          { key: "capacity_t", label: t("t/day"), num: true, fmt: (v) => fmt(v) },
         ],
         data.map((r) => ({ ...r, _over: load(r) >= 0.9 })),
       )}`;

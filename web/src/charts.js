@@ -1,6 +1,7 @@
 // Small SVG charts (no library): grouped bars with an optional limit line.
 // Each chart is role="img" with a text summary for screen readers; the data is also in a table.
 
+import { locale, t } from "./i18n.js";
 import { esc } from "./places.js";
 
 export const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#17becf"];
@@ -25,11 +26,12 @@ function niceMax(v) {
   return 10 * p;
 }
 
+/** A number in the interface locale's format (whole numbers from 1,000 up). */
 export function fmt(v, digits = 1) {
   if (typeof v !== "number" || !Number.isFinite(v)) return String(v ?? "");
-  if (Math.abs(v) >= 1000) return Math.round(v).toLocaleString("en-US");
-  if (Number.isInteger(v)) return String(v);
-  return v.toFixed(digits);
+  if (Math.abs(v) >= 1000) return Math.round(v).toLocaleString(locale());
+  if (Number.isInteger(v)) return v.toLocaleString(locale());
+  return v.toLocaleString(locale(), { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
 /**
@@ -94,7 +96,7 @@ export function barChart(spec) {
 /** A progress bar for a job: native <progress> plus a text status. */
 export function progressHtml(fraction, label) {
   const pct = Math.round((Number(fraction) || 0) * 100);
-  return `<div class="job-progress"><progress max="100" value="${pct}" aria-label="Job progress">${pct}%</progress> <span>${pct}% ${esc(label || "")}</span></div>`;
+  return `<div class="job-progress"><progress max="100" value="${pct}" aria-label="${esc(t("Job progress"))}">${pct}%</progress> <span>${pct}% ${esc(label || "")}</span></div>`;
 }
 
 /**
@@ -161,7 +163,7 @@ export function stackedBarChart(spec) {
         `${c}: ${series
           .filter((s) => s.values[i] > 0)
           .map((s) => `${s.name} ${fmt(s.values[i])}`)
-          .join(", ")} (total ${fmt(totals[i])}${unit ? ` ${unit}` : ""})`,
+          .join(", ")} (${t("total")} ${fmt(totals[i])}${unit ? ` ${unit}` : ""})`,
     )
     .join("; ");
   return `<figure class="chart stacked"><figcaption>${esc(title)}</figcaption>
@@ -211,8 +213,10 @@ export function hbarChart(spec) {
   }
   const flagged = flagAt === undefined ? [] : items.filter((i) => i.value >= flagAt);
   const summary =
-    `${items.length} items, highest ${items.length ? `${items[0].label} ${show(items[0].value)}` : "none"}` +
-    (flagAt !== undefined ? `; ${flagged.length} at or over ${show(flagAt)}${flagged.length ? `: ${flagged.map((i) => `${i.label} ${show(i.value)}`).join(", ")}` : ""}` : "");
+    t("{n} items, highest {top}", { n: items.length, top: items.length ? `${items[0].label} ${show(items[0].value)}` : t("none") }) +
+    (flagAt !== undefined
+      ? `; ${t("{n} at or over {limit}", { n: flagged.length, limit: show(flagAt) })}${flagged.length ? `: ${flagged.map((i) => `${i.label} ${show(i.value)}`).join(", ")}` : ""}`
+      : "");
   return `<figure class="chart hbar"><figcaption>${esc(title)}</figcaption>
 <svg viewBox="0 0 ${w} ${h}" role="img" aria-label="${esc(`${title}. ${summary}`)}" preserveAspectRatio="xMidYMid meet">
 <line x1="${m.l}" x2="${m.l}" y1="${m.t}" y2="${h - m.b}" stroke="#888"/>${parts.join("")}</svg></figure>`;
@@ -232,7 +236,9 @@ export function dataTable(caption, cols, rows, { open = false, max = 200 } = {})
     .slice(0, max)
     .map((r) => `<tr${r._over ? ' class="over"' : ""}>${cols.map((c) => cell(c, r)).join("")}</tr>`)
     .join("");
-  return `<details${open ? " open" : ""}><summary>Table: ${esc(caption)} (${rows.length} rows${rows.length > max ? `, first ${max} shown` : ""})</summary>
+  const count =
+    rows.length > max ? t("{n} rows, first {max} shown", { n: rows.length, max }) : t("{n} rows", { n: rows.length });
+  return `<details${open ? " open" : ""}><summary>${esc(t("Table: {caption}", { caption }))} (${esc(count)})</summary>
 <div class="table-wrap"><table class="data"><caption class="sr-only">${esc(caption)}</caption><thead><tr>${cols
     .map((c) => `<th scope="col">${esc(c.label)}</th>`)
     .join("")}</tr></thead><tbody>${body}</tbody></table></div></details>`;

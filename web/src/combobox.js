@@ -5,33 +5,14 @@
 // mousedown on an option is prevented (the input keeps focus, so no blur/mousedown race), and
 // any other mousedown just closes the list and lets the click through.
 
-import { esc, placeNameHtml, pickerText } from "./places.js";
+import { t } from "./i18n.js";
+import { bestPlace, esc, pickerText, placeDetail, placeNameHtml, searchPlaces } from "./places.js";
 
 const MAX_SHOWN = 8;
 
-/** Places matching ``text`` (every word in the English name, Chinese name or id), best first. */
+/** Places matching ``text`` (names in either language, pinyin, initials, id), best first. */
 export function matchPlaces(places, text) {
-  const words = String(text || "")
-    .toLowerCase()
-    .split(/[\s·()]+/)
-    .filter(Boolean);
-  if (!words.length) return [];
-  const scored = [];
-  for (const p of places) {
-    const hay = `${p.name_en || ""} ${p.name_zh || ""} ${p.id}`.toLowerCase();
-    if (!words.every((w) => hay.includes(w))) continue;
-    const en = (p.name_en || "").toLowerCase();
-    const first = words[0];
-    const score =
-      p.id === first || en === first || p.name_zh === first
-        ? 0
-        : en.startsWith(first) || (p.name_zh || "").startsWith(first) || p.id.startsWith(first)
-          ? 1
-          : 2;
-    scored.push([score, p]);
-  }
-  scored.sort((a, b) => a[0] - b[0] || (a[1].name_en || a[1].id).localeCompare(b[1].name_en || b[1].id));
-  return scored.map(([, p]) => p);
+  return searchPlaces(places, text).map((h) => h.place);
 }
 
 export class PlaceCombobox {
@@ -47,7 +28,7 @@ export class PlaceCombobox {
     this.list.id = id;
     this.list.className = "combo-list";
     this.list.setAttribute("role", "listbox");
-    this.list.setAttribute("aria-label", `Places matching ${input.labels?.[0]?.textContent || input.id}`);
+    this.list.setAttribute("aria-label", t("Places matching {field}", { field: input.labels?.[0]?.textContent || input.id }));
     this.list.hidden = true;
     input.insertAdjacentElement("afterend", this.list);
     input.parentElement.classList.add("combo");
@@ -71,8 +52,9 @@ export class PlaceCombobox {
   }
 
   update() {
-    this.shown = matchPlaces(this.places, this.input.value).slice(0, MAX_SHOWN);
-    const exact = this.shown.length === 1 && pickerText(this.shown[0]) === this.input.value;
+    const hits = searchPlaces(this.places, this.input.value);
+    this.shown = hits.slice(0, MAX_SHOWN).map((h) => h.place);
+    const exact = hits.length === 1 && pickerText(hits[0].place) === this.input.value;
     if (!this.shown.length || exact) {
       this.close();
       return;
@@ -81,7 +63,7 @@ export class PlaceCombobox {
     this.list.innerHTML = this.shown
       .map(
         (p, i) =>
-          `<li role="option" id="${this.list.id}-${i}" data-i="${i}" aria-selected="false">${placeNameHtml(p)} <span class="hint">${esc(p.id)}</span></li>`,
+          `<li role="option" id="${this.list.id}-${i}" data-i="${i}" data-id="${esc(p.id)}" aria-selected="false">${placeNameHtml(p)}<span class="hint opt-detail">${esc(placeDetail(p))} · <code>${esc(p.id)}</code></span></li>`,
       )
       .join("");
     this.list.hidden = false;
@@ -111,6 +93,21 @@ export class PlaceCombobox {
     } else if (ev.key === "Enter" && open && this.active >= 0) {
       ev.preventDefault(); // choose the option; a second Enter submits the form
       this.choose(this.active);
+    } else if (ev.key === "Enter") {
+      // Enter on typed text takes the exact or single best match and lets the form submit;
+      // when the text is ambiguous the list opens on the first candidate instead.
+      const best = bestPlace(this.places, this.input.value);
+      if (best) {
+        this.input.value = pickerText(best);
+        this.close();
+        this.onChoose(best.id);
+      } else if (this.input.value.trim()) {
+        if (this.list.hidden) this.update();
+        if (!this.list.hidden) {
+          ev.preventDefault();
+          this.highlight(0);
+        }
+      }
     } else if (ev.key === "Escape" && open) {
       ev.preventDefault();
       this.close();

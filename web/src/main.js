@@ -1,40 +1,74 @@
-// Entry point: wires the map, the route panel, plan views, tabs, names and the API key.
+// Entry point: language, the map, the route panel, plan views, tabs, names, the API key and
+// the shareable view URLs.
 
 import "./style.css";
 import { ApiProblem, api, setApiKey } from "./api.js";
 import { BookingsPanel, CapacityPanel } from "./bookings.js";
+import { lang, setLang, t, translatePage } from "./i18n.js";
 import { MatchingPanel } from "./matching.js";
 import { NetworkMap } from "./map.js";
 import { setNameMode } from "./places.js";
-import { JobsPanel, PlansPanel } from "./plans.js";
+import { JobsPanel, PlansPanel, showJob } from "./plans.js";
 import { RoutePanel, problemHtml } from "./route.js";
+import { fillRouteForm, go, parseHash, routeParams } from "./router.js";
 import { setViewMap } from "./views.js";
+
+const VIEWS = ["routes", "plans", "jobs", "bookings", "capacity", "matching"];
+const TAB_OF = { routes: "tab-route" };
+const tabId = (view) => TAB_OF[view] || `tab-${view}`;
+const viewOf = (tab) => VIEWS.find((v) => tabId(v) === tab.id) || "routes";
 
 function setupTabs() {
   const tabs = [...document.querySelectorAll('[role="tab"]')];
-  const select = (tab, focus) => {
-    for (const t of tabs) {
-      const on = t === tab;
-      t.setAttribute("aria-selected", String(on));
-      t.tabIndex = on ? 0 : -1;
-      document.getElementById(t.getAttribute("aria-controls")).hidden = !on;
+  const select = (tab, focus, record = true) => {
+    for (const x of tabs) {
+      const on = x === tab;
+      x.setAttribute("aria-selected", String(on));
+      x.tabIndex = on ? 0 : -1;
+      document.getElementById(x.getAttribute("aria-controls")).hidden = !on;
     }
     if (focus) tab.focus();
+    if (record && parseHash(location.hash).view !== viewOf(tab)) go(viewOf(tab));
     tab.dispatchEvent(new CustomEvent("tab-shown", { bubbles: true }));
   };
-  tabs.forEach((t, i) => {
-    t.addEventListener("click", () => select(t, false));
-    t.addEventListener("keydown", (ev) => {
+  tabs.forEach((x, i) => {
+    x.addEventListener("click", () => select(x, false));
+    x.addEventListener("keydown", (ev) => {
       const step = { ArrowRight: 1, ArrowLeft: -1, Home: -i, End: tabs.length - 1 - i }[ev.key];
       if (step === undefined) return;
       ev.preventDefault();
       select(tabs[(i + step + tabs.length) % tabs.length], true);
     });
   });
+  return (view, record) => {
+    const tab = document.getElementById(tabId(view));
+    if (tab) select(tab, false, record);
+  };
+}
+
+function setupLanguage() {
+  translatePage();
+  const sel = document.getElementById("lang");
+  sel.value = lang();
+  sel.addEventListener("change", () => {
+    setLang(sel.value);
+    location.reload(); // every view re-renders in the new language; the URL keeps the view
+  });
+}
+
+/** Show the view a fragment names (used on load and when the fragment changes). */
+function applyHash(ctx) {
+  const { view, id, params } = parseHash(location.hash);
+  if (!VIEWS.includes(view)) return;
+  ctx.selectView(view, false);
+  if (view === "routes" && fillRouteForm(ctx.route, params)) ctx.route.submit({ record: false });
+  else if (view === "bookings" && id) ctx.bookings.open(id, { record: false });
+  else if (view === "jobs" && id) showJob(id, document.getElementById("job-view"));
 }
 
 async function main() {
-  setupTabs();
+  setupLanguage();
+  const selectView = setupTabs();
   const keyInput = document.getElementById("apikey");
   keyInput.value = sessionStorage.getItem("kfo-api-key") || "";
   setApiKey(keyInput.value);
@@ -47,10 +81,12 @@ async function main() {
   netmap.addLegend();
   setViewMap(netmap);
   const route = new RoutePanel(netmap);
+  route.onQuery = (body) => go("routes", "", routeParams(body));
   const plans = new PlansPanel(document.getElementById("plans"));
   const jobs = new JobsPanel(document.getElementById("jobs"));
   document.getElementById("tab-jobs").addEventListener("tab-shown", () => jobs.refresh());
   const bookings = new BookingsPanel(document.getElementById("bookings"), netmap, route);
+  bookings.onOpen = (id) => go("bookings", id);
   const capacity = new CapacityPanel(document.getElementById("capacity"));
   document.getElementById("tab-bookings").addEventListener("tab-shown", () => bookings.shown());
   netmap.onPick = (id) => route.pick(id);
@@ -76,11 +112,12 @@ async function main() {
     .catch(() => plans.adoptSchema(null));
 
   const status = document.getElementById("map-status");
+  const ctx = { selectView, route, bookings };
   try {
     const { data } = await api("GET", "/v1/network");
     const n = netmap.draw(data);
     route.setPlaces(netmap.nodesById);
-    status.textContent = `Network: ${n.nodes} places, ${n.links} links.`;
+    status.textContent = t("Network: {nodes} places, {links} links.", { nodes: n.nodes, links: n.links });
     document.body.dataset.network = "ready";
   } catch (err) {
     status.innerHTML = `<span class="error" role="alert">${problemHtml(
@@ -88,6 +125,9 @@ async function main() {
     )}</span>`;
     document.body.dataset.network = "failed";
   }
+  applyHash(ctx);
+  window.addEventListener("popstate", () => applyHash(ctx));
+  document.body.dataset.view = "ready";
 }
 
 main();

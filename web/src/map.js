@@ -3,7 +3,9 @@
 // dangerous-goods corridors and truck-ban streets marked, and a legend.
 
 import L from "leaflet";
-import { KIND_LABELS, esc, placeNameHtml } from "./places.js";
+import BASEMAP from "kfo:basemap";
+import { label, t } from "./i18n.js";
+import { districtLabel, esc, kindLabel, placeName, placeNameHtml } from "./places.js";
 
 export const MODE_STYLE = {
   rail: { color: "#1f3a93", weight: 3, label: "Rail" },
@@ -14,6 +16,11 @@ export const MODE_STYLE = {
 };
 const ROAD_FALLBACK = { color: "#e67e22", weight: 3, label: "Road" };
 const OTHER = { color: "#34495e", weight: 3, label: "Other" };
+
+/** Mode name in the interface language. */
+export function modeLabel(mode) {
+  return t(modeStyle(mode).label);
+}
 
 /** Style of a mode name, tolerant of coarse names such as "road" or "truck". */
 export function modeStyle(mode) {
@@ -99,10 +106,12 @@ export class NetworkMap {
       preferCanvas: false,
       keyboard: true,
     });
-    this.map.attributionControl.setPrefix("Leaflet · offline schematic background");
+    this.map.attributionControl.setPrefix(t("Leaflet · offline basemap: border © Natural Earth (public domain); lakes and rivers © OpenStreetMap contributors (ODbL); districts schematic"));
     L.control.scale({ imperial: false }).addTo(this.map);
     this.map.setView(CENTRE, 11);
+    this.basemap = L.layerGroup().addTo(this.map);
     this.background = L.layerGroup().addTo(this.map);
+    this.drawBasemap();
     this.links = L.layerGroup().addTo(this.map);
     this.overlays = L.layerGroup().addTo(this.map);
     this.nodes = L.layerGroup().addTo(this.map);
@@ -155,6 +164,33 @@ export class NetworkMap {
     if (b) this.map.fitBounds(b, { padding: [12, 12] });
   }
 
+  /** The regional layer: lakes, river areas, the national border, the Tianshan label. */
+  drawBasemap() {
+    const ll = (ring) => ring.map(([x, y]) => [y, x]);
+    const water = { color: "#5dade2", weight: 0.6, fillColor: "#aed6f1", fillOpacity: 0.9, interactive: false };
+    for (const r of BASEMAP.rivers) L.polygon(r.rings.map(ll), { ...water, className: "bm-river" }).addTo(this.basemap);
+    for (const lake of BASEMAP.lakes) {
+      const poly = L.polygon(lake.rings.map(ll), { ...water, className: "bm-lake" }).addTo(this.basemap);
+      if (lake.zh) {
+        poly.bindTooltip(esc(t(lake.en)), { permanent: true, direction: "center", className: "bm-label" });
+      }
+    }
+    for (const line of BASEMAP.border) {
+      L.polyline(ll(line), {
+        color: "#7d3c98",
+        weight: 2,
+        dashArray: "6 3 1 3",
+        interactive: false,
+        className: "bm-border",
+      }).addTo(this.basemap);
+    }
+    L.marker([43.55, 84.6], {
+      icon: L.divIcon({ className: "bm-range", html: esc(t("Tianshan Mountains")), iconSize: null }),
+      interactive: false,
+      keyboard: false,
+    }).addTo(this.basemap);
+  }
+
   drawBackground() {
     // District outlines from the network's own nodes (schematic, not surveyed boundaries).
     const byDistrict = new Map();
@@ -174,7 +210,7 @@ export class NetworkMap {
         interactive: false,
         className: "district",
       })
-        .bindTooltip(esc(district), {
+        .bindTooltip(esc(label(district)), {
           permanent: true,
           direction: "center",
           className: "district-label",
@@ -223,14 +259,17 @@ export class NetworkMap {
     });
     const banText = bans.map(banLabel).join(", ");
     line.bindTooltip(
-      `<strong>${esc(st.label)}</strong> ${esc(p.id)}` +
-        (p.corridor ? `<br>Corridor: ${esc(p.corridor)}` : "") +
-        (p.hazmat ? "<br>Dangerous-goods corridor" : "") +
-        (p.length_km ? `<br>${Number(p.length_km).toFixed(1)} km` : "") +
-        (banText ? `<br>Truck ban: ${esc(banText)}` : ""),
+      `<strong>${esc(t(st.label))}</strong> ${esc(p.id)}` +
+        (p.corridor ? `<br>${esc(t("Corridor: {name}", { name: label(p.corridor) }))}` : "") +
+        (p.hazmat ? `<br>${esc(t("Dangerous-goods corridor"))}` : "") +
+        (p.length_km ? `<br>${esc(t("{n} km", { n: Number(p.length_km).toFixed(1) }))}` : "") +
+        (banText ? `<br>${esc(t("Truck ban: {hours}", { hours: banText }))}` : ""),
       { sticky: true },
     );
     line.addTo(this.links);
+    // links are described by their tooltips on hover; only places take keyboard focus
+    const el = line.getElement();
+    if (el) el.setAttribute("tabindex", "-1");
     this.linkLayers.push(line);
     if (bans.length) {
       L.polyline(latlngs, {
@@ -252,7 +291,7 @@ export class NetworkMap {
       weight: 1.5,
       fillColor: st.color,
       fillOpacity: 0.95,
-      className: `net-node node-${p.kind}`,
+      className: `net-node node-${p.kind} nid-${p.id}`,
     });
     const forms = Array.isArray(p.handling_forms)
       ? p.handling_forms
@@ -262,12 +301,26 @@ export class NetworkMap {
           ? p.forms
           : [];
     m.bindTooltip(
-      `<strong>${placeNameHtml(p)}</strong><br>${esc(KIND_LABELS[p.kind] || p.kind)}` +
-        (forms.length ? `<br>Handles: ${esc(forms.join(", "))}` : "") +
-        (p.accepts_freight === false ? "<br>No freight" : ""),
+      `<strong>${placeNameHtml(p)}</strong><br>${esc(kindLabel(p.kind))}` +
+        (p.district ? ` · ${esc(districtLabel(p))}` : "") +
+        (forms.length ? `<br>${esc(t("Handles: {forms}", { forms: forms.map(label).join(t(", ")) }))}` : "") +
+        (p.accepts_freight === false ? `<br>${esc(t("No freight"))}` : "") +
+        (this.onPick && p.accepts_freight !== false ? `<br><span class="hint">${esc(t("Click to use as origin or destination"))}</span>` : ""),
     );
     m.on("click", () => this.onPick && this.onPick(p.id));
     m.addTo(this.nodes);
+    const el = m.getElement();
+    if (el) {
+      // a place on the map is picked by keyboard too: focus it, Enter or Space
+      el.setAttribute("role", "button");
+      el.setAttribute("aria-label", `${placeName(p)} · ${kindLabel(p.kind)}`);
+      el.addEventListener("keydown", (ev) => {
+        if ((ev.key === "Enter" || ev.key === " ") && this.onPick) {
+          ev.preventDefault();
+          this.onPick(p.id);
+        }
+      });
+    }
   }
 
   /** Re-bind node tooltips after the name mode changed. */
@@ -285,7 +338,16 @@ export class NetworkMap {
     this.util.clearLayers();
     let n = 0;
     for (const u of usage) {
-      const text = `${esc(u.id)}: ${(u.ratio * 100).toFixed(0)} % in ${esc(u.period)} (${Number(u.load).toFixed(0)} of ${Number(u.capacity).toFixed(0)} ${esc(u.unit)})`;
+      const text = esc(
+        t("{id}: {pct} % in {period} ({load} of {capacity} {unit})", {
+          id: u.id,
+          pct: (u.ratio * 100).toFixed(0),
+          period: u.period,
+          load: Number(u.load).toFixed(0),
+          capacity: Number(u.capacity).toFixed(0),
+          unit: label(u.unit),
+        }),
+      );
       if (u.kind === "link" && this.linksById.has(u.id)) {
         L.polyline(this.linksById.get(u.id).latlngs, {
           color: colorOf(u.ratio),
@@ -293,7 +355,7 @@ export class NetworkMap {
           opacity: 0.95,
           className: `util-link${u.ratio > 0.9 ? " util-over" : ""}`,
         })
-          .bindTooltip(`<strong>Utilisation</strong> ${text}`, { sticky: true })
+          .bindTooltip(`<strong>${esc(t("Utilisation"))}</strong> ${text}`, { sticky: true })
           .addTo(this.util);
         n += 1;
       } else if (u.kind === "terminal" && this.nodesById.has(u.id)) {
@@ -370,7 +432,7 @@ export class NetworkMap {
           }`,
         })
           .bindTooltip(
-            `Rank ${esc(alt.rank)} · ${esc(st.label)}: ${placeNameHtml(
+            `${esc(t("Rank {n}", { n: alt.rank }))} · ${esc(t(st.label))}: ${placeNameHtml(
               this.nodesById.get(leg.from) || { id: leg.from },
             )} → ${placeNameHtml(this.nodesById.get(leg.to) || { id: leg.to })}`,
             { sticky: true },
@@ -389,7 +451,7 @@ export class NetworkMap {
           fill: false,
           className: "route-transfer",
         })
-          .bindTooltip(`Transfer at ${placeNameHtml(n)}`)
+          .bindTooltip(`${esc(t("Transfer at"))} ${placeNameHtml(n)}`)
           .addTo(this.routes);
       }
     }
@@ -401,17 +463,19 @@ export class NetworkMap {
     legend.onAdd = () => {
       const div = L.DomUtil.create("div", "legend");
       div.setAttribute("role", "group");
-      div.setAttribute("aria-label", "Map legend");
+      div.setAttribute("aria-label", t("Map legend"));
       const lines = Object.values(MODE_STYLE)
         .map(
           (s) =>
-            `<li><svg width="26" height="10" aria-hidden="true"><line x1="0" y1="5" x2="26" y2="5" stroke="${s.color}" stroke-width="${s.weight}"/></svg>${esc(s.label)}</li>`,
+            `<li><svg width="26" height="10" aria-hidden="true"><line x1="0" y1="5" x2="26" y2="5" stroke="${s.color}" stroke-width="${s.weight}"/></svg>${esc(t(s.label))}</li>`,
         )
         .join("");
       const extra =
-        `<li><svg width="26" height="10" aria-hidden="true"><line x1="0" y1="5" x2="26" y2="5" stroke="#e74c3c" stroke-opacity="0.4" stroke-width="9"/></svg>Dangerous-goods corridor</li>` +
-        `<li><svg width="26" height="10" aria-hidden="true"><line x1="0" y1="5" x2="26" y2="5" stroke="#c2185b" stroke-width="3" stroke-dasharray="1 6" stroke-linecap="round"/></svg>Truck ban (hours)</li>` +
-        `<li><svg width="26" height="10" aria-hidden="true"><rect x="1" y="1" width="24" height="8" fill="#d6eaf8" stroke="#aab7b8"/></svg>District (schematic)</li>`;
+        `<li><svg width="26" height="10" aria-hidden="true"><line x1="0" y1="5" x2="26" y2="5" stroke="#e74c3c" stroke-opacity="0.4" stroke-width="9"/></svg>${esc(t("Dangerous-goods corridor"))}</li>` +
+        `<li><svg width="26" height="10" aria-hidden="true"><line x1="0" y1="5" x2="26" y2="5" stroke="#c2185b" stroke-width="3" stroke-dasharray="1 6" stroke-linecap="round"/></svg>${esc(t("Truck ban (hours)"))}</li>` +
+        `<li><svg width="26" height="10" aria-hidden="true"><rect x="1" y="1" width="24" height="8" fill="#d6eaf8" stroke="#aab7b8"/></svg>${esc(t("District (schematic)"))}</li>` +
+        `<li><svg width="26" height="10" aria-hidden="true"><rect x="1" y="1" width="24" height="8" fill="#aed6f1" stroke="#5dade2"/></svg>${esc(t("Lake, river"))}</li>` +
+        `<li><svg width="26" height="10" aria-hidden="true"><line x1="0" y1="5" x2="26" y2="5" stroke="#7d3c98" stroke-width="2" stroke-dasharray="6 3 1 3"/></svg>${esc(t("National border"))}</li>`;
       const kinds = [
         "freight_station",
         "hazmat_station",
@@ -425,14 +489,14 @@ export class NetworkMap {
       ]
         .map(
           (k) =>
-            `<li><svg width="26" height="12" aria-hidden="true"><circle cx="13" cy="6" r="5" fill="${KIND_STYLE[k].color}"/></svg>${esc(KIND_LABELS[k])}</li>`,
+            `<li><svg width="26" height="12" aria-hidden="true"><circle cx="13" cy="6" r="5" fill="${KIND_STYLE[k].color}"/></svg>${esc(kindLabel(k))}</li>`,
         )
         .join("");
-      div.innerHTML = `<details open><summary>Legend</summary><ul>${lines}${extra}${kinds}</ul>
-        <div class="views" role="group" aria-label="Map extent">
-        <button type="button" data-view="local">Kuytun</button>
-        <button type="button" data-view="region">Region</button>
-        <button type="button" data-view="all">Whole network</button></div></details>`;
+      div.innerHTML = `<details open><summary>${esc(t("Legend"))}</summary><ul>${lines}${extra}${kinds}</ul>
+        <div class="views" role="group" aria-label="${esc(t("Map extent"))}">
+        <button type="button" data-view="local">${esc(t("Kuytun"))}</button>
+        <button type="button" data-view="region">${esc(t("Region"))}</button>
+        <button type="button" data-view="all">${esc(t("Whole network"))}</button></div></details>`;
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
       div.querySelectorAll("button[data-view]").forEach((b) =>

@@ -4,11 +4,12 @@
 
 import L from "leaflet";
 import { ApiProblem, api } from "./api.js";
+import { fmtCny, fmtNum, fmtTime, label, t } from "./i18n.js";
 import { esc, placeNameHtml } from "./places.js";
 import { problemHtml } from "./route.js";
 
-const when = (s) => (s ? `${String(s).slice(5, 10)} ${String(s).slice(11, 16)}` : "–");
-const km = (x) => Number(x || 0).toLocaleString("en", { maximumFractionDigits: 1 });
+const when = (s) => (s ? fmtTime(s) : "–"); // Beijing time
+const km = (x) => fmtNum(Number(x || 0), 1);
 
 export class MatchingPanel {
   constructor(el, netmap) {
@@ -17,12 +18,11 @@ export class MatchingPanel {
     this.layer = L.layerGroup().addTo(netmap.map);
     this.vehicles = new Map();
     this.loads = new Map();
-    el.innerHTML = `<section aria-labelledby="mt-h"><h2 id="mt-h">Vehicle–cargo matching</h2>
-<p class="hint">Open trucks and loads of the platform; a round matches them (most loads, then
-fewest empty km) with backhaul chains.</p>
+    el.innerHTML = `<section aria-labelledby="mt-h"><h2 id="mt-h">${esc(t("Vehicle–cargo matching"))}</h2>
+<p class="hint">${esc(t("Open trucks and loads of the platform; a round matches them (most loads, then fewest empty km) with backhaul chains. Times are Beijing time."))}</p>
 <div class="row"><div class="field actions">
-<button type="button" id="mt-refresh">Show open pool</button>
-<button type="button" class="primary" id="mt-run">Run a round</button></div></div>
+<button type="button" id="mt-refresh">${esc(t("Show open pool"))}</button>
+<button type="button" class="primary" id="mt-run">${esc(t("Run a round"))}</button></div></div>
 <div id="mt-error" class="error" role="alert" hidden></div>
 <p id="mt-status" class="status" role="status" aria-live="polite"></p>
 <div id="mt-kpis" class="kpis"></div>
@@ -44,7 +44,7 @@ fewest empty km) with backhaul chains.</p>
 
   fail(err) {
     const box = this.$("mt-error");
-    const problem = err instanceof ApiProblem ? err.problem : { title: "Error", detail: String(err) };
+    const problem = err instanceof ApiProblem ? err.problem : { title: t("Error"), detail: String(err) };
     box.innerHTML = problemHtml(problem);
     box.hidden = false;
   }
@@ -61,17 +61,18 @@ fewest empty km) with backhaul chains.</p>
       for (const v of vs.items) this.vehicles.set(v.id, v);
       for (const x of ls.items) this.loads.set(x.id, x);
       this.drawPool(vs.items, ls.items);
-      this.$("mt-status").textContent = `${vs.count} open trucks, ${ls.count} open loads`;
-      this.$("mt-pool").innerHTML = `<h3>Open loads</h3><table id="mt-loads" class="data"><thead><tr>
-<th>Load</th><th>From</th><th>To</th><th>Cargo</th><th>Pickup</th><th>Deliver by</th></tr></thead><tbody>${ls.items
+      this.$("mt-status").textContent = t("{v} open trucks, {l} open loads", { v: vs.count, l: ls.count });
+      const th = (x) => `<th scope="col">${esc(t(x))}</th>`;
+      this.$("mt-pool").innerHTML = `<h3>${esc(t("Open loads"))}</h3><div class="table-wrap"><table id="mt-loads" class="data"><thead><tr>
+${["Load", "From", "To", "Cargo", "Pickup", "Deliver by"].map(th).join("")}</tr></thead><tbody>${ls.items
         .slice(0, 200)
         .map(
           (x) => `<tr><td>${esc(x.id)}</td><td>${placeNameHtml(this.node(x.origin) || { id: x.origin })}</td>
 <td>${placeNameHtml(this.node(x.destination) || { id: x.destination })}</td>
-<td>${esc(x.cargo.quantity)} ${esc(x.cargo.unit)} ${esc(x.cargo.form)}</td>
-<td>${when(x.pickup_from)}–${when(x.pickup_until).slice(6)}</td><td>${when(x.deliver_by)}</td></tr>`,
+<td>${esc(fmtNum(x.cargo.quantity))} ${esc(label(x.cargo.unit))} ${esc(label(x.cargo.form))}</td>
+<td>${esc(when(x.pickup_from))} – ${esc(when(x.pickup_until))}</td><td>${esc(when(x.deliver_by))}</td></tr>`,
         )
-        .join("")}</tbody></table>`;
+        .join("")}</tbody></table></div>`;
     } catch (err) {
       this.fail(err);
     }
@@ -83,14 +84,14 @@ fewest empty km) with backhaul chains.</p>
       const a = this.node(x.origin);
       if (!a) continue;
       L.circleMarker([a.lat, a.lon], { radius: 6, color: "#2471a3", weight: 2, className: "match-load" })
-        .bindTooltip(`Load ${esc(x.id)}: ${esc(x.cargo.form)} to ${esc(x.destination)}`)
+        .bindTooltip(esc(t("Load {id}: {form} to {to}", { id: x.id, form: label(x.cargo.form), to: x.destination })))
         .addTo(this.layer);
     }
     for (const v of vehicles) {
       const a = this.node(v.location);
       if (!a) continue;
       L.circleMarker([a.lat, a.lon], { radius: 4, color: "#1e8449", fill: true, className: "match-truck" })
-        .bindTooltip(`Truck ${esc(v.id)} (${esc(v.kind)}, ${esc(v.capacity_t)} t)`)
+        .bindTooltip(esc(t("Truck {id} ({kind}, {cap} t)", { id: v.id, kind: label(v.kind), cap: fmtNum(v.capacity_t) })))
         .addTo(this.layer);
     }
   }
@@ -118,9 +119,9 @@ fewest empty km) with backhaul chains.</p>
         const load = this.loads.get(step.load);
         if (!load) continue;
         if (at) {
-          this.line(at, load.origin, "match-empty", "#e67e22", "6 6", `${esc(a.vehicle)} empty ${km(step.empty_km)} km`);
+          this.line(at, load.origin, "match-empty", "#e67e22", "6 6", esc(t("{truck} empty {km} km", { truck: a.vehicle, km: km(step.empty_km) })));
         }
-        this.line(load.origin, load.destination, "match-loaded", "#2471a3", null, `${esc(a.vehicle)} carries ${esc(step.load)}`);
+        this.line(load.origin, load.destination, "match-loaded", "#2471a3", null, esc(t("{truck} carries {load}", { truck: a.vehicle, load: step.load })));
         at = load.destination;
       }
     }
@@ -128,7 +129,7 @@ fewest empty km) with backhaul chains.</p>
 
   async run() {
     this.$("mt-error").hidden = true;
-    this.$("mt-status").textContent = "Matching…";
+    this.$("mt-status").textContent = t("Matching…");
     try {
       if (!this.loads.size) await this.refresh();
       let round = (await api("POST", "/v1/matching/rounds")).data;
@@ -136,7 +137,7 @@ fewest empty km) with backhaul chains.</p>
         await new Promise((r) => setTimeout(r, 1000));
         round = (await api("GET", `/v1/matching/rounds/${encodeURIComponent(round.id)}`)).data;
       }
-      if (round.status === "failed") throw new ApiProblem({ title: "Round failed", detail: round.detail });
+      if (round.status === "failed") throw new ApiProblem({ title: t("Round failed"), detail: round.detail });
       this.show(round);
     } catch (err) {
       this.$("mt-status").textContent = "";
@@ -146,31 +147,37 @@ fewest empty km) with backhaul chains.</p>
 
   show(round) {
     const k = round.kpis;
-    this.$("mt-status").textContent = `Round ${round.id}: ${k.matched} of ${k.loads} loads matched (${round.method})`;
+    this.$("mt-status").textContent = t("Round {id}: {m} of {n} loads matched ({method})", {
+      id: round.id,
+      m: k.matched,
+      n: k.loads,
+      method: round.method,
+    });
     this.$("mt-kpis").innerHTML = [
-      ["Matched", `${k.matched} / ${k.loads}`, "mt-kpi-matched"],
-      ["Empty km", km(k.empty_km), "mt-kpi-empty"],
-      ["Loaded km", km(k.loaded_km), "mt-kpi-loaded"],
-      ["Empty share", `${(100 * k.empty_share).toFixed(1)} %`, "mt-kpi-share"],
-      ["Trucks used", k.trucks_used, "mt-kpi-trucks"],
+      [t("Matched"), `${k.matched} / ${k.loads}`, "mt-kpi-matched"],
+      [t("Empty km"), km(k.empty_km), "mt-kpi-empty"],
+      [t("Loaded km"), km(k.loaded_km), "mt-kpi-loaded"],
+      [t("Empty share"), `${fmtNum(100 * k.empty_share, 1)} %`, "mt-kpi-share"],
+      [t("Trucks used"), k.trucks_used, "mt-kpi-trucks"],
     ]
-      .map(([t, v, id]) => `<div class="kpi" id="${id}"><div class="k">${t}</div><div class="v">${esc(v)}</div></div>`)
+      .map(([name, v, id]) => `<div class="kpi" id="${id}"><div class="k">${esc(name)}</div><div class="v">${esc(v)}</div></div>`)
       .join("");
-    this.$("mt-assignments").innerHTML = `<h3>Assignments</h3><table id="mt-table" class="data"><thead><tr>
-<th>Truck</th><th>Loads in order</th><th>Empty km</th><th>Loaded km</th><th>Revenue CNY</th><th>Status</th><th></th></tr></thead><tbody>${round.assignments
+    const th = (x) => `<th scope="col">${esc(t(x))}</th>`;
+    this.$("mt-assignments").innerHTML = `<h3>${esc(t("Assignments"))}</h3><div class="table-wrap"><table id="mt-table" class="data"><thead><tr>
+${["Truck", "Loads in order", "Empty km", "Loaded km", "Revenue", "Status"].map(th).join("")}<th scope="col"><span class="sr-only">${esc(t("Decision"))}</span></th></tr></thead><tbody>${round.assignments
       .map(
         (a) => `<tr data-id="${esc(a.id)}"><td>${esc(a.vehicle)}</td><td>${a.plan
-          .map((p) => `${esc(p.load)} <small>${when(p.pickup_at)}→${when(p.deliver_at)}</small>`)
-          .join("<br>")}</td><td>${km(a.empty_km)}</td><td>${km(a.loaded_km)}</td><td>${km(a.revenue_cny)}</td>
-<td class="mt-st">${esc(a.status || "proposed")}</td><td>
-<button type="button" data-act="accept" data-id="${esc(a.id)}">Accept</button>
-<button type="button" data-act="decline" data-id="${esc(a.id)}">Decline</button></td></tr>`,
+          .map((p) => `${esc(p.load)} <small>${esc(when(p.pickup_at))} → ${esc(when(p.deliver_at))}</small>`)
+          .join("<br>")}</td><td>${km(a.empty_km)}</td><td>${km(a.loaded_km)}</td><td>${esc(fmtCny(a.revenue_cny))}</td>
+<td class="mt-st">${esc(label(a.status || "proposed"))}</td><td>
+<button type="button" data-act="accept" data-id="${esc(a.id)}">${esc(t("Accept"))}<span class="sr-only"> ${esc(a.vehicle)}</span></button>
+<button type="button" data-act="decline" data-id="${esc(a.id)}">${esc(t("Decline"))}<span class="sr-only"> ${esc(a.vehicle)}</span></button></td></tr>`,
       )
-      .join("")}</tbody></table>`;
+      .join("")}</tbody></table></div>`;
     this.$("mt-unmatched").innerHTML = round.unmatched.length
-      ? `<h3>Unmatched</h3><table class="data" id="mt-unmatched-table"><thead><tr><th>Load</th><th>Reason</th><th>Detail</th></tr></thead><tbody>${round.unmatched
-          .map((u) => `<tr><td>${esc(u.load)}</td><td>${esc(u.reason)}</td><td>${esc(u.detail)}</td></tr>`)
-          .join("")}</tbody></table>`
+      ? `<h3>${esc(t("Unmatched"))}</h3><div class="table-wrap"><table class="data" id="mt-unmatched-table"><thead><tr>${["Load", "Reason", "Detail"].map(th).join("")}</tr></thead><tbody>${round.unmatched
+          .map((u) => `<tr><td>${esc(u.load)}</td><td>${esc(label(u.reason))}</td><td>${esc(u.detail)}</td></tr>`)
+          .join("")}</tbody></table></div>`
       : "";
     this.drawRound(round);
   }
@@ -180,8 +187,8 @@ fewest empty km) with backhaul chains.</p>
     try {
       const a = (await api("POST", `/v1/matching/assignments/${encodeURIComponent(id)}/${act}`)).data;
       const row = this.el.querySelector(`tr[data-id="${CSS.escape(id)}"] .mt-st`);
-      if (row) row.textContent = a.status;
-      this.$("mt-status").textContent = `Assignment ${id} ${a.status}`;
+      if (row) row.textContent = label(a.status);
+      this.$("mt-status").textContent = t("Assignment {id}: {status}", { id, status: label(a.status) });
     } catch (err) {
       this.fail(err);
     }

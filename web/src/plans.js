@@ -4,8 +4,10 @@
 
 import { ApiProblem, api, deref, hasApiKey } from "./api.js";
 import { barChart, fmt, progressHtml } from "./charts.js";
+import { label, t } from "./i18n.js";
 import { problemHtml } from "./route.js";
 import { esc } from "./places.js";
+import { go } from "./router.js";
 import { mountView } from "./views.js";
 
 export const KNOWN_PLANS = [
@@ -90,7 +92,7 @@ export function renderResult(result) {
   );
   const summary = scalars.length
     ? `<dl class="summary">${scalars
-        .map(([k, v]) => `<dt>${esc(k.replace(/_/g, " "))}</dt><dd>${esc(typeof v === "number" ? fmt(v, 2) : v)}</dd>`)
+        .map(([k, v]) => `<dt>${esc(label(k))}</dt><dd>${esc(typeof v === "number" ? fmt(v, 2) : v)}</dd>`)
         .join("")}</dl>`
     : "";
   const blocks = recordArrays(result).map(({ path, rows }) => {
@@ -100,16 +102,16 @@ export function renderResult(result) {
       const pick = pickChartKeys(keys);
       const shown = rows.slice(0, 24);
       const categories = shown.map((r, i) => labelOf(r) || String(i + 1));
-      const series = pick.keys.map((k) => ({ name: k.replace(/_/g, " "), values: shown.map((r) => r[k]) }));
+      const series = pick.keys.map((k) => ({ name: label(k), values: shown.map((r) => r[k]) }));
       let limit;
       if (pick.kind === "util") {
         const max = Math.max(...series.flatMap((s) => s.values).filter(Number.isFinite));
-        limit = max <= 2 ? { value: 1, label: "capacity (100%)" } : { value: 100, label: "capacity (100%)" };
+        limit = { value: max <= 2 ? 1 : 100, label: t("capacity (100%)") };
       } else if (pick.kind === "ratio") {
-        limit = { value: 4, label: "4 vehicles per charger limit" };
+        limit = { value: 4, label: t("4 vehicles per charger limit") };
       }
       chart = barChart({
-        title: `${path.replace(/^result\.?/, "") || "result"}: ${series.map((s) => s.name).join(", ")}`,
+        title: `${path.replace(/^result\.?/, "") || t("result")}: ${series.map((s) => s.name).join(", ")}`,
         categories,
         series,
         limit,
@@ -121,10 +123,10 @@ export function renderResult(result) {
       .map((r) => `<tr>${cols.map((c) => `<td${typeof r[c] === "number" ? ' class="num"' : ""}>${esc(typeof r[c] === "number" ? fmt(r[c], 2) : r[c])}</td>`).join("")}</tr>`)
       .join("");
     return `<section class="result-block"><h4>${esc(path)}</h4>${chart}
-<details><summary>Table (${rows.length} rows${rows.length > 100 ? ", first 100 shown" : ""})</summary>
-<div class="table-wrap"><table><thead><tr>${cols.map((c) => `<th scope="col">${esc(c.replace(/_/g, " "))}</th>`).join("")}</tr></thead><tbody>${body}</tbody></table></div></details></section>`;
+<details><summary>${esc(t("Table"))} (${esc(rows.length > 100 ? t("{n} rows, first {max} shown", { n: rows.length, max: 100 }) : t("{n} rows", { n: rows.length }))})</summary>
+<div class="table-wrap"><table><thead><tr>${cols.map((c) => `<th scope="col">${esc(label(c))}</th>`).join("")}</tr></thead><tbody>${body}</tbody></table></div></details></section>`;
   });
-  return summary + blocks.join("") + `<details><summary>Raw JSON</summary><pre>${esc(JSON.stringify(result, null, 2).slice(0, 20000))}</pre></details>`;
+  return summary + blocks.join("") + `<details><summary>${esc(t("Raw JSON"))}</summary><pre>${esc(JSON.stringify(result, null, 2).slice(0, 20000))}</pre></details>`;
 }
 
 function exampleFor(doc, op) {
@@ -159,15 +161,15 @@ export function parseYears(text) {
 function fleetFormHtml(i, example) {
   const years = example.year ?? (Array.isArray(example.years) ? example.years.join(", ") : example.years ?? 2035);
   return `<form class="plan-form fleet-form" data-i="${i}" novalidate>
-<div class="field"><label for="fleet-years-${i}">Years</label>
+<div class="field"><label for="fleet-years-${i}">${esc(t("Years"))}</label>
 <input id="fleet-years-${i}" name="years" value="${esc(years)}" aria-describedby="fleet-years-${i}-hint" inputmode="numeric">
-<span id="fleet-years-${i}-hint" class="hint">2026–2035: 2035, 2026-2035 or 2026, 2030</span></div>
-<div class="field"><label for="fleet-limit-${i}">Time limit (s)</label>
+<span id="fleet-years-${i}-hint" class="hint">${esc(t("2026–2035: 2035, 2026-2035 or 2026, 2030"))}</span></div>
+<div class="field"><label for="fleet-limit-${i}">${esc(t("Time limit (s)"))}</label>
 <input id="fleet-limit-${i}" name="time_limit_s" type="number" min="1" max="3600" value="${esc(example.time_limit_s ?? 600)}"></div>
-<div class="field"><label for="fleet-stops-${i}">Max stops a day</label>
+<div class="field"><label for="fleet-stops-${i}">${esc(t("Max stops a day"))}</label>
 <input id="fleet-stops-${i}" name="max_stops" type="number" min="1" value="${esc(example.max_stops ?? "")}" aria-describedby="fleet-stops-${i}-hint">
-<span id="fleet-stops-${i}-hint" class="hint">quick sampled run; empty: every stop</span></div>
-<div class="field"><label for="fleet-seed-${i}">Seed</label>
+<span id="fleet-stops-${i}-hint" class="hint">${esc(t("quick sampled run; empty: every stop"))}</span></div>
+<div class="field"><label for="fleet-seed-${i}">${esc(t("Seed"))}</label>
 <input id="fleet-seed-${i}" name="seed" type="number" min="0" value="${esc(example.seed ?? 0)}"></div>
 </form>`;
 }
@@ -205,7 +207,7 @@ export async function followJob(id, onTick, signal) {
 }
 
 export async function runAndShow(method, path, body, out) {
-  out.innerHTML = `<p role="status">Submitting…</p>`;
+  out.innerHTML = `<p role="status">${esc(t("Submitting…"))}</p>`;
   try {
     const res = await api(method, path, body);
     if (res.status === 202 && res.data && res.data.id) {
@@ -219,8 +221,8 @@ export async function runAndShow(method, path, body, out) {
 }
 
 export async function showJob(id, out) {
-  out.innerHTML = `<div class="job" aria-live="polite"><p>Job <code>${esc(id)}</code></p><div class="job-state"></div>
-<button type="button" class="cancel">Cancel job</button></div><div class="job-result"></div>`;
+  out.innerHTML = `<div class="job" aria-live="polite"><p>${esc(t("Job"))} <code>${esc(id)}</code> · <a href="#/jobs/${encodeURIComponent(id)}">${esc(t("Link to this job"))}</a></p><div class="job-state"></div>
+<button type="button" class="cancel">${esc(t("Cancel job"))}</button></div><div class="job-result"></div>`;
   const state = out.querySelector(".job-state");
   const cancel = out.querySelector(".cancel");
   cancel.addEventListener("click", async () => {
@@ -232,7 +234,7 @@ export async function showJob(id, out) {
   });
   try {
     const job = await followJob(id, (j) => {
-      state.innerHTML = progressHtml(j.progress, `${j.status}${j.message ? ` — ${j.message}` : ""}`);
+      state.innerHTML = progressHtml(j.progress, `${label(j.status)}${j.message ? ` — ${j.message}` : ""}`);
     });
     cancel.remove();
     const target = out.querySelector(".job-result");
@@ -240,12 +242,12 @@ export async function showJob(id, out) {
       const { data } = await api("GET", `/v1/jobs/${encodeURIComponent(id)}/result`);
       mountResult(target, data.result, { jobId: id, kind: job.kind });
       if (data.partial && !target.querySelector(".warn")) {
-        target.insertAdjacentHTML("afterbegin", '<p class="warn">Partial result: the time limit stopped the search early.</p>');
+        target.insertAdjacentHTML("afterbegin", `<p class="warn">${esc(t("Partial result: the time limit stopped the search early."))}</p>`);
       }
     } else if (job.error) {
       target.innerHTML = `<div class="error" role="alert">${problemHtml(job.error)}</div>`;
     } else {
-      target.innerHTML = `<p>Job ${esc(job.status)}.</p>`;
+      target.innerHTML = `<p>${esc(t("Job {status}.", { status: label(job.status) }))}</p>`;
     }
     return job;
   } catch (err) {
@@ -257,7 +259,7 @@ export async function showJob(id, out) {
 export class PlansPanel {
   constructor(el) {
     this.el = el;
-    this.el.innerHTML = `<p>Loading the list of plan services…</p>`;
+    this.el.innerHTML = `<p>${esc(t("Loading the list of plan services…"))}</p>`;
   }
 
   adoptSchema(doc) {
@@ -274,25 +276,25 @@ export class PlansPanel {
     for (const [path, item] of Object.entries(paths)) {
       const op = item.post;
       if (!op || seen.has(path) || path === "/v1/jobs" || !(op.responses && op.responses["202"])) continue;
-      found.push({ path, title: op.summary || path, op });
+      found.push({ path, title: op.summary || path, op, own: true });
     }
     if (!found.length) {
-      this.el.innerHTML = `<p>This service offers no plan endpoints yet.</p>`;
+      this.el.innerHTML = `<p>${esc(t("This service offers no plan endpoints yet."))}</p>`;
       return;
     }
-    this.el.innerHTML = `<p class="hint">Plans and jobs need an API key (planner role): enter it at the top.</p>` +
+    this.el.innerHTML = `<p class="hint">${esc(t("Plans and jobs need an API key (planner role): enter it at the top."))}</p>` +
       found
         .map((f, i) => {
           const ex = exampleFor(doc, f.op);
           const example = JSON.stringify(ex, null, 2);
           return `<section class="plan" data-path="${esc(f.path)}" aria-labelledby="plan-h-${i}">
-<h3 id="plan-h-${i}">${esc(f.title)}</h3>
+<h3 id="plan-h-${i}">${esc(f.own ? f.title : t(f.title))}</h3>
 <p class="hint"><code>POST ${esc(f.path)}</code>${f.op.summary ? ` — ${esc(f.op.summary)}` : ""}</p>
 ${f.path === "/v1/fleet/plans" ? fleetFormHtml(i, ex) : ""}
-<details><summary>Parameters (JSON)</summary>
-<label for="plan-body-${i}" class="sr-only">Parameters of ${esc(f.title)} as JSON</label>
+<details><summary>${esc(t("Parameters (JSON)"))}</summary>
+<label for="plan-body-${i}" class="sr-only">${esc(t("Parameters of {plan} as JSON", { plan: f.own ? f.title : t(f.title) }))}</label>
 <textarea id="plan-body-${i}" rows="10" spellcheck="false">${esc(example)}</textarea></details>
-<button type="button" class="primary run-plan" data-i="${i}" data-path="${esc(f.path)}">Run</button>
+<button type="button" class="primary run-plan" data-i="${i}" data-path="${esc(f.path)}">${esc(t("Run"))}</button>
 <div class="plan-out" id="plan-out-${i}"></div></section>`;
         })
         .join("");
@@ -316,11 +318,11 @@ ${f.path === "/v1/fleet/plans" ? fleetFormHtml(i, ex) : ""}
         try {
           body = JSON.parse(this.el.querySelector(`#plan-body-${i}`).value || "{}");
         } catch (err) {
-          out.innerHTML = `<div class="error" role="alert">${problemHtml({ title: "The parameters are not valid JSON", detail: err.message })}</div>`;
+          out.innerHTML = `<div class="error" role="alert">${problemHtml({ title: t("The parameters are not valid JSON"), detail: err.message })}</div>`;
           return;
         }
         if (!hasApiKey()) {
-          out.innerHTML = `<p class="hint">No API key entered: the service will probably refuse (401).</p>`;
+          out.innerHTML = `<p class="hint">${esc(t("No API key entered: the service will probably refuse (401)."))}</p>`;
         }
         b.disabled = true;
         try {
@@ -336,28 +338,32 @@ ${f.path === "/v1/fleet/plans" ? fleetFormHtml(i, ex) : ""}
 export class JobsPanel {
   constructor(el) {
     this.el = el;
-    this.el.innerHTML = `<button type="button" id="jobs-refresh">Refresh the job list</button>
+    this.el.innerHTML = `<button type="button" id="jobs-refresh">${esc(t("Refresh the job list"))}</button>
 <div id="jobs-list" aria-live="polite"></div><div id="job-view"></div>`;
     this.el.querySelector("#jobs-refresh").addEventListener("click", () => this.refresh());
   }
 
   async refresh() {
     const list = this.el.querySelector("#jobs-list");
-    list.innerHTML = "<p>Loading…</p>";
+    list.innerHTML = `<p>${esc(t("Loading…"))}</p>`;
     try {
       const { data } = await api("GET", "/v1/jobs?limit=20");
       const items = Array.isArray(data) ? data : data.items || data.jobs || [];
       if (!items.length) {
-        list.innerHTML = "<p>No jobs yet.</p>";
+        list.innerHTML = `<p>${esc(t("No jobs yet."))}</p>`;
         return;
       }
-      list.innerHTML = `<div class="table-wrap"><table><caption>Recent jobs</caption><thead><tr><th scope="col">Job</th><th scope="col">Kind</th><th scope="col">Status</th><th scope="col">Progress</th><th scope="col"><span class="sr-only">Open</span></th></tr></thead><tbody>${items
+      const th = (x) => `<th scope="col">${esc(t(x))}</th>`;
+      list.innerHTML = `<div class="table-wrap"><table><caption>${esc(t("Recent jobs"))}</caption><thead><tr>${["Job", "Kind", "Status", "Progress"].map(th).join("")}<th scope="col"><span class="sr-only">${esc(t("Open"))}</span></th></tr></thead><tbody>${items
         .map(
-          (j) => `<tr><td><code>${esc(String(j.id).slice(0, 12))}</code></td><td>${esc(j.kind)}</td><td>${esc(j.status)}</td><td>${progressHtml(j.progress, "")}</td><td><button type="button" data-id="${esc(j.id)}">Open<span class="sr-only"> job ${esc(j.id)}</span></button></td></tr>`,
+          (j) => `<tr><td><code>${esc(String(j.id).slice(0, 12))}</code></td><td>${esc(label(j.kind))}</td><td>${esc(label(j.status))}</td><td>${progressHtml(j.progress, "")}</td><td><button type="button" data-id="${esc(j.id)}">${esc(t("Open"))}<span class="sr-only"> ${esc(t("job {id}", { id: j.id }))}</span></button></td></tr>`,
         )
         .join("")}</tbody></table></div>`;
       list.querySelectorAll("button[data-id]").forEach((b) =>
-        b.addEventListener("click", () => showJob(b.dataset.id, this.el.querySelector("#job-view"))),
+        b.addEventListener("click", () => {
+          go("jobs", b.dataset.id);
+          showJob(b.dataset.id, this.el.querySelector("#job-view"));
+        }),
       );
     } catch (err) {
       list.innerHTML = `<div class="error" role="alert">${problemHtml(err.problem || { title: String(err) })}</div>`;

@@ -1,9 +1,9 @@
 // The route query panel: form -> POST /v1/routes -> table of alternatives + legs on the map.
 
 import { ApiProblem, api, enumAt, statusHint } from "./api.js";
-import { fmt } from "./charts.js";
+import { fmtCny, fmtNum, fmtTime, label, localProblem, t } from "./i18n.js";
 import { PlaceCombobox } from "./combobox.js";
-import { modeStyle } from "./map.js";
+import { modeLabel, modeStyle } from "./map.js";
 import { esc, pickable, pickerText, placeNameHtml, resolvePlace } from "./places.js";
 
 const COMMODITIES = [
@@ -14,7 +14,8 @@ const COMMODITIES = [
 const FORMS = ["container", "bulk", "general", "hazmat", "reefer"];
 const UNITS = ["t", "teu"];
 const OBJECTIVES = ["cost", "time", "co2"];
-const OBJECTIVE_LABELS = { cost: "Lowest cost", time: "Fastest", hours: "Fastest", co2: "Lowest CO₂" };
+const OBJECTIVE_LABELS = () => ({ cost: t("Lowest cost"), time: t("Fastest"), hours: t("Fastest"), co2: t("Lowest CO₂") });
+const UNIT_LABELS = () => ({ t: t("tonnes (t)"), teu: t("containers (TEU)") });
 const FIELD_IDS = [
   "origin", "destination", "commodity", "form", "quantity", "unit", "ready_at", "objective",
   "alternatives",
@@ -23,7 +24,7 @@ const FIELD_IDS = [
 function fillSelect(sel, values, labels = {}, keep) {
   const prev = keep ?? sel.value;
   sel.innerHTML = values
-    .map((v) => `<option value="${esc(v)}">${esc(labels[v] || v.replace(/_/g, " "))}</option>`)
+    .map((v) => `<option value="${esc(v)}">${esc(labels[v] || label(v))}</option>`)
     .join("");
   if (values.includes(prev)) sel.value = prev;
 }
@@ -35,22 +36,22 @@ export function fieldForLoc(loc) {
   return hit.length ? hit[hit.length - 1] : null;
 }
 
-/** The problem document as HTML: title, detail, field list, hint. */
+/** The problem document as HTML in the interface language: title, detail, field list, hint. */
 export function problemHtml(problem) {
-  const p = problem || {};
+  const p = localProblem(problem);
   const errs = Array.isArray(p.errors) ? p.errors : [];
   const list = errs.length
     ? `<ul>${errs.map((e) => `<li><code>${esc(e.loc)}</code>: ${esc(e.msg)}</li>`).join("")}</ul>`
     : "";
   const hint = statusHint(p.status);
   const binding = p.binding
-    ? `<p>Binding constraint: ${esc(typeof p.binding === "string" ? p.binding : JSON.stringify(p.binding))}</p>`
+    ? `<p>${esc(t("Binding constraint:"))} ${esc(typeof p.binding === "string" ? p.binding : JSON.stringify(p.binding))}</p>`
     : "";
-  return `<p class="error-title"><strong>${esc(p.title || "Error")}</strong>${
+  return `<p class="error-title"><strong>${esc(p.title || t("Error"))}</strong>${
     p.status ? ` <span class="badge">${esc(p.status)}</span>` : ""
   }</p>${p.detail ? `<p>${esc(p.detail)}</p>` : ""}${list}${binding}${
     hint ? `<p class="hint">${esc(hint)}</p>` : ""
-  }${p.request_id ? `<p class="hint">Request id: <code>${esc(p.request_id)}</code></p>` : ""}`;
+  }${p.request_id ? `<p class="hint">${esc(t("Request id:"))} <code>${esc(p.request_id)}</code></p>` : ""}`;
 }
 
 function localIso(d) {
@@ -70,8 +71,8 @@ export class RoutePanel {
     this.readyAtFormat = "date-time";
     fillSelect(this.$("commodity"), COMMODITIES, {}, "general");
     fillSelect(this.$("form"), FORMS, {}, "container");
-    fillSelect(this.$("unit"), UNITS, { t: "tonnes (t)", teu: "containers (TEU)" }, "teu");
-    fillSelect(this.$("objective"), OBJECTIVES, OBJECTIVE_LABELS, "cost");
+    fillSelect(this.$("unit"), UNITS, UNIT_LABELS(), "teu");
+    fillSelect(this.$("objective"), OBJECTIVES, OBJECTIVE_LABELS(), "cost");
     const start = new Date();
     start.setDate(start.getDate() + 1);
     start.setHours(8, 0, 0, 0);
@@ -108,8 +109,8 @@ export class RoutePanel {
     };
     set("commodity", ["cargo", "commodity"]);
     set("form", ["cargo", "form"]);
-    set("unit", ["cargo", "unit"], { t: "tonnes (t)", teu: "containers (TEU)" });
-    set("objective", ["objective"], OBJECTIVE_LABELS);
+    set("unit", ["cargo", "unit"], UNIT_LABELS());
+    set("objective", ["objective"], OBJECTIVE_LABELS());
     return true;
   }
 
@@ -118,6 +119,7 @@ export class RoutePanel {
     const places = [...nodesById.values()]
       .filter(pickable)
       .sort((a, b) => (a.name_en || a.id).localeCompare(b.name_en || b.id));
+    this.places = places;
     for (const c of Object.values(this.combos)) c.setPlaces(places);
   }
 
@@ -129,6 +131,11 @@ export class RoutePanel {
     this.$(target).value = pickerText(p);
     this.showHint(target);
     this.$(target).focus();
+  }
+
+  /** Text put into an end field for a place. */
+  textFor(p) {
+    return pickerText(p);
   }
 
   showHint(id) {
@@ -150,7 +157,7 @@ export class RoutePanel {
     this.errorBox.innerHTML = problemHtml(problem);
     this.errorBox.hidden = false;
     let first = null;
-    for (const e of problem.errors || []) {
+    for (const e of (problem && problem.errors) || []) {
       const f = fieldForLoc(e.loc);
       if (!f) continue;
       this.$(f).setAttribute("aria-invalid", "true");
@@ -184,14 +191,15 @@ export class RoutePanel {
     };
   }
 
-  async submit() {
+  /** Run the query in the form; ``record: false`` keeps the address bar as it is. */
+  async submit({ record = true } = {}) {
     this.clearErrors();
     const missing = ["origin", "destination"].filter((id) => !this.$(id).value.trim());
     if (missing.length) {
       this.showProblem({
-        title: "Origin and destination are needed",
-        detail: "Choose both ends of the route (type an English or Chinese name).",
-        errors: missing.map((m) => ({ loc: `$.${m}`, msg: "choose a place" })),
+        title: t("Origin and destination are needed"),
+        detail: t("Choose both ends of the route (type a Chinese or English name, pinyin or an id)."),
+        errors: missing.map((m) => ({ loc: `$.${m}`, msg: t("choose a place") })),
       });
       return;
     }
@@ -199,20 +207,22 @@ export class RoutePanel {
     const button = this.$("route-submit");
     button.disabled = true;
     this.form.setAttribute("aria-busy", "true");
-    this.status.textContent = "Searching routes…";
+    this.status.textContent = t("Searching routes…");
+    if (record && this.onQuery) this.onQuery(body);
     try {
       const { data } = await api("POST", "/v1/routes", body);
       this.alts = (data && data.alternatives) || [];
       this.chosen = 0;
       this.render();
       this.status.textContent = this.alts.length
-        ? `${this.alts.length} route alternative(s) found.`
-        : "No route found.";
+        ? t("{n} route alternative(s) found.", { n: this.alts.length })
+        : t("No route found.");
     } catch (err) {
       this.alts = [];
       this.render();
       this.status.textContent = "";
       this.showProblem(err instanceof ApiProblem ? err.problem : { title: String(err) });
+      return;
     } finally {
       button.disabled = false;
       this.form.removeAttribute("aria-busy");
@@ -237,41 +247,41 @@ export class RoutePanel {
     const name = (id) => placeNameHtml((this.nodesById && this.nodesById.get(id)) || { id });
     const rows = this.alts
       .map((a, i) => {
-        const t = a.total || {};
+        const tot = a.total || {};
         const modes = (a.legs || [])
           .map(
             (l) =>
-              `<span class="chip" style="--c:${modeStyle(l.mode).color}">${esc(modeStyle(l.mode).label)}</span>`,
+              `<span class="chip" style="--c:${modeStyle(l.mode).color}">${esc(modeLabel(l.mode))}</span>`,
           )
           .join("");
         const sel = i === this.chosen;
         return `<tr class="${sel ? "chosen" : ""}">
 <th scope="row">${esc(a.rank ?? i + 1)}</th>
-<td class="num">${fmt(t.cost_cny, 0)}</td><td class="num">${fmt(t.hours)}</td>
-<td class="num">${fmt(t.co2_kg, 0)}</td><td class="num">${fmt(t.distance_km, 0)}</td>
+<td class="num">${fmtCny(tot.cost_cny)}</td><td class="num">${fmtNum(tot.hours)}</td>
+<td class="num">${fmtNum(tot.co2_kg, 0)}</td><td class="num">${fmtNum(tot.distance_km, 0)}</td>
 <td class="num">${(a.transfers || []).length}</td><td>${modes}</td>
-<td><button type="button" class="show-alt" data-i="${i}" aria-pressed="${sel}">${sel ? "Shown" : "Show"}<span class="sr-only"> alternative ${esc(a.rank ?? i + 1)} on the map</span></button></td></tr>`;
+<td><button type="button" class="show-alt" data-i="${i}" aria-pressed="${sel}">${esc(sel ? t("Shown") : t("Show"))}<span class="sr-only"> ${esc(t("alternative {n} on the map", { n: a.rank ?? i + 1 }))}</span></button></td></tr>`;
       })
       .join("");
     const a = this.alts[this.chosen];
     const legs = (a.legs || [])
       .map((l) => {
         const st = modeStyle(l.mode);
-        return `<li><span class="chip" style="--c:${st.color}">${esc(st.label)}</span>
-${name(l.from)} → ${name(l.to)}${l.service ? ` · service <code>${esc(l.service)}</code>` : ""}
-<br><span class="hint">${l.depart ? `depart ${esc(fmtTime(l.depart))}` : ""}${
-          l.arrive ? ` · arrive ${esc(fmtTime(l.arrive))}` : ""
-        } · ${fmt(l.distance_km, 0)} km · ${fmt(l.cost_cny, 0)} CNY · ${fmt(l.co2_kg, 0)} kg CO₂</span></li>`;
+        return `<li><span class="chip" style="--c:${st.color}">${esc(modeLabel(l.mode))}</span>
+${name(l.from)} → ${name(l.to)}${l.service ? ` · ${esc(t("service"))} <code>${esc(l.service)}</code>` : ""}
+<br><span class="hint">${l.depart ? esc(t("depart {time}", { time: fmtTime(l.depart) })) : ""}${
+          l.arrive ? ` · ${esc(t("arrive {time}", { time: fmtTime(l.arrive) }))}` : ""
+        } · ${esc(t("{n} km", { n: fmtNum(l.distance_km, 0) }))} · ${esc(fmtCny(l.cost_cny))} · ${esc(t("{n} kg CO₂", { n: fmtNum(l.co2_kg, 0) }))}</span></li>`;
       })
       .join("");
     const transfers = (a.transfers || [])
-      .map((t) => {
-        if (typeof t === "string") return `<li>${name(t)}</li>`;
-        const at = t.node || t.at || t.id;
+      .map((tr) => {
+        if (typeof tr === "string") return `<li>${name(tr)}</li>`;
+        const at = tr.node || tr.at || tr.id;
         const extra = [
-          t.from_mode && t.to_mode ? `${t.from_mode} → ${t.to_mode}` : "",
-          t.hours !== undefined ? `${fmt(t.hours)} h` : "",
-          t.cost_cny !== undefined ? `${fmt(t.cost_cny, 0)} CNY` : "",
+          tr.from_mode && tr.to_mode ? `${modeLabel(tr.from_mode)} → ${modeLabel(tr.to_mode)}` : "",
+          tr.hours !== undefined ? t("{n} h", { n: fmtNum(tr.hours) }) : "",
+          tr.cost_cny !== undefined ? fmtCny(tr.cost_cny) : "",
         ]
           .filter(Boolean)
           .join(" · ");
@@ -279,14 +289,15 @@ ${name(l.from)} → ${name(l.to)}${l.service ? ` · service <code>${esc(l.servic
       })
       .join("");
     this.results.innerHTML = `<div class="table-wrap"><table id="alternatives-table">
-<caption>Route alternatives (click “Show” to draw one on the map)</caption>
-<thead><tr><th scope="col">Rank</th><th scope="col">Cost (CNY)</th><th scope="col">Hours</th>
-<th scope="col">CO₂ (kg)</th><th scope="col">Distance (km)</th><th scope="col">Transfers</th>
-<th scope="col">Modes</th><th scope="col"><span class="sr-only">Map</span></th></tr></thead>
+<caption>${esc(t("Route alternatives (click “Show” to draw one on the map)"))}</caption>
+<thead><tr><th scope="col">${esc(t("Rank"))}</th><th scope="col">${esc(t("Cost (CNY)"))}</th><th scope="col">${esc(t("Hours"))}</th>
+<th scope="col">${esc(t("CO₂ (kg)"))}</th><th scope="col">${esc(t("Distance (km)"))}</th><th scope="col">${esc(t("Transfers"))}</th>
+<th scope="col">${esc(t("Modes"))}</th><th scope="col"><span class="sr-only">${esc(t("Map"))}</span></th></tr></thead>
 <tbody>${rows}</tbody></table></div>
-<h3 id="legs-heading">Legs of alternative ${esc(a.rank ?? this.chosen + 1)}</h3>
+<h3 id="legs-heading">${esc(t("Legs of alternative {n}", { n: a.rank ?? this.chosen + 1 }))}</h3>
+<p class="hint">${esc(t("Times are Beijing time (UTC+8)."))}</p>
 <ol class="legs" aria-labelledby="legs-heading">${legs}</ol>
-${transfers ? `<h3>Transfers</h3><ul class="legs">${transfers}</ul>` : ""}`;
+${transfers ? `<h3>${esc(t("Transfers"))}</h3><ul class="legs">${transfers}</ul>` : ""}`;
     this.results.querySelectorAll("button.show-alt").forEach((b) =>
       b.addEventListener("click", () => {
         this.choose(Number(b.dataset.i));
@@ -297,8 +308,3 @@ ${transfers ? `<h3>Transfers</h3><ul class="legs">${transfers}</ul>` : ""}`;
   }
 }
 
-function fmtTime(s) {
-  const d = new Date(s);
-  if (Number.isNaN(d.getTime())) return String(s);
-  return String(s).replace("T", " ").replace(/:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?$/, "");
-}

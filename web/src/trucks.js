@@ -5,6 +5,7 @@
 import L from "leaflet";
 import { ApiProblem, apiText } from "./api.js";
 import { barChart, dataTable, fmt, hbarChart, stackedBarChart } from "./charts.js";
+import { label, t } from "./i18n.js";
 import { esc } from "./places.js";
 
 const TYPE_COLORS = { bev_swap: "#2a9d8f", bev_plugin: "#8ab17d", lng: "#e9c46a", diesel: "#6d6875" };
@@ -29,31 +30,31 @@ function yearHtml(p) {
   const st = p.stations || [];
   const lanes = (p.lanes || []).filter((l) => l.electrified);
   const stCols = [
-    { key: "id", label: "Station" }, { key: "kind", label: "Kind" }, { key: "node", label: "Node" },
-    { key: "bays", label: "Bays", num: true, fmt: (v) => String(v) }, { key: "chargers", label: "Chargers", num: true, fmt: (v) => String(v) },
-    { key: "batteries", label: "Spare batteries", num: true, fmt: (v) => String(v) },
-    { key: "peak_kw", label: "Peak kW", num: true, fmt: (v) => fmt(v, 0) },
-    { key: "energy_kwh_day", label: "kWh/day", num: true, fmt: (v) => fmt(v, 0) },
-    { key: "capex_cny", label: "Capex (CNY)", num: true, fmt: (v) => fmt(v, 0) },
-    { key: "new", label: "Built", fmt: (v) => (v === false ? "earlier" : "this year") },
+    { key: "id", label: t("Station") }, { key: "kind", label: t("Kind") }, { key: "node", label: t("Node") },
+    { key: "bays", label: t("Bays"), num: true, fmt: (v) => String(v) }, { key: "chargers", label: t("Chargers"), num: true, fmt: (v) => String(v) },
+    { key: "batteries", label: t("Spare batteries"), num: true, fmt: (v) => String(v) },
+    { key: "peak_kw", label: t("Peak kW"), num: true, fmt: (v) => fmt(v, 0) },
+    { key: "energy_kwh_day", label: t("kWh/day"), num: true, fmt: (v) => fmt(v, 0) },
+    { key: "capex_cny", label: t("Capex (CNY)"), num: true, fmt: (v) => fmt(v, 0) },
+    { key: "new", label: t("Built"), fmt: (v) => (v === false ? "earlier" : "this year") },
   ];
   const lnCols = [
-    { key: "origin", label: "Origin" }, { key: "destination", label: "Destination" },
-    { key: "distance_km", label: "km", num: true, fmt: (v) => fmt(v, 1) },
-    { key: "tonnes_year", label: "t/year", num: true, fmt: (v) => fmt(v, 0) },
-    { key: "truck_type", label: "Truck" }, { key: "trucks", label: "Trucks", num: true, fmt: (v) => String(v) },
-    { key: "trips_day", label: "Trips/day", num: true, fmt: (v) => fmt(v, 1) },
-    { key: "via_stations", label: "Energy stops (driving order)", fmt: (v) => esc((v || []).join(" → ")) },
+    { key: "origin", label: t("Origin") }, { key: "destination", label: t("Destination") },
+    { key: "distance_km", label: t("km"), num: true, fmt: (v) => fmt(v, 1) },
+    { key: "tonnes_year", label: t("t/year"), num: true, fmt: (v) => fmt(v, 0) },
+    { key: "truck_type", label: t("Truck") }, { key: "trucks", label: t("Trucks"), num: true, fmt: (v) => String(v) },
+    { key: "trips_day", label: t("Trips/day"), num: true, fmt: (v) => fmt(v, 1) },
+    { key: "via_stations", label: t("Energy stops (driving order)"), fmt: (v) => esc((v || []).join(" → ")) },
   ];
   const peak = hbarChart({
-    title: `Grid peak by station, ${p.year} (kW)`,
-    items: [...st].sort((a, b) => b.peak_kw - a.peak_kw).map((s) => ({ label: s.site || s.id, value: s.peak_kw, note: `${s.kind}, peak hour ${s.peak_hour ?? "?"}:00` })),
+    title: t("Grid peak by station, {year} (kW)", { year: p.year }),
+    items: [...st].sort((a, b) => b.peak_kw - a.peak_kw).map((s) => ({ label: s.site || s.id, value: s.peak_kw, note: t("{kind}, peak hour {v1}:00", { kind: s.kind, v1: s.peak_hour ?? "?" }) })),
     unit: "kW",
   });
   return `<div class="trucks-year-detail"><h4>${esc(p.year)}: ${st.length} stations, ${lanes.length} electrified lanes</h4>
-${st.length ? peak : "<p>No station this year.</p>"}
-${dataTable(`stations ${p.year}`, stCols, st, { open: true })}
-${dataTable(`electrified lanes ${p.year}`, lnCols, lanes)}</div>`;
+${st.length ? peak : `<p>${esc(t("No station this year."))}</p>`}
+${dataTable(t("stations {year}", { year: p.year }), stCols, st, { open: true })}
+${dataTable(t("electrified lanes {year}", { year: p.year }), lnCols, lanes)}</div>`;
 }
 
 export function heavyTruckHtml(r) {
@@ -63,42 +64,42 @@ export function heavyTruckHtml(r) {
   const years = plans.map((p) => String(p.year));
   const types = [...new Set(plans.flatMap((p) => Object.keys(p.fleet || {})))].sort();
   const fleet = stackedBarChart({
-    title: "Heavy-truck fleet by year and type",
+    title: t("Heavy-truck fleet by year and type"),
     categories: years,
-    series: types.map((t) => ({ name: t.replace(/_/g, " "), color: TYPE_COLORS[t], values: plans.map((p) => (p.fleet || {})[t] || 0) })),
+    series: types.map((ty) => ({ name: label(ty), color: TYPE_COLORS[ty], values: plans.map((p) => (p.fleet || {})[ty] || 0) })),
     unit: "trucks",
   });
   const share = barChart({
-    title: "Electrified share of t-km",
+    title: t("Electrified share of t-km"),
     categories: years,
-    series: [{ name: "electrified share", values: plans.map((p) => p.kpis.electrified_tkm_share) }],
-    limit: plans.length === 1 && last.inputs ? { value: last.inputs.target_tkm_share, label: "target" } : undefined,
+    series: [{ name: t("electrified share"), values: plans.map((p) => p.kpis.electrified_tkm_share) }],
+    limit: plans.length === 1 && last.inputs ? { value: last.inputs.target_tkm_share, label: t("target") } : undefined,
   });
   const tco = barChart({
-    title: "Total cost of ownership vs all-diesel baseline (CNY/year)",
+    title: t("Total cost of ownership vs all-diesel baseline (CNY/year)"),
     categories: years,
     series: [
-      { name: "plan", values: plans.map((p) => p.kpis.tco_cny_year) },
-      { name: "baseline", values: plans.map((p) => p.kpis.baseline_tco_cny_year) },
+      { name: t("plan"), values: plans.map((p) => p.kpis.tco_cny_year) },
+      { name: t("baseline"), values: plans.map((p) => p.kpis.baseline_tco_cny_year) },
     ],
   });
   const select = plans.length > 1
-    ? `<label>Year <select class="trucks-year">${plans.map((p, i) => `<option value="${i}"${i === plans.length - 1 ? " selected" : ""}>${esc(p.year)}</option>`).join("")}</select></label>`
+    ? `<label>${esc(t("Year"))} <select class="trucks-year">${plans.map((p, i) => `<option value="${i}"${i === plans.length - 1 ? " selected" : ""}>${esc(p.year)}</option>`).join("")}</select></label>`
     : "";
   const gapState = last.gap <= 0.01 ? "ok" : "bad";
-  return `<section class="trucks-view" aria-label="Heavy-truck plan">
+  return `<section class="trucks-view" aria-label="${esc(t("Heavy-truck plan"))}">
 <div class="kpis">
-${kpi("year", esc(years.length > 1 ? `${years[0]}–${years[years.length - 1]}` : years[0]))}
-${kpi("status", esc(last.status))}
-${kpi("MIP gap", pct(last.gap), gapState)}
-${kpi("electrified t-km", pct(k.electrified_tkm_share))}
-${kpi("TCO (CNY/yr)", fmt(k.tco_cny_year, 0))}
-${kpi("baseline (CNY/yr)", fmt(k.baseline_tco_cny_year, 0))}
-${kpi("CO₂ saved (t/yr)", fmt(k.co2_t_saved, 0), k.co2_t_saved < 0 ? "bad" : "ok")}
-${kpi("grid peak (kW)", fmt(k.grid_peak_kw, 0))}
+${kpi(t("year"), esc(years.length > 1 ? `${years[0]}–${years[years.length - 1]}` : years[0]))}
+${kpi(t("status"), esc(last.status))}
+${kpi(t("MIP gap"), pct(last.gap), gapState)}
+${kpi(t("electrified t-km"), pct(k.electrified_tkm_share))}
+${kpi(t("TCO (CNY/yr)"), fmt(k.tco_cny_year, 0))}
+${kpi(t("baseline (CNY/yr)"), fmt(k.baseline_tco_cny_year, 0))}
+${kpi(t("CO₂ saved (t/yr)"), fmt(k.co2_t_saved, 0), k.co2_t_saved < 0 ? "bad" : "ok")}
+${kpi(t("grid peak (kW)"), fmt(k.grid_peak_kw, 0))}
 </div>
-<p><button type="button" class="trucks-map" aria-pressed="false">Show stations and electrified lanes on the map</button>
-<button type="button" class="trucks-report" hidden>Download the report (HTML)</button><span class="report-err" role="alert"></span></p>
+<p><button type="button" class="trucks-map" aria-pressed="false">${esc(t("Show stations and electrified lanes on the map"))}</button>
+<button type="button" class="trucks-report" hidden>${esc(t("Download the report (HTML)"))}</button><span class="report-err" role="alert"></span></p>
 ${fleet}${share}${tco}
 ${select}<div class="trucks-year-slot">${yearHtml(last)}</div>
 ${(last.notes || []).map((n) => `<p class="hint">${esc(n)}</p>`).join("")}</section>`;
@@ -143,7 +144,7 @@ export function bindHeavyTruck(el, r, netmap, ctx = {}) {
     button.addEventListener("click", () => {
       const on = button.getAttribute("aria-pressed") !== "true";
       button.setAttribute("aria-pressed", String(on));
-      button.textContent = on ? "Hide stations and lanes" : "Show stations and electrified lanes on the map";
+      button.textContent = on ? t("Hide stations and lanes") : t("Show stations and electrified lanes on the map");
       if (on) redraw();
       else if (layer) layer.clearLayers();
     });

@@ -7,6 +7,7 @@
 
 import { ApiProblem, apiText } from "./api.js";
 import { barChart, dataTable, fmt, hbarChart, PALETTE, stackedBarChart } from "./charts.js";
+import { label, t } from "./i18n.js";
 import { esc, placeName, placeNameHtml } from "./places.js";
 import { bindHeavyTruck, heavyTruckHtml, isHeavyTruckPlan } from "./trucks.js";
 
@@ -17,7 +18,6 @@ export function setViewMap(m) {
 }
 
 const pct = (v, d = 1) => (Number.isFinite(v) ? `${(v * 100).toFixed(d)} %` : "–");
-const label = (s) => String(s ?? "").replace(/_/g, " ");
 const placeHtml = (id) => {
   const p = netmap && netmap.nodesById.get(id);
   return p ? placeNameHtml(p) : esc(id ?? "–");
@@ -90,57 +90,57 @@ function fleetYearHtml(p) {
     .map(([s, v]) => ({ label: s, value: v }))
     .sort((a, b) => b.value - a.value);
   const ratios = [
-    { label: "City-wide", value: p.vehicles_per_charger },
+    { label: t("City-wide"), value: p.vehicles_per_charger },
     ...(p.vehicles_per_charger_by_depot || []).map((d) => ({
       label: d.depot,
       value: d.ratio,
-      note: `${d.plug_in_vehicles} plug-in vehicles, ${d.chargers} chargers`,
+      note: t("{plug_in_vehicles} plug-in vehicles, {chargers} chargers", { plug_in_vehicles: d.plug_in_vehicles, chargers: d.chargers }),
     })),
   ];
   const days = p.daily_check || [];
   const hasDuties = days.some((d) => d.duty_lower_bound != null || d.duties_with_midday_charge != null);
   const dayCols = presentCols([
-    { key: "day", label: "Day" },
-    { key: "stops", label: "Stops" },
-    { key: "served", label: "Served" },
-    { key: "unserved", label: "Unserved" },
-    { key: "routes", label: "Routes", optional: true },
-    { key: "vehicles_used", label: hasDuties ? "Vehicles used (duties)" : "Vehicles used" },
-    { key: "duty_lower_bound", label: "Duty lower bound", optional: true },
-    { key: "duties_with_midday_charge", label: "Duties with midday charge", optional: true },
-    { key: "distance_km", label: "Distance (km)" },
-    { key: "energy_kwh", label: "Energy (kWh)" },
-    { key: "verified", label: "Verified", fmt: (v) => (v ? "yes" : "<strong class=over>no</strong>") },
-    { key: "wall_s", label: "Wall (s)" },
+    { key: "day", label: t("Day") },
+    { key: "stops", label: t("Stops") },
+    { key: "served", label: t("Served") },
+    { key: "unserved", label: t("Unserved") },
+    { key: "routes", label: t("Routes"), optional: true },
+    { key: "vehicles_used", label: hasDuties ? t("Vehicles used (duties)") : t("Vehicles used") },
+    { key: "duty_lower_bound", label: t("Duty lower bound"), optional: true },
+    { key: "duties_with_midday_charge", label: t("Duties with midday charge"), optional: true },
+    { key: "distance_km", label: t("Distance (km)") },
+    { key: "energy_kwh", label: t("Energy (kWh)") },
+    { key: "verified", label: t("Verified"), fmt: (v) => (v ? "yes" : "<strong class=over>no</strong>") },
+    { key: "wall_s", label: t("Wall (s)") },
   ], days);
   const chargerCols = presentCols([
-    { key: "site", label: "Site" }, { key: "depot", label: "Depot" }, { key: "power_kw", label: "Power (kW)" },
-    { key: "count", label: "Count" }, { key: "peak_kw", label: "Peak (kW)" }, { key: "energy_kwh", label: "Energy (kWh)" },
-    { key: "midday_kwh", label: "Midday (kWh)", nonZero: true },
-    { key: "midday_peak_kw", label: "Midday peak (kW)", nonZero: true },
-    { key: "midday_vehicles", label: "Midday vehicles", nonZero: true },
-    { key: "occupancy", label: "Occupancy", fmt: (v) => pct(v, 0) }, { key: "energy_cost_cny", label: "Energy cost (CNY)" },
-    { key: "short_kwh", label: "Short (kWh)" }, { key: "binding", label: "Binding" }], chargers);
+    { key: "site", label: t("Site") }, { key: "depot", label: t("Depot") }, { key: "power_kw", label: t("Power (kW)") },
+    { key: "count", label: t("Count") }, { key: "peak_kw", label: t("Peak (kW)") }, { key: "energy_kwh", label: t("Energy (kWh)") },
+    { key: "midday_kwh", label: t("Midday (kWh)"), nonZero: true },
+    { key: "midday_peak_kw", label: t("Midday peak (kW)"), nonZero: true },
+    { key: "midday_vehicles", label: t("Midday vehicles"), nonZero: true },
+    { key: "occupancy", label: t("Occupancy"), fmt: (v) => pct(v, 0) }, { key: "energy_cost_cny", label: t("Energy cost (CNY)") },
+    { key: "short_kwh", label: t("Short (kWh)") }, { key: "binding", label: t("Binding") }], chargers);
   const dayBars = days.some((d) => d.routes != null)
     ? [["routes", "routes"], ["vehicles used", "vehicles_used"], ["unserved stops", "unserved"]]
     : [["vehicles used", "vehicles_used"], ["unserved stops", "unserved"]];
   const cost = p.cost || {};
-  return `<h4>Year ${esc(p.year)}${p.sampled ? ' <span class="badge">sampled</span>' : ""}${p.partial ? ' <span class="badge">partial</span>' : ""}</h4>
-${stackedBarChart({ title: `Fleet by depot and vehicle type, ${p.year}`, categories: depots, series: byDepotType, unit: "vehicles" })}
-${dataTable(`vehicles ${p.year}`, [
-  { key: "depot", label: "Depot" }, { key: "type", label: "Type" }, { key: "powertrain", label: "Powertrain" },
-  { key: "refrigerated", label: "Refrigerated", fmt: (v) => (v ? "yes" : "no") }, { key: "battery_kwh", label: "Battery (kWh)" },
-  { key: "count", label: "Count" }], vehicles)}
-${stackedBarChart({ title: `Chargers by site and power, ${p.year}`, categories: sites, series: chargerSeries, unit: "chargers" })}
-${hbarChart({ title: `Peak charging load by site, ${p.year} (kW)`, items: peakItems, unit: "kW" })}
-${dataTable(`chargers ${p.year}`, chargerCols, chargers)}
-${hbarChart({ title: `Plug-in vehicles per charger, ${p.year} (limit ${maxRatio}:1)`, items: ratios, limit: { value: maxRatio, label: `${maxRatio}:1 limit` }, flagAt: maxRatio + 1e-9 })}
-${dataTable(`vehicles per charger ${p.year}`, [
-  { key: "label", label: "Depot" }, { key: "value", label: "Vehicles per charger" }, { key: "note", label: "Detail" }], ratios)}
-${barChart({ title: `Winter vs summer representative day, ${p.year}: ${dayBars.map(([t]) => t).join(", ")}`, categories: dayBars.map(([t]) => t), series: days.map((d) => ({ name: d.day, color: d.day === "winter" ? "#2e86c1" : "#e67e22", values: dayBars.map(([, k]) => d[k]) })) })}
-${dataTable(`daily check ${p.year}`, dayCols, days, { open: true })}
-<p>Overnight energy: ${p.overnight_energy_ok ? "enough" : '<strong class="over">not enough</strong>'} · refrigerated share ${pct(p.refrigerated_share, 2)} (minimum ${pct(minReefer, 1)})</p>
-${Object.keys(cost).length ? dataTable(`cost ${p.year}`, [{ key: "k", label: "Item" }, { key: "v", label: "CNY per year" }], Object.entries(cost).map(([k, v]) => ({ k: label(k), v }))) : ""}
+  return `<h4>${esc(t("Year {year}", { year: p.year }))}${p.sampled ? ` <span class="badge">${esc(t("sampled"))}</span>` : ""}${p.partial ? ` <span class="badge">${esc(t("partial"))}</span>` : ""}</h4>
+${stackedBarChart({ title: t("Fleet by depot and vehicle type, {year}", { year: p.year }), categories: depots, series: byDepotType, unit: "vehicles" })}
+${dataTable(t("vehicles {year}", { year: p.year }), [
+  { key: "depot", label: t("Depot") }, { key: "type", label: t("Type") }, { key: "powertrain", label: t("Powertrain") },
+  { key: "refrigerated", label: t("Refrigerated"), fmt: (v) => (v ? "yes" : "no") }, { key: "battery_kwh", label: t("Battery (kWh)") },
+  { key: "count", label: t("Count") }], vehicles)}
+${stackedBarChart({ title: t("Chargers by site and power, {year}", { year: p.year }), categories: sites, series: chargerSeries, unit: "chargers" })}
+${hbarChart({ title: t("Peak charging load by site, {year} (kW)", { year: p.year }), items: peakItems, unit: "kW" })}
+${dataTable(t("chargers {year}", { year: p.year }), chargerCols, chargers)}
+${hbarChart({ title: t("Plug-in vehicles per charger, {year} (limit {maxRatio}:1)", { year: p.year, maxRatio }), items: ratios, limit: { value: maxRatio, label: t("{maxRatio}:1 limit", { maxRatio }) }, flagAt: maxRatio + 1e-9 })}
+${dataTable(t("vehicles per charger {year}", { year: p.year }), [
+  { key: "label", label: t("Depot") }, { key: "value", label: t("Vehicles per charger") }, { key: "note", label: t("Detail") }], ratios)}
+${barChart({ title: t("Winter vs summer representative day, {year}: {v1}", { year: p.year, v1: dayBars.map(([t]) => t).join(", ") }), categories: dayBars.map(([t]) => t), series: days.map((d) => ({ name: d.day, color: d.day === "winter" ? "#2e86c1" : "#e67e22", values: dayBars.map(([, k]) => d[k]) })) })}
+${dataTable(t("daily check {year}", { year: p.year }), dayCols, days, { open: true })}
+<p>${esc(t("Overnight energy:"))} ${p.overnight_energy_ok ? esc(t("enough")) : `<strong class="over">${esc(t("not enough"))}</strong>`} · ${esc(t("refrigerated share {share} (minimum {min})", { share: pct(p.refrigerated_share, 2), min: pct(minReefer, 1) }))}</p>
+${Object.keys(cost).length ? dataTable(t("cost {year}", { year: p.year }), [{ key: "k", label: t("Item") }, { key: "v", label: t("CNY per year") }], Object.entries(cost).map(([k, v]) => ({ k: label(k), v }))) : ""}
 ${pol.note ? `<p class="hint">${esc(pol.note)}</p>` : ""}`;
 }
 
@@ -159,43 +159,43 @@ function fleetHtml(r, ctx) {
   const reeferOk = last.refrigerated_share >= minReefer;
   const planned = pol.planned_new_energy_vehicles ?? count(last);
   const kpis = `<div class="kpis">
-${kpi(`vehicles ${last.year}`, fmt(count(last)))}
-${kpi(`chargers ${last.year}`, fmt(nChargers(last)))}
-${kpi(`vehicles per charger (limit ${maxRatio})`, fmt(last.vehicles_per_charger, 2), ratioOk ? "ok" : "bad")}
-${kpi(`refrigerated share (min ${pct(minReefer, 1)})`, pct(last.refrigerated_share, 2), reeferOk ? "ok" : "bad")}
-${kpi(`planned new-energy vs target ${fmt(target)}`, `${fmt(planned)} / ${fmt(target)}`)}
-${last.cost && last.cost.total_cny_per_year !== undefined ? kpi("total cost (CNY/yr)", fmt(last.cost.total_cny_per_year)) : ""}
-${kpi("wall time (s)", fmt(r.wall_s ?? last.wall_s))}
+${kpi(t("vehicles {year}", { year: last.year }), fmt(count(last)))}
+${kpi(t("chargers {year}", { year: last.year }), fmt(nChargers(last)))}
+${kpi(t("vehicles per charger (limit {maxRatio})", { maxRatio }), fmt(last.vehicles_per_charger, 2), ratioOk ? "ok" : "bad")}
+${kpi(t("refrigerated share (min {v0})", { v0: pct(minReefer, 1) }), pct(last.refrigerated_share, 2), reeferOk ? "ok" : "bad")}
+${kpi(t("planned new-energy vs target {v0}", { v0: fmt(target) }), `${fmt(planned)} / ${fmt(target)}`)}
+${last.cost && last.cost.total_cny_per_year !== undefined ? kpi(t("total cost (CNY/yr)"), fmt(last.cost.total_cny_per_year)) : ""}
+${kpi(t("wall time (s)"), fmt(r.wall_s ?? last.wall_s))}
 </div>`;
   const fleetSeries = types.map((t, j) => ({
     name: label(t),
     color: PALETTE[j % PALETTE.length],
     values: plans.map((p) => (p.vehicles || []).filter((v) => v.type === t).reduce((s, v) => s + v.count, 0)),
   }));
-  const overview = `${stackedBarChart({ title: "Fleet by year and vehicle type", categories: years, series: fleetSeries, unit: "vehicles" })}
-${dataTable("fleet by year and type", [{ key: "year", label: "Year" }, ...types.map((t) => ({ key: t, label: label(t) })), { key: "total", label: "Total" }],
+  const overview = `${stackedBarChart({ title: t("Fleet by year and vehicle type"), categories: years, series: fleetSeries, unit: "vehicles" })}
+${dataTable(t("fleet by year and type"), [{ key: "year", label: t("Year") }, ...types.map((t) => ({ key: t, label: label(t) })), { key: "total", label: t("Total") }],
   plans.map((p) => ({ year: String(p.year), total: count(p), ...Object.fromEntries(types.map((t, j) => [t, fleetSeries[j].values[plans.indexOf(p)]])) })))}
-${barChart({ title: `New-energy vehicles planned vs policy target ${fmt(target)} (${pol.target_year ?? 2035})`, categories: years, series: [{ name: "planned new-energy vehicles", values: plans.map((p) => (p.policy || {}).planned_new_energy_vehicles ?? count(p)) }], limit: { value: target, label: `policy target ${fmt(target)}` }, unit: "vehicles" })}
-${barChart({ title: `Vehicles per charger, city-wide, by year (limit ${maxRatio}:1)`, categories: years, series: [{ name: "vehicles per charger", color: "#17becf", values: plans.map((p) => p.vehicles_per_charger) }], limit: { value: maxRatio, label: `${maxRatio}:1 limit` } })}
-${barChart({ title: `Refrigerated share by year (minimum ${pct(minReefer, 1)})`, categories: years, series: [{ name: "refrigerated share (%)", color: "#9467bd", values: plans.map((p) => (p.refrigerated_share || 0) * 100) }], limit: { value: minReefer * 100, label: `minimum ${pct(minReefer, 1)}` }, unit: "%" })}
-${plans.length > 1 ? barChart({ title: "Winter vs summer: vehicles used on the representative day, by year", categories: years, series: ["winter", "summer"].map((d) => ({ name: d, color: d === "winter" ? "#2e86c1" : "#e67e22", values: plans.map((p) => ((p.daily_check || []).find((x) => x.day === d) || {}).vehicles_used) })), unit: "vehicles" }) : ""}`;
+${barChart({ title: t("New-energy vehicles planned vs policy target {v0} ({v1})", { v0: fmt(target), v1: pol.target_year ?? 2035 }), categories: years, series: [{ name: t("planned new-energy vehicles"), values: plans.map((p) => (p.policy || {}).planned_new_energy_vehicles ?? count(p)) }], limit: { value: target, label: t("policy target {v0}", { v0: fmt(target) }) }, unit: "vehicles" })}
+${barChart({ title: t("Vehicles per charger, city-wide, by year (limit {maxRatio}:1)", { maxRatio }), categories: years, series: [{ name: t("vehicles per charger"), color: "#17becf", values: plans.map((p) => p.vehicles_per_charger) }], limit: { value: maxRatio, label: t("{maxRatio}:1 limit", { maxRatio }) } })}
+${barChart({ title: t("Refrigerated share by year (minimum {v0})", { v0: pct(minReefer, 1) }), categories: years, series: [{ name: t("refrigerated share (%)"), color: "#9467bd", values: plans.map((p) => (p.refrigerated_share || 0) * 100) }], limit: { value: minReefer * 100, label: t("minimum {v0}", { v0: pct(minReefer, 1) }) }, unit: "%" })}
+${plans.length > 1 ? barChart({ title: t("Winter vs summer: vehicles used on the representative day, by year"), categories: years, series: ["winter", "summer"].map((d) => ({ name: d, color: d === "winter" ? "#2e86c1" : "#e67e22", values: plans.map((p) => ((p.daily_check || []).find((x) => x.day === d) || {}).vehicles_used) })), unit: "vehicles" }) : ""}`;
   const select =
     plans.length > 1
-      ? `<label for="fleet-year">Details for year</label> <select id="fleet-year" class="fleet-year">${plans
+      ? `<label for="fleet-year">${esc(t("Details for year"))}</label> <select id="fleet-year" class="fleet-year">${plans
           .map((p, i) => `<option value="${i}"${i === plans.length - 1 ? " selected" : ""}>${esc(p.year)}</option>`)
           .join("")}</select>`
       : "";
   const report =
     typeof r.report_md === "string" && r.report_md
-      ? `<p><a class="download report-md" download="${fleetFileName(years)}.md" href="#">Download the report (Markdown, with SVG charts)</a>${
+      ? `<p><a class="download report-md" download="${fleetFileName(years)}.md" href="#">${esc(t("Download the report (Markdown, with SVG charts)"))}</a>${
           ctx.jobId && ctx.kind === "fleet-plan"
-            ? ` · <button type="button" class="report-html">Download it as HTML</button><span class="report-err" role="alert"></span>`
+            ? ` · <button type="button" class="report-html">${esc(t("Download it as HTML"))}</button><span class="report-err" role="alert"></span>`
             : ""
         }</p>`
       : "";
-  return `<section class="fleet-view" aria-label="Fleet plan">
-${r.partial || last.partial ? '<p class="warn">Partial plan: the time limit cut it short (best plan so far).</p>' : ""}
-${last.sampled ? '<p class="hint">Sampled run (max_stops): figures are for a subsample of each representative day.</p>' : ""}
+  return `<section class="fleet-view" aria-label="${esc(t("Fleet plan"))}">
+${r.partial || last.partial ? `<p class="warn">${esc(t("Partial plan: the time limit cut it short (best plan so far)."))}</p>` : ""}
+${last.sampled ? `<p class="hint">${esc(t("Sampled run (max_stops): figures are for a subsample of each representative day."))}</p>` : ""}
 ${kpis}${report}${overview}${select}<div class="fleet-year-detail">${fleetYearHtml(last)}</div></section>`;
 }
 
@@ -265,48 +265,48 @@ function conversionHtml(r) {
     .map((t) => ({ label: placeText(t.id), value: t.utilization_peak, note: `${fmt(t.throughput_t)} t/yr, ${t.equipment ?? ""}` }))
     .sort((a, b) => b.value - a.value);
   const kpis = `<div class="kpis">
-${kpi("status", esc(r.status))}
-${kpi("cost (CNY/yr)", fmt(r.objective_cny))}
-${kpi("gap", pct(r.gap, 2))}
-${k.converted_share !== undefined ? kpi("converted share", pct(k.converted_share)) : ""}
-${k.rail_share !== undefined ? kpi("rail share", pct(k.rail_share)) : ""}
-${k.co2_t !== undefined ? kpi("CO₂ (t/yr)", fmt(k.co2_t)) : ""}
-${kpi("container pool (TEU)", fmt(r.containers_teu ?? (pool.owned_teu || 0) + (pool.leased_teu || 0)))}
-${kpi("owned / leased TEU", `${fmt(pool.owned_teu)} / ${fmt(pool.leased_teu)}`)}
+${kpi(t("status"), esc(r.status))}
+${kpi(t("cost (CNY/yr)"), fmt(r.objective_cny))}
+${kpi(t("gap"), pct(r.gap, 2))}
+${k.converted_share !== undefined ? kpi(t("converted share"), pct(k.converted_share)) : ""}
+${k.rail_share !== undefined ? kpi(t("rail share"), pct(k.rail_share)) : ""}
+${k.co2_t !== undefined ? kpi(t("CO₂ (t/yr)"), fmt(k.co2_t)) : ""}
+${kpi(t("container pool (TEU)"), fmt(r.containers_teu ?? (pool.owned_teu || 0) + (pool.leased_teu || 0)))}
+${kpi(t("owned / leased TEU"), `${fmt(pool.owned_teu)} / ${fmt(pool.leased_teu)}`)}
 </div>`;
   const baselines = r.baselines
-    ? dataTable("cost against the baselines", [{ key: "k", label: "Plan" }, { key: "v", label: "Cost (CNY/yr)", fmt: (v) => (v === null ? "infeasible" : fmt(v)) }],
+    ? dataTable(t("cost against the baselines"), [{ key: "k", label: t("Plan") }, { key: "v", label: t("Cost (CNY/yr)"), fmt: (v) => (v === null ? "infeasible" : fmt(v)) }],
         [{ k: "this plan", v: r.objective_cny }, ...Object.entries(r.baselines).map(([kk, v]) => ({ k: label(kk), v }))], { open: true })
     : "";
-  return `<section class="conversion-view" aria-label="Conversion plan">
-${r.partial ? '<p class="warn">Partial result: the time limit stopped the search early.</p>' : ""}${kpis}
-${stackedBarChart({ title: "Converted tonnes by terminal and commodity (t/yr)", categories: termIds.map(placeText), series: byTerm, unit: "t" })}
-${stackedBarChart({ title: "Tonnes by mode (t/yr)", categories: ["all flows"], series: byMode, unit: "t" })}
-${dataTable("converted flows by terminal", [
-  { key: "id", label: "Terminal", fmt: (v) => placeHtml(v) }, { key: "flows", label: "Flows" },
-  { key: "tonnes", label: "Tonnes/yr" }, { key: "commodities", label: "Commodities" }],
+  return `<section class="conversion-view" aria-label="${esc(t("Conversion plan"))}">
+${r.partial ? `<p class="warn">${esc(t("Partial result: the time limit stopped the search early."))}</p>` : ""}${kpis}
+${stackedBarChart({ title: t("Converted tonnes by terminal and commodity (t/yr)"), categories: termIds.map(placeText), series: byTerm, unit: "t" })}
+${stackedBarChart({ title: t("Tonnes by mode (t/yr)"), categories: ["all flows"], series: byMode, unit: "t" })}
+${dataTable(t("converted flows by terminal"), [
+  { key: "id", label: t("Terminal"), fmt: (v) => placeHtml(v) }, { key: "flows", label: t("Flows") },
+  { key: "tonnes", label: t("Tonnes/yr") }, { key: "commodities", label: t("Commodities") }],
   termIds.map((t) => {
     const fs = converted.filter((f) => f.terminal === t);
     return { id: t, flows: fs.length, tonnes: fs.reduce((a, f) => a + f.tonnes, 0), commodities: [...new Set(fs.map((f) => label(f.commodity)))].join(", ") };
   }), { open: true })}
-${dataTable("flows: which convert where", [
-  { key: "id", label: "Flow" }, { key: "commodity", label: "Commodity", fmt: (v) => esc(label(v)) },
-  { key: "tonnes", label: "Tonnes/yr" }, { key: "mode", label: "Mode", fmt: (v) => esc(label(v)) },
-  { key: "terminal", label: "Terminal", fmt: (v) => (v ? placeHtml(v) : "–") }, { key: "cost_cny", label: "Cost (CNY/yr)" }], [...flows].sort((a, b) => String(a.terminal ?? "~").localeCompare(String(b.terminal ?? "~")) || b.tonnes - a.tonnes))}
-${hbarChart({ title: "Terminal peak load vs capacity", items: util, percent: true, limit: { value: 1, label: "capacity" }, flagAt: 0.9 })}
-${barChart({ title: "Terminal throughput (t/yr)", categories: terms.map((t) => placeText(t.id)), series: [{ name: "throughput t/yr", values: terms.map((t) => t.throughput_t) }], unit: "t" })}
-${dataTable("terminals", [
-  { key: "id", label: "Terminal", fmt: (v) => placeHtml(v) }, { key: "equipment", label: "Equipment" },
-  { key: "throughput_t", label: "Throughput (t/yr)" }, { key: "utilization_peak", label: "Peak load / capacity", fmt: (v) => `<span class="${v >= 0.9 ? "over" : ""}">${pct(v)}</span>` },
-  { key: "cost_cny", label: "Cost (CNY/yr)" }], terms)}
-${stackedBarChart({ title: "Container pool (TEU)", categories: ["pool"], series: [{ name: "owned", color: "#1f77b4", values: [pool.owned_teu || 0] }, { name: "leased", color: "#ff7f0e", values: [pool.leased_teu || 0] }], unit: "TEU" })}
+${dataTable(t("flows: which convert where"), [
+  { key: "id", label: t("Flow") }, { key: "commodity", label: t("Commodity"), fmt: (v) => esc(label(v)) },
+  { key: "tonnes", label: t("Tonnes/yr") }, { key: "mode", label: t("Mode"), fmt: (v) => esc(label(v)) },
+  { key: "terminal", label: t("Terminal"), fmt: (v) => (v ? placeHtml(v) : "–") }, { key: "cost_cny", label: t("Cost (CNY/yr)") }], [...flows].sort((a, b) => String(a.terminal ?? "~").localeCompare(String(b.terminal ?? "~")) || b.tonnes - a.tonnes))}
+${hbarChart({ title: t("Terminal peak load vs capacity"), items: util, percent: true, limit: { value: 1, label: t("capacity") }, flagAt: 0.9 })}
+${barChart({ title: t("Terminal throughput (t/yr)"), categories: terms.map((t) => placeText(t.id)), series: [{ name: t("throughput t/yr"), values: terms.map((t) => t.throughput_t) }], unit: "t" })}
+${dataTable(t("terminals"), [
+  { key: "id", label: t("Terminal"), fmt: (v) => placeHtml(v) }, { key: "equipment", label: t("Equipment") },
+  { key: "throughput_t", label: t("Throughput (t/yr)") }, { key: "utilization_peak", label: t("Peak load / capacity"), fmt: (v) => `<span class="${v >= 0.9 ? "over" : ""}">${pct(v)}</span>` },
+  { key: "cost_cny", label: t("Cost (CNY/yr)") }], terms)}
+${stackedBarChart({ title: t("Container pool (TEU)"), categories: ["pool"], series: [{ name: t("owned"), color: "#1f77b4", values: [pool.owned_teu || 0] }, { name: t("leased"), color: "#ff7f0e", values: [pool.leased_teu || 0] }], unit: "TEU" })}
 ${baselines}</section>`;
 }
 
 // ---------------------------------------------------------------- assignment
 
 const UTIL_COLORS = [
-  [0.6, "#27ae60", "under 60 %"],
+  [0.6, "#27ae60", "under 60 %"], // legend texts are looked up with t() when drawn
   [0.9, "#f1c40f", "60–90 %"],
   [1.0, "#e67e22", "90–100 %"],
   [Infinity, "#c0392b", "over 100 %"],
@@ -332,32 +332,32 @@ function assignmentHtml(r) {
   const services = items("service", (id) => id);
   const over = util.filter((u) => u.ratio > 0.9).length;
   const kpis = `<div class="kpis">
-${kpi("year", esc(r.year ?? "–"))}
-${kpi("tonnes assigned", `${fmt(r.tonnes_assigned)} / ${fmt(r.tonnes_total)}`)}
-${kpi("unassigned (t)", fmt(r.tonnes_unassigned), r.tonnes_unassigned > 0 ? "bad" : "ok")}
-${kpi("rail share", pct(r.rail_share))}
-${kpi("cost (CNY)", fmt(r.objective_cny))}
+${kpi(t("year"), esc(r.year ?? "–"))}
+${kpi(t("tonnes assigned"), `${fmt(r.tonnes_assigned)} / ${fmt(r.tonnes_total)}`)}
+${kpi(t("unassigned (t)"), fmt(r.tonnes_unassigned), r.tonnes_unassigned > 0 ? "bad" : "ok")}
+${kpi(t("rail share"), pct(r.rail_share))}
+${kpi(t("cost (CNY)"), fmt(r.objective_cny))}
 ${kpi("CO₂ (t)", fmt((r.co2_kg || 0) / 1000))}
-${kpi("resources over 90 %", String(over), over ? "bad" : "ok")}
-${kpi("LP status", esc(r.lp_status))}
+${kpi(t("resources over 90 %"), String(over), over ? "bad" : "ok")}
+${kpi(t("LP status"), esc(r.lp_status))}
 </div>`;
   const chart = (title, its) =>
     its.length
-      ? hbarChart({ title: `${title} (peak month, top ${Math.min(its.length, 25)} of ${its.length})`, items: its.slice(0, 25), percent: true, limit: { value: 1, label: "capacity" }, flagAt: 0.9 })
+      ? hbarChart({ title: t("{title} (peak month, top {v1} of {length})", { title, v1: Math.min(its.length, 25), length: its.length }), items: its.slice(0, 25), percent: true, limit: { value: 1, label: t("capacity") }, flagAt: 0.9 })
       : "";
   const cols = [
-    { key: "id", label: "Resource" }, { key: "kind", label: "Kind" }, { key: "period", label: "Peak month" },
-    { key: "load", label: "Load" }, { key: "capacity", label: "Capacity" }, { key: "unit", label: "Unit" },
-    { key: "ratio", label: "Utilisation", fmt: (v) => `<span class="${v > 0.9 ? "over" : ""}">${pct(v)}${v > 0.9 ? " ⚠" : ""}</span>` },
+    { key: "id", label: t("Resource") }, { key: "kind", label: t("Kind") }, { key: "period", label: t("Peak month") },
+    { key: "load", label: t("Load") }, { key: "capacity", label: t("Capacity") }, { key: "unit", label: t("Unit") },
+    { key: "ratio", label: t("Utilisation"), fmt: (v) => `<span class="${v > 0.9 ? "over" : ""}">${pct(v)}${v > 0.9 ? " ⚠" : ""}</span>` },
   ];
-  const legend = `<div class="util-legend" aria-hidden="true">${UTIL_COLORS.map(([, c, t]) => `<span style="--c:${c}">${t}</span>`).join("")}</div>`;
-  return `<section class="assignment-view" aria-label="Assignment">
-${r.partial ? '<p class="warn">Partial result: the LP did not reach optimality.</p>' : ""}${kpis}
-<p><button type="button" class="util-map" aria-pressed="false">Colour the map by utilisation</button></p>${legend}
-${chart("Rail line utilisation", lines)}
-${chart("Station and terminal utilisation", stations)}
-${chart("Train service utilisation", services)}
-${dataTable("utilisation of every resource (over 90 % flagged)", cols, [...util].sort((a, b) => b.ratio - a.ratio).map((u) => ({ ...u, _over: u.ratio > 0.9 })))}
+  const legend = `<div class="util-legend" aria-hidden="true">${UTIL_COLORS.map(([, c, txt]) => `<span style="--c:${c}">${esc(t(txt))}</span>`).join("")}</div>`;
+  return `<section class="assignment-view" aria-label="${esc(t("Assignment"))}">
+${r.partial ? `<p class="warn">${esc(t("Partial result: the LP did not reach optimality."))}</p>` : ""}${kpis}
+<p><button type="button" class="util-map" aria-pressed="false">${esc(t("Colour the map by utilisation"))}</button></p>${legend}
+${chart(t("Rail line utilisation"), lines)}
+${chart(t("Station and terminal utilisation"), stations)}
+${chart(t("Train service utilisation"), services)}
+${dataTable(t("utilisation of every resource (over 90 % flagged)"), cols, [...util].sort((a, b) => b.ratio - a.ratio).map((u) => ({ ...u, _over: u.ratio > 0.9 })))}
 ${Array.isArray(r.unassigned) && r.unassigned.length ? `<p class="warn">${r.unassigned.length} shipment group(s) unassigned.</p>` : ""}
 ${(r.notes || []).map((n) => `<p class="hint">${esc(n)}</p>`).join("")}</section>`;
 }
@@ -368,7 +368,7 @@ function bindAssignment(el, r) {
   b.addEventListener("click", () => {
     const on = b.getAttribute("aria-pressed") !== "true";
     b.setAttribute("aria-pressed", String(on));
-    b.textContent = on ? "Hide utilisation on the map" : "Colour the map by utilisation";
+    b.textContent = on ? t("Hide utilisation on the map") : t("Colour the map by utilisation");
     if (on) netmap.showUtilization(r.utilization || [], utilColor);
     else netmap.clearUtilization();
   });
@@ -392,7 +392,7 @@ export function mountView(el, result, ctx = {}) {
   }
   el.insertAdjacentHTML(
     "beforeend",
-    `<details><summary>Raw JSON</summary><pre>${esc(JSON.stringify(result, null, 2).slice(0, 20000))}</pre></details>`,
+    `<details><summary>${esc(t("Raw JSON"))}</summary><pre>${esc(JSON.stringify(result, null, 2).slice(0, 20000))}</pre></details>`,
   );
   return true;
 }
