@@ -16,23 +16,22 @@ const target = join(here, "..", "api", "static");
 const check = process.argv.includes("--check");
 const outdir = check ? mkdtempSync(join(tmpdir(), "kfo-web-")) : target;
 
-// Pinyin of every node's Chinese name (full and initials, lower case, no tones or spaces),
-// generated here so that the page searches pinyin without shipping a pinyin dictionary.
+// Pinyin (toneless, most common reading) of every Chinese character of GB 2312 (6,763), as
+// { syllable: "characters" }: the page turns any place name into full pinyin and initials
+// without shipping a pinyin dictionary, and without depending on the network's data.
 function pinyinModule() {
-  const csv = readFileSync(join(here, "..", "networks", "kuytun", "nodes.csv"), "utf8").trim().split("\n");
-  const head = csv[0].split(",");
-  const [iId, iZh] = [head.indexOf("id"), head.indexOf("name_zh")];
-  const out = {};
-  for (const line of csv.slice(1)) {
-    const cells = line.split(",");
-    const zh = cells[iZh] || "";
-    if (!zh) continue;
-    const opts = { toneType: "none", type: "array", nonZh: "consecutive" };
-    const full = pinyin(zh, opts).join("").toLowerCase().replace(/[^a-z0-9]/g, "");
-    const initials = pinyin(zh, { ...opts, pattern: "first" }).join("").toLowerCase().replace(/[^a-z0-9]/g, "");
-    out[cells[iId]] = [full, initials];
+  const gbk = new TextDecoder("gbk");
+  const groups = {};
+  for (let hi = 0xb0; hi <= 0xf7; hi += 1) {
+    for (let lo = 0xa1; lo <= 0xfe; lo += 1) {
+      const c = gbk.decode(new Uint8Array([hi, lo]));
+      if (c.length !== 1 || !/\p{Script=Han}/u.test(c)) continue;
+      const syllable = pinyin(c, { toneType: "none" }).toLowerCase().replace(/[^a-z]/g, "");
+      if (syllable) groups[syllable] = (groups[syllable] || "") + c;
+    }
   }
-  return `export default ${JSON.stringify(out)};`;
+  const sorted = Object.fromEntries(Object.keys(groups).sort().map((k) => [k, groups[k]]));
+  return `export default ${JSON.stringify(sorted)};`;
 }
 
 // Every message the sources look up with t("...") or data-i18n must have a Chinese entry.
@@ -91,6 +90,7 @@ await build({
   target: ["es2020"],
   minify: true,
   legalComments: "inline",
+  charset: "utf8", // module scripts are always decoded as UTF-8; Chinese text stays 3 bytes a character
   outdir,
   loader: { ".png": "file", ".svg": "file" },
   assetNames: "[name]",

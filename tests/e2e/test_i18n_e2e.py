@@ -259,7 +259,8 @@ def test_axe_has_no_serious_violation_on_any_view(service: str, browser: Any, la
         bad = {"route": _axe(page)}
         for view in VIEWS[1:]:
             page.click(f"#tab-{view}")
-            page.wait_for_timeout(400)  # let the view load its list
+            page.wait_for_load_state("networkidle")  # the view has loaded its list
+            page.wait_for_timeout(200)
             bad[view] = _axe(page)
         assert all(not v for v in bad.values()), bad
     finally:

@@ -1,8 +1,9 @@
 // Place names (Chinese and English), the place search behind the pickers, and name lookup.
-// Pinyin of every node's Chinese name is generated at build time (pinyin-pro, see build.mjs)
-// into the virtual module "kfo:pinyin": { id: [full pinyin, initials] }.
+// Pinyin: the build (pinyin-pro, see build.mjs) writes the toneless reading of every GB 2312
+// character into the virtual module "kfo:pinyin" ({ syllable: "characters" }); a name's full
+// pinyin and initials are spelled from it here, so any place of any network is searchable.
 
-import PINYIN from "kfo:pinyin";
+import PINYIN_GROUPS from "kfo:pinyin";
 import { label, lang, t } from "./i18n.js";
 
 /** Kind of a node in the interface language. */
@@ -70,8 +71,39 @@ const KIND_RANK = {
   airport: 3,
 };
 
+let syllableOf = null;
+const pinyinCache = new Map();
+
+/** [full pinyin, initials] of a Chinese name: "奎屯西站" -> ["kuitunxizhan", "ktxz"]; letters
+ * and digits are kept as typed ("G312/西环路" -> ["g312xihuanlu", "g312xhl"]). */
+export function pinyinOf(zh) {
+  const text = String(zh || "");
+  if (pinyinCache.has(text)) return pinyinCache.get(text);
+  if (!syllableOf) {
+    syllableOf = new Map();
+    for (const [syllable, chars] of Object.entries(PINYIN_GROUPS)) {
+      for (const c of chars) syllableOf.set(c, syllable);
+    }
+  }
+  let full = "";
+  let initials = "";
+  for (const c of text) {
+    const s = syllableOf.get(c);
+    if (s) {
+      full += s;
+      initials += s[0];
+    } else if (/[0-9a-z]/i.test(c)) {
+      full += c.toLowerCase();
+      initials += c.toLowerCase();
+    }
+  }
+  const out = [full, initials];
+  pinyinCache.set(text, out);
+  return out;
+}
+
 function keys(p) {
-  const py = PINYIN[p.id] || ["", ""];
+  const py = pinyinOf(p.name_zh);
   const en = (p.name_en || "").toLowerCase();
   return { en, zh: p.name_zh || "", id: p.id.toLowerCase(), full: py[0], initials: py[1] };
 }
