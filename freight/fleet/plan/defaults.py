@@ -165,49 +165,8 @@ def load_fleet_defaults(path: Path | None = None) -> FleetDefaults:
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise DataError(f"{p}: cannot read fleet defaults ({exc})") from None
     g = raw.get("general", {})
-    tariff = []
-    for k, row in enumerate(_get(g, "tariff", list, "general")):
-        try:
-            a, b, price = row
-            end = 1440 if b == "24:00" else parse_hhmm(b)
-            tariff.append((parse_hhmm(a), end, float(price)))
-        except (ValueError, TypeError):
-            raise DataError(
-                f"{p.name}: general.tariff[{k}] must be [HH:MM, HH:MM, price]"
-            ) from None
-    vehicles = []
-    for vid, v in raw.get("vehicles", {}).items():
-        w = f"vehicles.{vid}"
-        pt = _get(v, "powertrain", str, w)
-        if pt not in ("bev", "phev"):
-            raise DataError(f"{p.name}: {w}.powertrain must be bev or phev, got {pt!r}")
-        vehicles.append(
-            VehicleSpec(
-                id=vid,
-                powertrain=pt,
-                refrigerated=_get(v, "refrigerated", bool, w),
-                **{
-                    k: _get(v, k, float, w)
-                    for k in (
-                        "battery_kwh",
-                        "min_soc_kwh",
-                        "kwh_per_km_summer",
-                        "kwh_per_km_winter",
-                        "kwh_per_km_per_tonne",
-                        "capacity_kg",
-                        "capacity_m3",
-                        "ac_max_kw",
-                        "dc_max_kw",
-                        "price_cny",
-                        "maintenance_cny_per_km",
-                        "driver_cny_per_day",
-                        "driver_cny_per_hour",
-                    )
-                },
-                life_years=_get(v, "life_years", int, w),
-                l_per_100km=float(v.get("l_per_100km", 0.0)),
-            )
-        )
+    tariff = _tariff(p, g)
+    vehicles = [_vehicle(p, vid, v) for vid, v in raw.get("vehicles", {}).items()]
     chargers = []
     for k, c in enumerate(raw.get("chargers", [])):
         w = f"chargers[{k}]"
@@ -242,4 +201,52 @@ def load_fleet_defaults(path: Path | None = None) -> FleetDefaults:
         chargers=tuple(sorted(chargers, key=lambda c: c.power_kw)),
         charger_life_years=_get(cc, "life_years", int, "charger_costs"),
         charger_om_share=_get(cc, "om_share_per_year", float, "charger_costs"),
+    )
+
+
+def _tariff(p: Path, g: dict[str, Any]) -> list[tuple[int, int, float]]:
+    """``general.tariff``: [HH:MM, HH:MM, CNY/kWh] rows (``24:00`` ends the day)."""
+    tariff = []
+    for k, row in enumerate(_get(g, "tariff", list, "general")):
+        try:
+            a, b, price = row
+            end = 1440 if b == "24:00" else parse_hhmm(b)
+            tariff.append((parse_hhmm(a), end, float(price)))
+        except (ValueError, TypeError):
+            raise DataError(
+                f"{p.name}: general.tariff[{k}] must be [HH:MM, HH:MM, price]"
+            ) from None
+    return tariff
+
+
+_VEHICLE_NUMBERS = (
+    "battery_kwh",
+    "min_soc_kwh",
+    "kwh_per_km_summer",
+    "kwh_per_km_winter",
+    "kwh_per_km_per_tonne",
+    "capacity_kg",
+    "capacity_m3",
+    "ac_max_kw",
+    "dc_max_kw",
+    "price_cny",
+    "maintenance_cny_per_km",
+    "driver_cny_per_day",
+    "driver_cny_per_hour",
+)
+
+
+def _vehicle(p: Path, vid: str, v: dict[str, Any]) -> VehicleSpec:
+    """``[vehicles.<id>]``: powertrain, refrigeration and the cited numbers."""
+    w = f"vehicles.{vid}"
+    pt = _get(v, "powertrain", str, w)
+    if pt not in ("bev", "phev"):
+        raise DataError(f"{p.name}: {w}.powertrain must be bev or phev, got {pt!r}")
+    return VehicleSpec(
+        id=vid,
+        powertrain=pt,
+        refrigerated=_get(v, "refrigerated", bool, w),
+        **{k: _get(v, k, float, w) for k in _VEHICLE_NUMBERS},
+        life_years=_get(v, "life_years", int, w),
+        l_per_100km=float(v.get("l_per_100km", 0.0)),
     )
