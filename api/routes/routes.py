@@ -14,6 +14,7 @@ from api.errors import problem_responses
 from api.geojson_models import GEOJSON_MEDIA_TYPE, geojson_responses
 from api.offers import quote
 from freight.network.loader import default_network
+from freight.network.years import default_network_for_year
 from freight.routing import RoutingIndex
 from freight.routing.geojson import route_answer_geojson
 from freight.routing.io import request_from_dict
@@ -22,12 +23,19 @@ router = APIRouter(tags=["routes"], responses=problem_responses(404, 422, 429, 5
 
 _lock = threading.Lock()
 _index: RoutingIndex | None = None
+_by_year: dict[int, RoutingIndex] = {}
 
 
-def routing_index() -> RoutingIndex:
-    """The routing index of the default network, built once per process."""
+def routing_index(year: int | None = None) -> RoutingIndex:
+    """The routing index of the default network (or of its ``year``), built once per
+    process (and year)."""
     global _index
     with _lock:
+        if year is not None:
+            found = _by_year.get(year)
+            if found is None:
+                found = _by_year[year] = RoutingIndex(default_network_for_year(year))
+            return found
         if _index is None:
             _index = RoutingIndex(default_network())
         return _index
@@ -164,6 +172,14 @@ async def routes(
     fmt: Literal["json", "geojson"] = Query(
         "json", alias="format", description="geojson: one LineString Feature per leg"
     ),
+    year: int | None = Query(
+        None,
+        ge=2000,
+        le=2100,
+        examples=[2035],
+        description="route on the network the plan has built by this year (stations, "
+        "roads, railways and trains of works.csv); without it, today's network",
+    ),
 ) -> Any:
     """Rules that a query breaks give 422 naming the field; unknown ids 404."""
     # ``async`` on purpose: the search is short CPU work (mean ~2.5 ms, max ~22 ms on the
@@ -173,11 +189,12 @@ async def routes(
     # (bench/load_routes.md).
     payload = body.model_dump(mode="json")
     req = request_from_dict(payload)
-    answer = await quote(request, routing_index(), req)  # alternatives carry offers
+    index = routing_index(year)
+    answer = await quote(request, index, req)  # alternatives carry offers
     accept = request.headers.get("accept", "")
     # GeoJSON when asked for by ?format=geojson, or by an Accept that does not also take
     # plain JSON (the web page accepts both and reads the JSON answer and its offers)
     if fmt == "geojson" or (GEOJSON_MEDIA_TYPE in accept and "application/json" not in accept):
-        geo = route_answer_geojson(routing_index().network, answer)
+        geo = route_answer_geojson(index.network, answer)
         return JSONResponse(geo, media_type=GEOJSON_MEDIA_TYPE)
     return answer

@@ -100,3 +100,23 @@ def test_geojson_answer_is_rfc7946(small) -> None:
             a, b = net.nodes[f["properties"]["from"]], net.nodes[f["properties"]["to"]]
             line = f["geometry"]["coordinates"]
             assert line[0] == [a.lon, a.lat] and line[-1] == [b.lon, b.lat]
+
+
+def test_routes_take_the_network_of_their_year(client) -> None:
+    body = {
+        "origin": "kuytun",
+        "destination": "kuqa",
+        "cargo": {"commodity": "general", "form": "general", "quantity": 500, "unit": "t"},
+        "ready_at": "2035-03-05T06:00:00",
+        "alternatives": 5,
+    }
+
+    def services(year: int) -> set[str]:
+        r = client.post(f"/v1/routes?year={year}", json=body)
+        assert r.status_code == 200, r.text
+        return {leg.get("service") or "" for a in r.json()["alternatives"] for leg in a["legs"]}
+
+    assert "reg_kuytun_kuqa" not in services(2025)  # the Kuytun–Kuqa railway is planned
+    assert "reg_kuytun_kuqa" in services(2035)
+    bad = client.post("/v1/routes?year=1999", json=body)
+    assert bad.status_code == 422 and "year" in bad.text
