@@ -52,6 +52,14 @@ class AssignParams(BaseModel):
     new_services: list[NewServiceIn] = Field(default_factory=list, max_length=20)
     scale: int = Field(1, ge=1, le=8, description="demand multiplier (stress test)")
     time_limit_s: float = Field(60.0, gt=0, le=600)
+    network_year: int | None = Field(
+        None,
+        ge=2000,
+        le=2100,
+        description="assign on the network the plan has built by this year (works.csv: "
+        "new stations, roads, railways, trains and capacities); null = today's network",
+        examples=[2035],
+    )
 
 
 register_job_kind(

@@ -18,6 +18,9 @@ def assign_cmd(
         [], "--new-service", help='JSON, e.g. {"id":"x","route":["a","b"],"offsets_h":[0,9]}'
     ),
     scale: int = typer.Option(1, "--scale", help="repeat the demand N times (stress test)"),
+    network_year: int | None = typer.Option(
+        None, "--network-year", help="the network the plan has built by this year (works.csv)"
+    ),
     time_limit: float = typer.Option(60.0, "--time-limit", help="LP time limit, seconds"),
     top: int = typer.Option(10, "--top", help="rows of utilization to print"),
     table_format: str | None = typer.Option(
@@ -46,6 +49,7 @@ def assign_cmd(
                 "new_services": services,
                 "scale": scale,
                 "time_limit_s": time_limit,
+                "network_year": network_year,
             }
         )
         if export_tables("assignment", out, table_format, out_dir):

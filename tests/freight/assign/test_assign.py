@@ -196,3 +196,20 @@ def test_job_runner_on_kuytun_with_stand_in_demand(monkeypatch: pytest.MonkeyPat
     assert out["tonnes_assigned"] + out["tonnes_unassigned"] == pytest.approx(300_000)
     assert all(u["load"] <= u["capacity"] * (1 + 1e-6) for u in out["utilization"])
     assert out["partial"] is False
+
+
+def test_job_runner_assigns_on_the_network_of_its_year(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Kuytun–Kuqa freight: by road before the railway (2035 in works.csv), rail after."""
+    from freight.assign import jobs
+
+    demand = [
+        Ship(f"q{i}", "kuytun", "kuqa", "general", "general", 2000.0, date(2035, 1 + i, 5))
+        for i in range(12)
+    ]
+    monkeypatch.setattr(jobs, "load_shipments", lambda year: demand)
+    today = jobs.run({"year": 2035, "time_limit_s": 5})
+    built = jobs.run({"year": 2035, "time_limit_s": 5, "network_year": 2035})
+    assert today["network_year"] is None and built["network_year"] == 2035
+    assert today["rail_share"] == 0.0  # Kuqa has no railway today
+    assert built["rail_share"] > 0.0
+    assert built["tonnes_assigned"] == pytest.approx(24_000)
