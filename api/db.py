@@ -244,3 +244,4 @@ def startup_lock(db: Database) -> Iterator[None]:
 # models that live in their own modules, imported so that the metadata is complete
 from api import booking_store as _booking_store  # noqa: E402,F401
 from api import matching_store as _matching_store  # noqa: E402,F401
+from api import scenario_store as _scenario_store  # noqa: E402,F401

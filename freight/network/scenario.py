@@ -1,0 +1,168 @@
+"""A planner's scenario: a named patch (add / remove / update rows) on a network year.
+
+The patch is applied to the network's CSV files in a scratch directory and loaded with the
+same loader and rules as the shipped data (``load_plan`` + ``network_for_year``), so a
+scenario is validated exactly like the data files; every problem is reported at the JSON
+path of the change that caused it (``$.changes[3].values.length_km``).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from freight.errors import DataError, FieldIssue, InputError
+from freight.network.loader import LINK_COLUMNS, NODE_COLUMNS, SERVICE_COLUMNS
+from freight.network.model import Network
+from freight.network.years import load_plan, network_for_year
+from freight.paths import network_dir
+
+OPS = ("add", "remove", "update")
+TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "nodes": ("nodes.csv", NODE_COLUMNS + ("source",)),
+    "links": ("links.csv", LINK_COLUMNS + ("geometry", "ref")),
+    "services": ("services.csv", SERVICE_COLUMNS + ("ref",)),
+}
+_LOC = re.compile(r"^((?:planned_)?(?:nodes|links|services)\.csv):row (\d+):(\w+)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One row operation; ``values`` are CSV column -> value (text, number or flag)."""
+
+    op: str
+    table: str
+    id: str
+    values: tuple[tuple[str, str], ...] = ()
+
+
+def _text(v: object) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return "" if v is None else str(v)
+
+
+def change_of(op: str, table: str, id_: str, values: Mapping[str, object]) -> Change:
+    """A ``Change`` from JSON-like parts (values rendered as CSV text)."""
+    return Change(op, table, id_, tuple((k, _text(v)) for k, v in values.items()))
+
+
+def _read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    with path.open(newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def _write(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+
+
+def _patch(root: Path, changes: tuple[Change, ...]) -> dict[tuple[str, int], int]:
+    """Apply ``changes`` to the CSVs in ``root``; returns (file, csv row) -> change index.
+
+    Rows of today's files and of the planned files (``planned_links.csv`` ...) can be
+    updated or removed; added rows go to today's file (dated by nothing: every year).
+    """
+    issues: list[FieldIssue] = []
+    files = {
+        name: _read(root / name)
+        for t, (main, _) in TABLES.items()
+        for name in (main, f"planned_{main}")
+        if (root / name).is_file()
+    }
+    touched: dict[tuple[str, str], int] = {}
+    removed: set[tuple[str, str]] = set()
+    for i, ch in enumerate(changes):
+        at = f"$.changes[{i}]"
+        main, allowed = TABLES[ch.table]
+        for col, _ in ch.values:
+            if col not in allowed or col == "id":
+                issues.append(FieldIssue(f"{at}.values.{col}", f"not a column of {ch.table}"))
+        found = [
+            (name, k)
+            for name in (main, f"planned_{main}")
+            if name in files
+            for k, r in enumerate(files[name][1])
+            if r.get("id") == ch.id
+        ]
+        if ch.op == "add":
+            if found:
+                issues.append(FieldIssue(f"{at}.id", f"{ch.table} {ch.id!r} exists already"))
+                continue
+            header, rows = files[main]
+            rows.append({c: "" for c in header} | {"id": ch.id} | dict(ch.values))
+        elif not found:
+            issues.append(FieldIssue(f"{at}.id", f"no {ch.table} row {ch.id!r} to {ch.op}"))
+            continue
+        elif ch.op == "remove":
+            name, k = found[0]
+            files[name][1].pop(k)
+            removed.add((ch.table, ch.id))
+        else:
+            name, k = found[0]
+            files[name][1][k].update(dict(ch.values))
+        touched[(ch.table, ch.id)] = i
+    if issues:
+        raise InputError("invalid scenario changes", issues=issues)
+    rowmap: dict[tuple[str, int], int] = {}
+    for name, (header, rows) in files.items():
+        _write(root / name, header, rows)
+        table = name.removeprefix("planned_").removesuffix(".csv")
+        for k, r in enumerate(rows, start=2):
+            if (table, r.get("id", "")) in touched:
+                rowmap[(name, k)] = touched[(table, r["id"])]
+    _drop_works(root / "works.csv", removed)
+    return rowmap
+
+
+def _drop_works(path: Path, elements: set[tuple[str, str]]) -> None:
+    """Works of removed elements go with them (they date nothing any more)."""
+    if not path.is_file():
+        return
+    header, rows = _read(path)
+    keep = [r for r in rows if (r.get("table", ""), r.get("id", "")) not in elements]
+    _write(path, header, keep)
+
+
+def _issue_paths(exc: DataError, rowmap: dict[tuple[str, int], int]) -> list[FieldIssue]:
+    out: list[FieldIssue] = []
+    for issue in exc.issues:
+        m = _LOC.match(issue.loc)
+        if m and (m.group(1), int(m.group(2))) in rowmap:
+            i = rowmap[(m.group(1), int(m.group(2)))]
+            field = m.group(3)
+            loc = f"$.changes[{i}].id" if field == "id" else f"$.changes[{i}].values.{field}"
+            out.append(FieldIssue(loc, issue.message))
+        else:
+            out.append(FieldIssue("$.changes", f"{issue.loc}: {issue.message}"))
+    return out or [FieldIssue("$.changes", str(exc))]
+
+
+def apply_scenario(
+    base_year: int, changes: tuple[Change, ...], path: Path | None = None
+) -> Network:
+    """The network of ``base_year`` with ``changes`` applied, validated like the data files.
+
+    Raises ``InputError`` whose issues name the JSON path of each offending change.
+    """
+    src = Path(path) if path is not None else network_dir()
+    with tempfile.TemporaryDirectory(prefix="scenario-") as tmp:
+        root = Path(tmp) / src.name
+        shutil.copytree(src, root, ignore=shutil.ignore_patterns("*.md"))
+        rowmap = _patch(root, changes)
+        try:
+            plan = load_plan(root)
+        except DataError as exc:
+            raise InputError(
+                "the scenario breaks the network's rules", issues=_issue_paths(exc, rowmap)
+            ) from None
+        net = network_for_year(plan, base_year)
+    return net

@@ -1,0 +1,89 @@
+"""Scenarios: 201 + id, 422 naming the JSON path and storing nothing, restart, orgs."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.db
+
+GOOD = {
+    "name": "Kuqa railway doubled",
+    "base_year": 2035,
+    "changes": [
+        {"op": "update", "table": "links", "id": "r_kuytun__kuqa",
+         "values": {"capacity_per_day": 40}},
+        {
+            "op": "add",
+            "table": "links",
+            "id": "d_wusu__huyanghe",
+            "values": {"source": "wusu", "target": "huyanghe", "mode": "road_national",
+                       "length_km": 40, "speed_kmh": 60, "capacity_per_day": 8000,
+                       "hazmat": False, "oneway": False},
+        },
+    ],
+}  # fmt: skip
+
+
+def test_create_get_list_delete_and_survive_restart(db_url, make_client, key_for) -> None:
+    c = make_client(db_url)
+    hdr = key_for(c, "planner", "acme-plan")
+    r = c.post("/v1/scenarios", json=GOOD, headers=hdr)
+    assert r.status_code == 201, r.text
+    sid = r.json()["id"]
+    assert r.headers["location"] == f"/v1/scenarios/{sid}"
+    assert r.json()["changes"][0]["values"] == {"capacity_per_day": 40}
+    c2 = make_client(db_url)  # a restarted service on the same database
+    got = c2.get(f"/v1/scenarios/{sid}", headers=hdr)
+    assert got.status_code == 200 and got.json()["name"] == GOOD["name"]
+    assert c2.get("/v1/scenarios", headers=hdr).json()["total"] == 1
+    assert c2.delete(f"/v1/scenarios/{sid}", headers=hdr).status_code == 204
+    assert c2.get(f"/v1/scenarios/{sid}", headers=hdr).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        ({"op": "update", "table": "links", "id": "r_kuytun__kuqa",
+          "values": {"capacity_per_day": -5}}, "$.changes[1].values.capacity_per_day"),
+        ({"op": "update", "table": "links", "id": "no_such_link", "values": {}},
+         "$.changes[1].id"),
+        ({"op": "update", "table": "nodes", "id": "kuytun", "values": {"colour": "red"}},
+         "$.changes[1].values.colour"),
+        ({"op": "add", "table": "links", "id": "d_x",
+          "values": {"source": "kuytun", "target": "atlantis", "mode": "road_national",
+                     "length_km": 5, "speed_kmh": 60, "capacity_per_day": 100}},
+         "$.changes[1].values.target"),
+        ({"op": "build", "table": "links", "id": "x"}, "$.changes[1].op"),
+    ],
+)  # fmt: skip
+def test_bad_patch_is_422_naming_the_json_path_and_stores_nothing(
+    db_url, make_client, key_for, change, path
+) -> None:
+    c = make_client(db_url)
+    hdr = key_for(c, "planner", "acme-plan")
+    body = {**GOOD, "changes": [GOOD["changes"][0], change]}
+    r = c.post("/v1/scenarios", json=body, headers=hdr)
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"] == "application/problem+json"
+    assert path in r.text
+    assert c.get("/v1/scenarios", headers=hdr).json()["total"] == 0
+
+
+def test_two_organisations_do_not_see_each_other_unless_shared(db_url, make_client, key_for):
+    c = make_client(db_url)
+    a = key_for(c, "planner", "org-a")
+    b = key_for(c, "planner", "org-b")
+    mine = c.post("/v1/scenarios", json=GOOD, headers=a).json()["id"]
+    pub = c.post("/v1/scenarios", json={**GOOD, "name": "pub", "shared": True}, headers=a)
+    pub_id = pub.json()["id"]
+    assert c.get(f"/v1/scenarios/{mine}", headers=b).status_code == 404
+    assert [s["id"] for s in c.get("/v1/scenarios", headers=b).json()["items"]] == [pub_id]
+    assert c.get(f"/v1/scenarios/{pub_id}", headers=b).status_code == 200
+    assert c.delete(f"/v1/scenarios/{pub_id}", headers=b).status_code == 404  # not theirs
+    assert c.get("/v1/scenarios", headers=a).json()["total"] == 2
+
+
+def test_scenarios_need_a_planner_key(client, key_for) -> None:
+    assert client.post("/v1/scenarios", json=GOOD).status_code == 401
+    op = key_for(client, "operator", "ops")
+    assert client.post("/v1/scenarios", json=GOOD, headers=op).status_code == 403
