@@ -106,12 +106,20 @@ export class NetworkMap {
       preferCanvas: false,
       keyboard: true,
     });
-    this.map.attributionControl.setPrefix(t("Leaflet · offline basemap: border © Natural Earth (public domain); lakes and rivers © OpenStreetMap contributors (ODbL); districts schematic"));
+    this.map.attributionControl.setPrefix(t("Leaflet · basemap: © Natural Earth (border), © OpenStreetMap contributors, ODbL (water) · districts schematic"));
     L.control.scale({ imperial: false }).addTo(this.map);
     this.map.setView(CENTRE, 11);
     this.basemap = L.layerGroup().addTo(this.map);
     this.background = L.layerGroup().addTo(this.map);
     this.drawBasemap();
+    // district names only where they can be read (city zoom); lake names from regional zoom
+    const zoomClass = () => {
+      const z = this.map.getZoom();
+      el.classList.toggle("zoom-region", z < 10);
+      el.classList.toggle("zoom-far", z < 6.5);
+    };
+    this.map.on("zoomend", zoomClass);
+    zoomClass();
     this.links = L.layerGroup().addTo(this.map);
     this.overlays = L.layerGroup().addTo(this.map);
     this.nodes = L.layerGroup().addTo(this.map);
@@ -152,7 +160,14 @@ export class NetworkMap {
       .filter((p) => !FAR_KINDS.has(p.kind))
       .map((p) => [p.lat, p.lon]);
     this.allBounds = all.length ? L.latLngBounds(all) : null;
-    this.regionBounds = region.length ? L.latLngBounds(region) : this.allBounds;
+    // the region view is the basemap's box (northern Xinjiang) when the network reaches it
+    const box = BASEMAP.box;
+    const boxBounds = L.latLngBounds([box.s, box.w], [box.n, box.e]);
+    this.regionBounds = region.some((p) => boxBounds.contains(p))
+      ? boxBounds
+      : region.length
+        ? L.latLngBounds(region)
+        : this.allBounds;
     this.localBounds = local.length >= 2 ? L.latLngBounds(local).pad(0.05) : this.regionBounds;
     this.show("local");
     return { nodes: points.length, links: lines.length };

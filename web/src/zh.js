@@ -88,8 +88,8 @@ export const ZH = {
   "Urban street": "城市道路",
   Road: "公路",
   Other: "其他",
-  "Leaflet · offline basemap: border © Natural Earth (public domain); lakes and rivers © OpenStreetMap contributors (ODbL); districts schematic":
-    "Leaflet · 离线底图：国界 © Natural Earth（公有领域）；湖泊河流 © OpenStreetMap 贡献者（ODbL）；城区为示意",
+  "Leaflet · basemap: © Natural Earth (border), © OpenStreetMap contributors, ODbL (water) · districts schematic":
+    "Leaflet · 底图：© Natural Earth（国界）、© OpenStreetMap 贡献者，ODbL（水系）· 城区为示意",
   "Corridor: {name}": "通道：{name}",
   "Dangerous-goods corridor": "危险品运输通道",
   "Truck ban: {hours}": "货车禁行：{hours}",
