@@ -62,6 +62,9 @@ app.add_typer(_bookings.app, name="bookings")
 from freight.cli import match as _match  # noqa: E402
 
 app.add_typer(_match.app, name="match")
+from freight.cli import scenario as _scenario  # noqa: E402
+
+app.add_typer(_scenario.app, name="scenario")
 
 
 def main() -> None:  # pragma: no cover - console entry point
