@@ -66,7 +66,7 @@ def solve_batched(
             alive &= ~(inst.pu_eff < edge)  # windows that closed can never be served
             continue
         kv, li, ekm, lkm, p, dl = kv[ok], li[ok], ekm[ok], lkm[ok], p[ok], dl[ok]
-        pick = _assign(kv, li, ekm)
+        pick = assign_pairs(kv, li, ekm)
         for j in pick:
             v, i = int(kv[j]), int(li[j])
             chains.setdefault(v, []).append(i)
@@ -75,7 +75,7 @@ def solve_batched(
     return chains
 
 
-def _assign(kv: np.ndarray, li: np.ndarray, ekm: np.ndarray) -> list[int]:
+def assign_pairs(kv: np.ndarray, li: np.ndarray, ekm: np.ndarray) -> list[int]:
     """Indices of the chosen (truck, load) pairs: most pairs, then fewest empty km."""
     trucks, ti = np.unique(kv, return_inverse=True)
     loads, lj = np.unique(li, return_inverse=True)

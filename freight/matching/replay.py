@@ -1,13 +1,18 @@
 """Rolling-horizon replay of a year's road shipments on the matching platform.
 
 The road shipments of ``demand_data/`` (see ``road_share`` rule below) are cut into
-truckloads posted when they become ready; a truck supply built by ``supply`` (method in
-demand_data/METHOD.md, section "Matching replay") is matched every ``interval_min`` of
+truckloads whose pickup windows open when they become ready, each posted ``lead_h``
+hours before its window opens (``POST_LEAD_H``; 0 posts at ready time); a truck supply
+built by ``supply`` (method in demand_data/METHOD.md, section "Matching replay") is
+matched every ``interval_min`` of
 simulated time. Each method (the optimiser, the greedy baseline) runs its own simulation
 on the same loads and trucks. A matched truck carries its whole chain (the proposal is
 taken as accepted) and is free again where and when its last delivery ends. A round
 offers the trucks that are free within ``LOOKAHEAD_H`` hours, each from where and when
-it will be free, to both methods alike.
+it will be free, to both methods alike. With a commitment horizon ``commit_h`` a method
+plans over every open load but keeps of each proposed chain only the legs that must start
+soon (pickup within ``commit_h``, or the truck has to leave within ``commit_h`` to make
+the window); the rest stay open for later rounds, as in rolling-horizon dispatch.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import numpy as np
 
 from freight.demand.model import Shipment
 from freight.matching.instance import UNLOAD_MIN
-from freight.matching.model import Load, Powertrain, Vehicle, VehicleKind
+from freight.matching.model import Assignment, Load, Powertrain, Vehicle, VehicleKind
 from freight.matching.roads import BEIJING, RoadTables, road_tables
 from freight.matching.solve import Method, match
 from freight.network.model import CargoForm, Network
@@ -51,6 +56,12 @@ SPARE = 1.2
 #: A round also offers trucks that become free within this many hours (where their
 #: current load ends): they can take a backhaul there instead of an empty truck coming in.
 LOOKAHEAD_H = 4.0
+#: Hours a load is listed before its pickup window opens (assumption, METHOD.md R-M3b:
+#: a day's truckloads are known from the shipper's plan and listed the evening before).
+POST_LEAD_H = 12.0
+#: Commitment horizon (h): a planned leg is fixed once its pickup, or the latest time its
+#: truck can set off to make the window, is this close (METHOD.md R-M7).
+COMMIT_H = 2.0
 KIND_OF_FORM = {
     CargoForm.CONTAINER: VehicleKind.CONTAINER_TRUCK,
     CargoForm.BULK: VehicleKind.BULK_TRUCK,
@@ -76,9 +87,15 @@ def road_shipments(network: Network, ships: Sequence[Shipment]) -> list[Shipment
 
 
 def truckloads(
-    network: Network, rt: RoadTables, s: Shipment, start: datetime, end: datetime
+    network: Network,
+    rt: RoadTables,
+    s: Shipment,
+    start: datetime,
+    end: datetime,
+    lead_h: float = 0.0,
 ) -> list[Load]:
-    """A shipment's truckloads posted from its ready day (06:00, one an hour, 12 a day)."""
+    """A shipment's truckloads: pickup windows from its ready day (06:00, one an hour,
+    12 a day), each posted ``lead_h`` hours before its window opens."""
     form = CargoForm(s.form)
     if form is CargoForm.CONTAINER:
         per_teu = network.costs.teu_to_t(s.commodity)
@@ -103,10 +120,10 @@ def truckloads(
     )
     out = []
     for j in range(n):
-        posted = ready + timedelta(days=j // PER_DAY, hours=6 + (j % PER_DAY))
-        if posted < start or posted >= end:
+        opens = ready + timedelta(days=j // PER_DAY, hours=6 + (j % PER_DAY))
+        if opens < start or opens >= end:
             continue
-        until = posted + timedelta(hours=PICKUP_WINDOW_H)
+        until = opens + timedelta(hours=PICKUP_WINDOW_H)
         deliver_by = max(due, until + timedelta(hours=1.5 * drive_h + 2))
         cargo = Cargo(s.commodity, form, size, unit)
         out.append(
@@ -115,10 +132,10 @@ def truckloads(
                 s.origin,
                 s.destination,
                 cargo,
-                posted,
+                opens,
                 until,
                 deliver_by,
-                posted_at=posted,
+                posted_at=opens - timedelta(hours=lead_h),
             )
         )
     return out
@@ -182,6 +199,31 @@ class ReplayStats:
     solve_s: float
 
 
+def _committed(
+    rt: RoadTables,
+    a: Assignment,
+    by_id: dict[str, Load],
+    start_node: str,
+    t: datetime,
+    commit_h: float | None,
+) -> int:
+    """How many legs of ``a`` (a prefix) to fix now: all without a horizon, else while a
+    leg's pickup or the latest departure that still makes its window is within it."""
+    if commit_h is None:
+        return len(a.plan)
+    edge = t + timedelta(hours=commit_h)
+    node = start_node
+    for n, leg in enumerate(a.plan):
+        x = by_id[leg.load]
+        drive = timedelta(
+            minutes=float(rt.general.minutes[rt.index[node], rt.index[x.origin]].max())
+        )
+        if leg.pickup_at > edge and x.pickup_until - drive > edge:
+            return n
+        node = x.destination
+    return len(a.plan)
+
+
 def simulate(
     network: Network,
     loads: Sequence[Load],
@@ -191,10 +233,13 @@ def simulate(
     interval_min: float,
     method: Method,
     progress: Callable[[str], None] | None = None,
+    commit_h: float | None = None,
 ) -> ReplayStats:
     """Run rounds every ``interval_min`` from ``start`` to ``end`` (see module doc)."""
+    rt = road_tables(network)
     state = {v.id: (v.location, v.available_from) for v in trucks}
     base = {v.id: v for v in trucks}
+    by_id = {x.id: x for x in loads}
     pending = sorted(loads, key=lambda x: (x.posted_at or x.pickup_from, x.id))
     pos, open_loads = 0, []
     matched_at: dict[str, datetime] = {}
@@ -218,15 +263,20 @@ def simulate(
             solve_s += res.wall_s
             done = set()
             for a in res.assignments:
-                last = a.plan[-1]
-                dest = next(x.destination for x in open_loads if x.id == last.load)
-                state[a.vehicle] = (dest, last.deliver_at + timedelta(minutes=UNLOAD_MIN))
+                n = _committed(rt, a, by_id, state[a.vehicle][0], t, commit_h)
+                if n == 0:
+                    continue
+                last = a.plan[n - 1]
+                state[a.vehicle] = (
+                    by_id[last.load].destination,
+                    last.deliver_at + timedelta(minutes=UNLOAD_MIN),
+                )
                 used.add(a.vehicle)
-                empty += a.empty_km
-                loaded += a.loaded_km
-                for lid in a.loads:
-                    matched_at[lid] = t
-                    done.add(lid)
+                for leg in a.plan[:n]:
+                    empty += leg.empty_km
+                    loaded += leg.loaded_km
+                    matched_at[leg.load] = t
+                    done.add(leg.load)
             open_loads = [x for x in open_loads if x.id not in done]
         if progress and t.minute == 0 and t.hour == 0:
             progress(f"{method}: {t.date()} matched {len(matched_at)}/{pos}")
@@ -234,8 +284,9 @@ def simulate(
     posted = {x.id: x.posted_at or x.pickup_from for x in loads}
     waits = [(matched_at[k] - posted[k]).total_seconds() / 60 for k in matched_at]
     n = len(loads)
+    name = str(method) if commit_h is None else f"{method}+hold{commit_h:g}h"
     return ReplayStats(
-        method=str(method),
+        method=name,
         loads=n,
         matched=len(matched_at),
         matched_share=round(len(matched_at) / n, 4) if n else 0.0,
@@ -263,6 +314,8 @@ class Replay:
     results: tuple[ReplayStats, ...]
     wall_s: float
     kind: str = "matching_replay"
+    lead_h: float = 0.0
+    commit_h: float | None = None
 
 
 def replay(
@@ -274,7 +327,13 @@ def replay(
     start: date | None = None,
     methods: Sequence[Method] = (Method.AUTO, Method.GREEDY),
     progress: Callable[[str], None] | None = None,
+    lead_h: float = POST_LEAD_H,
+    commit_h: float | None = COMMIT_H,
 ) -> Replay:
+    """Simulate each method on the same loads and trucks. Greedy, the first-come baseline,
+    commits at once; the other methods use ``commit_h``. With a horizon, greedy runs a
+    second time with the same horizon, so that the gain of holding and the gain of
+    optimising can be told apart."""
     t0 = time.perf_counter()
     day0 = start or date(year, 1, 1)
     t_start = datetime.combine(day0, datetime.min.time(), tzinfo=BEIJING)
@@ -285,11 +344,15 @@ def replay(
         x
         for s in road
         if s.ready_date <= t_end.date()
-        for x in truckloads(network, rt, s, t_start, t_end)
+        for x in truckloads(network, rt, s, t_start, t_end, lead_h)
     ]
     trucks = supply(network, loads, days, t_start)
+    runs = [(m, None if m is Method.GREEDY else commit_h) for m in methods]
+    if commit_h is not None and Method.GREEDY in methods:
+        runs.append((Method.GREEDY, commit_h))
     results = tuple(
-        simulate(network, loads, trucks, t_start, t_end, interval_min, m, progress) for m in methods
+        simulate(network, loads, trucks, t_start, t_end, interval_min, m, progress, h)
+        for m, h in runs
     )
     return Replay(
         year,
@@ -301,4 +364,6 @@ def replay(
         len(trucks),
         results,
         round(time.perf_counter() - t0, 2),
+        lead_h=lead_h,
+        commit_h=commit_h,
     )

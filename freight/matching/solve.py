@@ -19,6 +19,7 @@ from freight.matching.batched import solve_batched
 from freight.matching.check import check_result
 from freight.matching.flow import improve, solve_flow
 from freight.matching.instance import Instance
+from freight.matching.reassign import reassign
 from freight.matching.model import (
     Assignment,
     Kpis,
@@ -93,6 +94,9 @@ def _match(
             base = solve_greedy(inst)
             better = improve(inst, base, k=k_near, rounds=1)
             name = "auto:greedy+rechain" if better is not base else "auto:greedy"
+            moved = reassign(inst, better)
+            if moved is not better:
+                better, name = moved, name + "+reassign"
             return build_result(inst, better, name, time.perf_counter() - t0, id_prefix)
         method = Method.EXACT
     if method is Method.EXACT:

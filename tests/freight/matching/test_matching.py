@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 from datetime import datetime, timedelta
 
 import pytest
@@ -321,3 +322,46 @@ def test_checker_catches_broken_plans() -> None:
     bev = _truck(id="T1", location="wusu", powertrain="bev", range_km=30.0)
     assert any("bev range" in e for e in check_result(NET, [bev], [out, back], res, graph=GRAPH))
     assert check_result(NET, [t1], [out, back], res, frozenset({("T1", "back")}), graph=GRAPH)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000))
+def test_optimiser_never_worse_than_greedy_lexicographically(seed: int) -> None:
+    r = random_round(NET, 120, 60, seed)
+    auto = match(NET, r.vehicles, r.loads)
+    greedy = match(NET, r.vehicles, r.loads, method=Method.GREEDY)
+    assert check_result(NET, r.vehicles, r.loads, auto, graph=GRAPH) == []
+    assert auto.kpis.matched >= greedy.kpis.matched
+    if auto.kpis.matched == greedy.kpis.matched:
+        assert auto.kpis.empty_km <= greedy.kpis.empty_km + 1e-6
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_reassignment_is_the_best_truck_for_each_chain(seed: int) -> None:
+    """Same chains, fewest empty km over every way of giving them distinct trucks."""
+    from freight.matching.baselines import solve_greedy
+    from freight.matching.instance import Instance
+    from freight.matching.reassign import reassign
+    from freight.matching.roads import road_tables
+    from freight.matching.solve import build_result
+
+    nodes = usable_nodes(NET)[:10]
+    r = random_round(NET, 6, 6, seed, forms=(CargoForm.GENERAL,), nodes=nodes, window_h=5.0)
+    inst = Instance(NET, road_tables(NET), r.vehicles, r.loads)
+    base = solve_greedy(inst)
+    got = reassign(inst, base, k=len(r.vehicles))
+    assert sorted(map(tuple, got.values())) == sorted(map(tuple, base.values()))
+    seqs = [c for c in base.values() if c]
+    best = math.inf
+    for trucks in itertools.permutations(range(len(r.vehicles)), len(seqs)):
+        km = 0.0
+        for v, c in zip(trucks, seqs, strict=True):
+            steps, _, ok = inst.run(v, c)
+            if ok < len(c):
+                break
+            km += sum(s.empty_km for s in steps)
+        else:
+            best = min(best, km)
+    assert -inst.score(got)[1] == pytest.approx(best, abs=1e-6)
+    res = build_result(inst, got, "reassign", 0.0, "a")
+    assert check_result(NET, r.vehicles, r.loads, res, graph=GRAPH) == []
