@@ -17,6 +17,7 @@ import numpy as np
 
 from freight.matching.batched import assign_pairs
 from freight.matching.instance import Instance
+from freight.matching.roads import travel
 
 K_TRUCKS = 16
 
@@ -29,23 +30,53 @@ def reassign(
     if len(seqs) < 2:
         return chains
     g = inst.tables.general
-    kv: list[int] = []
-    ci: list[int] = []
-    km: list[float] = []
+    kv: list[np.ndarray] = []
+    ci: list[np.ndarray] = []
+    km: list[np.ndarray] = []
+    all_v = np.arange(len(inst.vehicles))
     for n, (own, chain) in enumerate(seqs):
         first = chain[0]
-        ks = np.flatnonzero(inst.compatible(np.arange(len(inst.vehicles)), first))
+        ks = np.flatnonzero(inst.compatible(all_v, first))
         if len(ks) > k:
             d = g.min_km[inst.v_node[ks], inst.l_o[first]]
             ks = ks[np.argpartition(d, k)[:k]]
-        for v in {int(x) for x in ks} | {own}:
-            steps, _, ok = inst.run(v, chain)
-            if ok == len(chain):
-                kv.append(v)
-                ci.append(n)
-                km.append(sum(s.empty_km for s in steps))
-    pick = assign_pairs(np.array(kv), np.array(ci), np.array(km))
-    new = {kv[j]: list(seqs[ci[j]][1]) for j in pick}
+        ks = np.union1d(ks, [own])
+        if len(chain) == 1:  # one load: vectorised, the same rules as Instance.step
+            got_k, got_km = _single(inst, ks, first)
+        else:
+            got_k, got_km = _runs(inst, ks, chain)
+        kv.append(got_k)
+        ci.append(np.full(len(got_k), n))
+        km.append(got_km)
+    kv_a, ci_a = np.concatenate(kv), np.concatenate(ci)
+    pick = assign_pairs(kv_a, ci_a, np.concatenate(km))
+    new = {int(kv_a[j]): list(seqs[int(ci_a[j])][1]) for j in pick}
     if len(new) != len(seqs):  # cannot happen (the plan itself is a solution); keep it
         return chains
     return new if inst.score(new) > inst.score(chains) else chains
+
+
+def _single(inst: Instance, ks: np.ndarray, i: int) -> tuple[np.ndarray, np.ndarray]:
+    """Trucks ``ks`` that can carry load ``i`` alone, and their empty km."""
+    arr, ekm = travel(
+        inst.tables.general, inst.v_node[ks], np.full(len(ks), inst.l_o[i]), inst.v_from[ks]
+    )
+    p = np.maximum(arr, inst.l_pf[i])
+    dl, lkm = inst.deliver_at(np.full(len(ks), i), p)
+    ok = np.isfinite(arr) & (p <= inst.pu_eff[i] + 1e-6)
+    ok &= (dl <= inst.v_until[ks] + 1e-6) & (dl <= inst.l_db[i] + 1e-6)
+    ok &= ekm + lkm <= inst.v_range[ks] + 1e-6
+    if inst.ban_pairs:
+        ok &= np.array([(int(v), i) not in inst.ban_pairs for v in ks], dtype=bool)
+    return ks[ok], ekm[ok]
+
+
+def _runs(inst: Instance, ks: np.ndarray, chain: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Trucks ``ks`` that can carry the whole ``chain``, and its empty km on each."""
+    got_k, got_km = [], []
+    for v in ks:
+        steps, _, ok = inst.run(int(v), chain)
+        if ok == len(chain):
+            got_k.append(int(v))
+            got_km.append(sum(s.empty_km for s in steps))
+    return np.array(got_k, dtype=np.int64), np.array(got_km, dtype=float)

@@ -19,7 +19,6 @@ from freight.matching.batched import solve_batched
 from freight.matching.check import check_result
 from freight.matching.flow import improve, solve_flow
 from freight.matching.instance import Instance
-from freight.matching.reassign import reassign
 from freight.matching.model import (
     Assignment,
     Kpis,
@@ -31,6 +30,7 @@ from freight.matching.model import (
     Vehicle,
     check_nodes,
 )
+from freight.matching.reassign import reassign
 from freight.matching.roads import from_min, road_tables, travel
 from freight.network.model import Network
 
