@@ -50,10 +50,39 @@ def _forms(kind: str) -> set[str]:
 
 def test_replay_runs_both_methods_on_the_same_loads() -> None:
     ships = [s for s in load_shipments(2025) if s.ready_date <= date(2025, 1, 2)][:60]
-    r = replay(NET, ships, 2025, 1, 60.0, date(2025, 1, 1), methods=(Method.AUTO, Method.GREEDY))
+    r = replay(
+        NET,
+        ships,
+        2025,
+        1,
+        60.0,
+        date(2025, 1, 1),
+        methods=(Method.AUTO, Method.GREEDY),
+        lead_h=0.0,
+        commit_h=None,
+    )
     assert [s.method for s in r.results] == ["auto", "greedy"]
     for s in r.results:
         assert s.loads == r.loads and 0 < s.matched <= s.loads
         assert 0 <= s.empty_share < 1 and s.trucks_used <= s.trucks
         assert s.mean_wait_min >= 0
     assert r.results[0].loads > 0
+
+
+def test_posting_lead_and_commitment_horizon() -> None:
+    """Loads are listed ``lead_h`` before their window; held methods still carry loads,
+    and every committed load was matched no earlier than its posting."""
+    ships = [s for s in load_shipments(2025) if s.ready_date <= date(2025, 1, 2)][:60]
+    rt = road_tables(NET)
+    start = datetime(2025, 1, 1, tzinfo=BEIJING)
+    end = datetime(2025, 1, 3, tzinfo=BEIJING)
+    for s in road_shipments(NET, ships)[:20]:
+        for x in truckloads(NET, rt, s, start, end, lead_h=12.0):
+            assert x.posted_at is not None
+            assert (x.pickup_from - x.posted_at).total_seconds() == 12 * 3600
+    r = replay(NET, ships, 2025, 1, 60.0, date(2025, 1, 1), lead_h=12.0, commit_h=2.0)
+    assert r.lead_h == 12.0 and r.commit_h == 2.0
+    assert [s.method for s in r.results] == ["auto+hold2h", "greedy", "greedy+hold2h"]
+    for s in r.results:
+        assert s.loads == r.loads and 0 < s.matched <= s.loads
+        assert s.mean_wait_min >= 0 and 0 <= s.empty_share < 1
