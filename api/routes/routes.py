@@ -13,7 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.errors import problem_responses
 from api.geojson_models import GEOJSON_MEDIA_TYPE, geojson_responses
 from api.offers import quote
+from api.scenario_store import get_scenario
+from api.security import Principal, current_principal
 from freight.network.loader import default_network
+from freight.network.scenario import apply_scenario, change_of
 from freight.network.years import default_network_for_year
 from freight.routing import RoutingIndex
 from freight.routing.geojson import route_answer_geojson
@@ -24,6 +27,32 @@ router = APIRouter(tags=["routes"], responses=problem_responses(404, 422, 429, 5
 _lock = threading.Lock()
 _index: RoutingIndex | None = None
 _by_year: dict[int, RoutingIndex] = {}
+
+
+_by_scenario: dict[tuple[str, int | None], RoutingIndex] = {}
+
+
+def scenario_index(
+    request: Request, who: Principal, scenario_id: str, year: int | None
+) -> RoutingIndex:
+    """Routing index of a stored scenario the caller may see (its org's or a shared one;
+    anonymous callers see shared ones), on ``year`` or the scenario's base year. Scenarios
+    are immutable, so the index is cached per (scenario, year)."""
+    org = None if who.role == "admin" else (who.org or who.name if who.key_id else "")
+    sc = get_scenario(request.app.state.db, org, scenario_id)
+    key = (scenario_id, year)
+    with _lock:
+        found = _by_scenario.get(key)
+    if found is None:
+        changes = tuple(
+            change_of(c["op"], c["table"], c["id"], c.get("values") or {}) for c in sc["changes"]
+        )
+        found = RoutingIndex(apply_scenario(year or sc["base_year"], changes))
+        with _lock:
+            if len(_by_scenario) >= 32:
+                _by_scenario.pop(next(iter(_by_scenario)))
+            _by_scenario[key] = found
+    return found
 
 
 def routing_index(year: int | None = None) -> RoutingIndex:
@@ -180,6 +209,12 @@ async def routes(
         description="route on the network the plan has built by this year (stations, "
         "roads, railways and trains of works.csv); without it, today's network",
     ),
+    scenario: str | None = Query(
+        None,
+        max_length=64,
+        description="id of a stored scenario (POST /v1/scenarios) to route on: the caller's "
+        "organisation's or a shared one; on `year` or else the scenario's base year",
+    ),
 ) -> Any:
     """Rules that a query breaks give 422 naming the field; unknown ids 404."""
     # ``async`` on purpose: the search is short CPU work (mean ~2.5 ms, max ~22 ms on the
@@ -189,7 +224,10 @@ async def routes(
     # (bench/load_routes.md).
     payload = body.model_dump(mode="json")
     req = request_from_dict(payload)
-    index = routing_index(year)
+    if scenario is None:
+        index = routing_index(year)  # the fast path: no key lookup, no thread hop
+    else:
+        index = scenario_index(request, current_principal(request), scenario, year)
     answer = await quote(request, index, req)  # alternatives carry offers
     accept = request.headers.get("accept", "")
     # GeoJSON when asked for by ?format=geojson, or by an Accept that does not also take

@@ -87,3 +87,32 @@ def test_scenarios_need_a_planner_key(client, key_for) -> None:
     assert client.post("/v1/scenarios", json=GOOD).status_code == 401
     op = key_for(client, "operator", "ops")
     assert client.post("/v1/scenarios", json=GOOD, headers=op).status_code == 403
+
+
+def test_route_query_on_a_scenario_of_the_callers_org(db_url, make_client, key_for) -> None:
+    c = make_client(db_url)
+    a = key_for(c, "planner", "org-a")
+    b = key_for(c, "planner", "org-b")
+    closed = {
+        "name": "no Kuqa railway",
+        "base_year": 2035,
+        "changes": [{"op": "remove", "table": "links", "id": "r_kuytun__kuqa"}],
+    }
+    sid = c.post("/v1/scenarios", json=closed, headers=a).json()["id"]
+    body = {
+        "origin": "kuytun",
+        "destination": "kuqa",
+        "cargo": {"commodity": "general", "form": "general", "quantity": 500, "unit": "t"},
+        "ready_at": "2035-03-05T06:00:00",
+        "alternatives": 5,
+    }
+
+    def services(url: str, hdr: dict[str, str]) -> set[str]:
+        r = c.post(url, json=body, headers=hdr)
+        assert r.status_code == 200, r.text
+        return {leg.get("service") or "" for x in r.json()["alternatives"] for leg in x["legs"]}
+
+    assert "reg_kuytun_kuqa" in services("/v1/routes?year=2035", a)
+    assert "reg_kuytun_kuqa" not in services(f"/v1/routes?scenario={sid}", a)
+    assert c.post(f"/v1/routes?scenario={sid}", json=body, headers=b).status_code == 404
+    assert c.post(f"/v1/routes?scenario={sid}", json=body).status_code == 404  # anonymous
