@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from freight.cli.common import echo_json, export_tables, run_cli
+from freight.cli.common import check_table_args, echo_json, export_tables, run_cli
 
 
 def assign_cmd(
@@ -31,6 +31,7 @@ def assign_cmd(
     """Assign the year's shipments under link, terminal and train capacities."""
 
     def go() -> None:
+        check_table_args(table_format, out_dir)
         import json
 
         from freight.assign.jobs import run

@@ -31,6 +31,16 @@ def echo_json(payload: Any) -> None:
     sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
+def check_table_args(fmt: str | None, out: Path | None) -> None:
+    """Refuse a bad ``--format``/``--out`` before any solving starts."""
+    from freight.errors import InputError
+
+    if fmt is not None and fmt not in ("csv", "parquet"):
+        raise InputError(f"--format must be csv or parquet, got {fmt!r}")
+    if fmt is not None and out is None:
+        raise InputError("--format needs --out DIR (where the tables go)")
+
+
 def export_tables(kind: str, result: dict[str, Any], fmt: str | None, out: Path | None) -> bool:
     """``--format csv|parquet --out DIR``: write the result's tables; True if written."""
     if fmt is None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from freight.cli.common import echo_json, export_tables, run_cli
+from freight.cli.common import check_table_args, echo_json, export_tables, run_cli
 
 app = typer.Typer(help="Bulk-to-container (散改集) conversion planning.", no_args_is_help=True)
 
@@ -31,6 +31,7 @@ def plan_cmd(
     """Per flow: bulk rail, container rail via a terminal, or road; size equipment and pool."""
 
     def go() -> None:
+        check_table_args(table_format, out_dir)
         from freight.conversion.scenario import load_scenario, with_overrides
         from freight.conversion.solve import plan_conversion
         from freight.conversion.sweep import format_table, run_sweep, write_report

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from freight.cli.common import echo_json, export_tables, run_cli
+from freight.cli.common import check_table_args, echo_json, export_tables, run_cli
 from freight.errors import InputError
 
 if TYPE_CHECKING:
@@ -57,6 +57,7 @@ def plan(
     """Size the urban EV fleet and depot chargers for --year Y or --years A-B."""
 
     def go() -> None:
+        check_table_args(table_format, out_dir)
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
         from freight.fleet.plan import FleetPlanSet, PlanParams, plan_fleet, plan_fleet_years

@@ -51,6 +51,9 @@ def test_cli_conversion_tables(tmp_path: Path, fmt: str) -> None:
     assert flows["tonnes"].sum() == pytest.approx(summary.loc[0, "tonnes_total"], rel=0.05)
 
 
-def test_cli_needs_out_with_format(tmp_path: Path) -> None:
+def test_cli_table_options_are_checked_before_solving(tmp_path: Path) -> None:
     res = CliRunner().invoke(app, ["convert", "plan", "--format", "xlsx", "--out", str(tmp_path)])
     assert res.exit_code != 0 and "csv or parquet" in res.output
+    res = CliRunner().invoke(app, ["assign", "--format", "csv"])
+    assert res.exit_code != 0 and "needs --out" in res.output
+    assert not any(tmp_path.iterdir())
