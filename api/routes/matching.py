@@ -96,7 +96,7 @@ class LoadBatchIn(BaseModel):
     items: list[LoadIn] = Field(min_length=1, max_length=BATCH_MAX)
 
 
-class CargoOut(BaseModel):
+class LoadCargoOut(BaseModel):
     commodity: str
     form: str
     quantity: float
@@ -123,7 +123,7 @@ class LoadOut(BaseModel):
     id: str
     origin: str
     destination: str
-    cargo: CargoOut
+    cargo: LoadCargoOut
     pickup_from: str
     pickup_until: str
     deliver_by: str

@@ -90,6 +90,14 @@ def test_operation_ids_are_short_stable_and_unique(doc: dict[str, Any]) -> None:
     assert len(ids) == len(set(ids))
 
 
+def test_schema_names_are_plain_and_unique(doc: dict[str, Any]) -> None:
+    """Two models with one class name in different modules get module-qualified component
+    names (``api__routes__x__Name``), which generated clients mangle or drop."""
+    names = list(doc["components"]["schemas"])
+    qualified = [n for n in names if "__" in n]
+    assert not qualified, f"rename the colliding models: {qualified}"
+
+
 def test_every_body_is_a_named_typed_schema(doc: dict[str, Any]) -> None:
     problems: list[str] = []
     for method, path, op in operations(doc):
