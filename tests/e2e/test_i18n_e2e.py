@@ -234,8 +234,20 @@ def test_shared_urls_reopen_the_view(service: str, browser: Any) -> None:
 
 
 def _axe(page: Any) -> list[str]:
+    """Serious and critical violations, scanned once the map has stopped moving; a finding
+    must show in two scans in a row (a zoom animation fades text for a moment)."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
+    page.wait_for_function("!document.querySelector('.leaflet-zoom-anim, .leaflet-pan-anim')")
+    first = _axe_scan(page)
+    if not first:
+        return first
+    page.wait_for_timeout(500)
+    again = set(_axe_scan(page))
+    return [v for v in first if v in again]
+
+
+def _axe_scan(page: Any) -> list[str]:
     found = page.evaluate(
         """async () => {
           const r = await axe.run(document, { resultTypes: ["violations"] });

@@ -19,6 +19,7 @@ export const KNOWN_PLANS = [
   { path: "/v1/assignments", title: "Assignment: utilisation of lines and stations" },
   { path: "/v1/fleet/routes", title: "Daily EV fleet routes" },
   { path: "/v1/network/resilience", title: "Network resilience study" },
+  { path: "/v1/heavy-trucks/plans", title: "Heavy-truck plan: swap and charging stations, electrified lanes" },
 ];
 
 const LABEL_KEYS = [

@@ -36,7 +36,7 @@ function yearHtml(p) {
     { key: "peak_kw", label: t("Peak kW"), num: true, fmt: (v) => fmt(v, 0) },
     { key: "energy_kwh_day", label: t("kWh/day"), num: true, fmt: (v) => fmt(v, 0) },
     { key: "capex_cny", label: t("Capex (CNY)"), num: true, fmt: (v) => fmt(v, 0) },
-    { key: "new", label: t("Built"), fmt: (v) => (v === false ? "earlier" : "this year") },
+    { key: "new", label: t("Built"), fmt: (v) => (v === false ? t("earlier") : t("this year")) },
   ];
   const lnCols = [
     { key: "origin", label: t("Origin") }, { key: "destination", label: t("Destination") },
@@ -67,7 +67,7 @@ export function heavyTruckHtml(r) {
     title: t("Heavy-truck fleet by year and type"),
     categories: years,
     series: types.map((ty) => ({ name: label(ty), color: TYPE_COLORS[ty], values: plans.map((p) => (p.fleet || {})[ty] || 0) })),
-    unit: "trucks",
+    unit: t("trucks"),
   });
   const share = barChart({
     title: t("Electrified share of t-km"),

@@ -110,7 +110,7 @@ function fleetYearHtml(p) {
     { key: "duties_with_midday_charge", label: t("Duties with midday charge"), optional: true },
     { key: "distance_km", label: t("Distance (km)") },
     { key: "energy_kwh", label: t("Energy (kWh)") },
-    { key: "verified", label: t("Verified"), fmt: (v) => (v ? "yes" : "<strong class=over>no</strong>") },
+    { key: "verified", label: t("Verified"), fmt: (v) => (v ? esc(t("yes")) : `<strong class=over>${esc(t("no"))}</strong>`) },
     { key: "wall_s", label: t("Wall (s)") },
   ], days);
   const chargerCols = presentCols([
@@ -122,16 +122,16 @@ function fleetYearHtml(p) {
     { key: "occupancy", label: t("Occupancy"), fmt: (v) => pct(v, 0) }, { key: "energy_cost_cny", label: t("Energy cost (CNY)") },
     { key: "short_kwh", label: t("Short (kWh)") }, { key: "binding", label: t("Binding") }], chargers);
   const dayBars = days.some((d) => d.routes != null)
-    ? [["routes", "routes"], ["vehicles used", "vehicles_used"], ["unserved stops", "unserved"]]
-    : [["vehicles used", "vehicles_used"], ["unserved stops", "unserved"]];
+    ? [[t("routes"), "routes"], [t("vehicles used"), "vehicles_used"], [t("unserved stops"), "unserved"]]
+    : [[t("vehicles used"), "vehicles_used"], [t("unserved stops"), "unserved"]];
   const cost = p.cost || {};
   return `<h4>${esc(t("Year {year}", { year: p.year }))}${p.sampled ? ` <span class="badge">${esc(t("sampled"))}</span>` : ""}${p.partial ? ` <span class="badge">${esc(t("partial"))}</span>` : ""}</h4>
-${stackedBarChart({ title: t("Fleet by depot and vehicle type, {year}", { year: p.year }), categories: depots, series: byDepotType, unit: "vehicles" })}
+${stackedBarChart({ title: t("Fleet by depot and vehicle type, {year}", { year: p.year }), categories: depots, series: byDepotType, unit: t("vehicles") })}
 ${dataTable(t("vehicles {year}", { year: p.year }), [
   { key: "depot", label: t("Depot") }, { key: "type", label: t("Type") }, { key: "powertrain", label: t("Powertrain") },
-  { key: "refrigerated", label: t("Refrigerated"), fmt: (v) => (v ? "yes" : "no") }, { key: "battery_kwh", label: t("Battery (kWh)") },
+  { key: "refrigerated", label: t("Refrigerated"), fmt: (v) => (v ? t("yes") : t("no")) }, { key: "battery_kwh", label: t("Battery (kWh)") },
   { key: "count", label: t("Count") }], vehicles)}
-${stackedBarChart({ title: t("Chargers by site and power, {year}", { year: p.year }), categories: sites, series: chargerSeries, unit: "chargers" })}
+${stackedBarChart({ title: t("Chargers by site and power, {year}", { year: p.year }), categories: sites, series: chargerSeries, unit: t("chargers") })}
 ${hbarChart({ title: t("Peak charging load by site, {year} (kW)", { year: p.year }), items: peakItems, unit: "kW" })}
 ${dataTable(t("chargers {year}", { year: p.year }), chargerCols, chargers)}
 ${hbarChart({ title: t("Plug-in vehicles per charger, {year} (limit {maxRatio}:1)", { year: p.year, maxRatio }), items: ratios, limit: { value: maxRatio, label: t("{maxRatio}:1 limit", { maxRatio }) }, flagAt: maxRatio + 1e-9 })}
@@ -172,13 +172,13 @@ ${kpi(t("wall time (s)"), fmt(r.wall_s ?? last.wall_s))}
     color: PALETTE[j % PALETTE.length],
     values: plans.map((p) => (p.vehicles || []).filter((v) => v.type === t).reduce((s, v) => s + v.count, 0)),
   }));
-  const overview = `${stackedBarChart({ title: t("Fleet by year and vehicle type"), categories: years, series: fleetSeries, unit: "vehicles" })}
+  const overview = `${stackedBarChart({ title: t("Fleet by year and vehicle type"), categories: years, series: fleetSeries, unit: t("vehicles") })}
 ${dataTable(t("fleet by year and type"), [{ key: "year", label: t("Year") }, ...types.map((t) => ({ key: t, label: label(t) })), { key: "total", label: t("Total") }],
   plans.map((p) => ({ year: String(p.year), total: count(p), ...Object.fromEntries(types.map((t, j) => [t, fleetSeries[j].values[plans.indexOf(p)]])) })))}
-${barChart({ title: t("New-energy vehicles planned vs policy target {v0} ({v1})", { v0: fmt(target), v1: pol.target_year ?? 2035 }), categories: years, series: [{ name: t("planned new-energy vehicles"), values: plans.map((p) => (p.policy || {}).planned_new_energy_vehicles ?? count(p)) }], limit: { value: target, label: t("policy target {v0}", { v0: fmt(target) }) }, unit: "vehicles" })}
+${barChart({ title: t("New-energy vehicles planned vs policy target {v0} ({v1})", { v0: fmt(target), v1: pol.target_year ?? 2035 }), categories: years, series: [{ name: t("planned new-energy vehicles"), values: plans.map((p) => (p.policy || {}).planned_new_energy_vehicles ?? count(p)) }], limit: { value: target, label: t("policy target {v0}", { v0: fmt(target) }) }, unit: t("vehicles") })}
 ${barChart({ title: t("Vehicles per charger, city-wide, by year (limit {maxRatio}:1)", { maxRatio }), categories: years, series: [{ name: t("vehicles per charger"), color: "#17becf", values: plans.map((p) => p.vehicles_per_charger) }], limit: { value: maxRatio, label: t("{maxRatio}:1 limit", { maxRatio }) } })}
 ${barChart({ title: t("Refrigerated share by year (minimum {v0})", { v0: pct(minReefer, 1) }), categories: years, series: [{ name: t("refrigerated share (%)"), color: "#9467bd", values: plans.map((p) => (p.refrigerated_share || 0) * 100) }], limit: { value: minReefer * 100, label: t("minimum {v0}", { v0: pct(minReefer, 1) }) }, unit: "%" })}
-${plans.length > 1 ? barChart({ title: t("Winter vs summer: vehicles used on the representative day, by year"), categories: years, series: ["winter", "summer"].map((d) => ({ name: d, color: d === "winter" ? "#2e86c1" : "#e67e22", values: plans.map((p) => ((p.daily_check || []).find((x) => x.day === d) || {}).vehicles_used) })), unit: "vehicles" }) : ""}`;
+${plans.length > 1 ? barChart({ title: t("Winter vs summer: vehicles used on the representative day, by year"), categories: years, series: ["winter", "summer"].map((d) => ({ name: d, color: d === "winter" ? "#2e86c1" : "#e67e22", values: plans.map((p) => ((p.daily_check || []).find((x) => x.day === d) || {}).vehicles_used) })), unit: t("vehicles") }) : ""}`;
   const select =
     plans.length > 1
       ? `<label for="fleet-year">${esc(t("Details for year"))}</label> <select id="fleet-year" class="fleet-year">${plans
@@ -275,13 +275,13 @@ ${kpi(t("container pool (TEU)"), fmt(r.containers_teu ?? (pool.owned_teu || 0) +
 ${kpi(t("owned / leased TEU"), `${fmt(pool.owned_teu)} / ${fmt(pool.leased_teu)}`)}
 </div>`;
   const baselines = r.baselines
-    ? dataTable(t("cost against the baselines"), [{ key: "k", label: t("Plan") }, { key: "v", label: t("Cost (CNY/yr)"), fmt: (v) => (v === null ? "infeasible" : fmt(v)) }],
-        [{ k: "this plan", v: r.objective_cny }, ...Object.entries(r.baselines).map(([kk, v]) => ({ k: label(kk), v }))], { open: true })
+    ? dataTable(t("cost against the baselines"), [{ key: "k", label: t("Plan") }, { key: "v", label: t("Cost (CNY/yr)"), fmt: (v) => (v === null ? t("infeasible") : fmt(v)) }],
+        [{ k: t("this plan"), v: r.objective_cny }, ...Object.entries(r.baselines).map(([kk, v]) => ({ k: label(kk), v }))], { open: true })
     : "";
   return `<section class="conversion-view" aria-label="${esc(t("Conversion plan"))}">
 ${r.partial ? `<p class="warn">${esc(t("Partial result: the time limit stopped the search early."))}</p>` : ""}${kpis}
 ${stackedBarChart({ title: t("Converted tonnes by terminal and commodity (t/yr)"), categories: termIds.map(placeText), series: byTerm, unit: "t" })}
-${stackedBarChart({ title: t("Tonnes by mode (t/yr)"), categories: ["all flows"], series: byMode, unit: "t" })}
+${stackedBarChart({ title: t("Tonnes by mode (t/yr)"), categories: [t("all flows")], series: byMode, unit: "t" })}
 ${dataTable(t("converted flows by terminal"), [
   { key: "id", label: t("Terminal"), fmt: (v) => placeHtml(v) }, { key: "flows", label: t("Flows") },
   { key: "tonnes", label: t("Tonnes/yr") }, { key: "commodities", label: t("Commodities") }],
@@ -299,7 +299,7 @@ ${dataTable(t("terminals"), [
   { key: "id", label: t("Terminal"), fmt: (v) => placeHtml(v) }, { key: "equipment", label: t("Equipment") },
   { key: "throughput_t", label: t("Throughput (t/yr)") }, { key: "utilization_peak", label: t("Peak load / capacity"), fmt: (v) => `<span class="${v >= 0.9 ? "over" : ""}">${pct(v)}</span>` },
   { key: "cost_cny", label: t("Cost (CNY/yr)") }], terms)}
-${stackedBarChart({ title: t("Container pool (TEU)"), categories: ["pool"], series: [{ name: t("owned"), color: "#1f77b4", values: [pool.owned_teu || 0] }, { name: t("leased"), color: "#ff7f0e", values: [pool.leased_teu || 0] }], unit: "TEU" })}
+${stackedBarChart({ title: t("Container pool (TEU)"), categories: [t("pool")], series: [{ name: t("owned"), color: "#1f77b4", values: [pool.owned_teu || 0] }, { name: t("leased"), color: "#ff7f0e", values: [pool.leased_teu || 0] }], unit: "TEU" })}
 ${baselines}</section>`;
 }
 

@@ -279,6 +279,7 @@ export const ZH = {
   "Assignment: utilisation of lines and stations": "流量分配：线路与车站利用率",
   "Daily EV fleet routes": "电动车队日常线路",
   "Network resilience study": "路网韧性分析",
+  "Heavy-truck plan: swap and charging stations, electrified lanes": "重卡电动化规划：换电与充电站、电动化线路",
   // plan views (fleet, conversion, assignment, heavy trucks)
   Assignment: "流量分配",
   "Battery (kWh)": "电池（kWh）",
@@ -445,6 +446,20 @@ export const ZH = {
   "60–90 %": "60–90%",
   "90–100 %": "90–100%",
   "over 100 %": "超过 100%",
+  infeasible: "无可行解",
+  "this plan": "本方案",
+  "all flows": "全部流向",
+  pool: "集装箱池",
+  routes: "线路数",
+  "vehicles used": "使用车辆",
+  "unserved stops": "未服务站点",
+  yes: "是",
+  no: "否",
+  vehicles: "辆",
+  chargers: "个",
+  trucks: "辆",
+  "this year": "本年",
+  earlier: "往年",
 };
 
 /** Chinese labels of data codes: node kinds, districts, commodities, forms, modes, statuses. */
