@@ -62,6 +62,9 @@ def compare_cmd(
     year: int = typer.Option(..., "--year", help="demand year and network year"),
     time_limit: float = typer.Option(60.0, "--time-limit", help="LP time limit per side, s"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
+    report: Path | None = typer.Option(
+        None, "--report", help="also write a report with a chart (.md or .html)"
+    ),
 ) -> None:
     """Assign the year's demand on both networks; print what changes."""
 
@@ -74,6 +77,11 @@ def compare_cmd(
         return compare(a, b, ships, year, time_limit).to_dict()
 
     out = run_cli(go)
+    if report is not None:
+        from freight.assign.compare_report import render
+
+        fmt = "html" if report.suffix.lower() in (".html", ".htm") else "md"
+        report.write_text(render(out, fmt), encoding="utf-8")
     if as_json:
         echo_json(out)
         return

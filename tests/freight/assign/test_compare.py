@@ -20,8 +20,12 @@ def _scenario(tmp_path: Path, changes: list[dict[str, object]]) -> str:
 
 def test_removing_the_kuqa_railway_moves_tonnes_to_road(tmp_path: Path) -> None:
     other = _scenario(tmp_path, [{"op": "remove", "table": "links", "id": "r_kuytun__kuqa"}])
-    r = runner.invoke(app, ["scenario", "compare", "base", other, "--year", "2035", "--json"])
+    md = tmp_path / "r.md"
+    args = ["scenario", "compare", "base", other, "--year", "2035", "--json", "--report", str(md)]
+    r = runner.invoke(app, args)
     assert r.exit_code == 0, r.output
+    text = md.read_text(encoding="utf-8")
+    assert "| rail share |" in text and "<svg" in text and "Figure 1." in text
     out = json.loads(r.stdout)
     assert out["kind"] == "scenario-comparison" and out["year"] == 2035
     b, o, d = out["base"], out["other"], out["delta"]
@@ -30,8 +34,13 @@ def test_removing_the_kuqa_railway_moves_tonnes_to_road(tmp_path: Path) -> None:
     # every tonne is somewhere: rail + road + unassigned changes add up to nothing
     assert abs(d["rail_tonnes"] + d["road_tonnes"] + d["unassigned_tonnes"]) < 1.0
     assert d["rail_share"] < 0 and d["co2_t"] > 0
-    same = runner.invoke(app, ["scenario", "compare", "base", "base", "--year", "2035", "--json"])
+    page = tmp_path / "r.html"
+    same = runner.invoke(
+        app,
+        ["scenario", "compare", "base", "base", "--year", "2035", "--json", "--report", str(page)],
+    )
     assert json.loads(same.stdout)["delta"]["cost_cny"] == 0
+    assert page.read_text(encoding="utf-8").lower().startswith("<!doctype html>")
 
 
 def test_bad_scenario_names_the_change(tmp_path: Path) -> None:
