@@ -6,9 +6,10 @@
 ``rounds``: one seeded random round per size (``freight.matching.generate``: the Kuytun
 road network, all five cargo forms, 4 h pickup windows over one day, 10 % bev trucks),
 each size in a fresh subprocess so that peak RSS (ru_maxrss) is per run; methods ``auto``
-(flow and greedy, the better kept), ``flow`` and ``greedy``; the independent checker
-verifies each plan (its time is not in the wall time). ``http``: a service on a temporary
-SQLite file, 10,000 loads posted in one batch (all-or-nothing), loads per second.
+(greedy, re-chained by flow, trucks re-assigned to the chains), ``flow`` and ``greedy``;
+the independent checker verifies each plan (its time is not in the wall time). ``http``:
+a service on a temporary SQLite file, 10,000 loads posted in one batch (all-or-nothing),
+loads per second.
 """
 
 from __future__ import annotations

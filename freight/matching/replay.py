@@ -4,10 +4,10 @@ The road shipments of ``demand_data/`` (see ``road_share`` rule below) are cut i
 truckloads whose pickup windows open when they become ready, each posted ``lead_h``
 hours before its window opens (``POST_LEAD_H``; 0 posts at ready time); a truck supply
 built by ``supply`` (method in demand_data/METHOD.md, section "Matching replay") is
-matched every ``interval_min`` of
-simulated time. Each method (the optimiser, the greedy baseline) runs its own simulation
-on the same loads and trucks. A matched truck carries its whole chain (the proposal is
-taken as accepted) and is free again where and when its last delivery ends. A round
+matched every ``interval_min`` of simulated time. Each method (the optimiser, the greedy
+baseline) runs its own simulation on the same loads and trucks. A matched truck carries
+its committed chain (the proposal is taken as accepted) and is free again where and when
+its last committed delivery ends. A round
 offers the trucks that are free within ``LOOKAHEAD_H`` hours, each from where and when
 it will be free, to both methods alike. With a commitment horizon ``commit_h`` a method
 plans over every open load but keeps of each proposed chain only the legs that must start
