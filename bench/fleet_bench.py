@@ -1,4 +1,4 @@
-"""Kuytun EV fleet routing benchmarks (issue 4): quality vs plain OR-Tools, and scaling.
+"""Kuytun EV fleet routing benchmarks: quality vs plain OR-Tools, and scaling.
 
     .venv/bin/python bench/fleet_bench.py compare [--time-limit 10] [--battery-scale 1.0]
     .venv/bin/python bench/fleet_bench.py scale [--sizes 200,1000,5000]

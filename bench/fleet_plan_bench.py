@@ -1,4 +1,4 @@
-"""Fleet plan benchmark (issue 7): stops vs wall time vs peak memory, process vs Ray.
+"""Fleet plan benchmark: stops vs wall time vs peak memory, process vs Ray.
 
     .venv/bin/python bench/fleet_plan_bench.py [--year 2035] [--sizes 2000,5000,full]
         [--engines process,ray] [--workers 2] [--part-stops N] [--max-iterations N]

@@ -1,4 +1,4 @@
-"""Capacitated assignment of a year's shipments to rail–road routes (issue 3)."""
+"""Capacitated assignment of a year's shipments to rail–road routes."""
 
 from freight.assign.lp import Candidate, Group, LpResult, solve_lp
 from freight.assign.solve import AssignOptions, AssignResult, apply_closures, assign

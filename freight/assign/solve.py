@@ -95,7 +95,7 @@ class RouteFlow:
 
 @dataclass(frozen=True)
 class AssignResult:
-    """The assignment and the uncapacitated comparison (``to_dict`` = issue 3 JSON)."""
+    """The assignment and the uncapacitated comparison (``to_dict`` = the assignment JSON)."""
 
     year: int | None
     shipments: int

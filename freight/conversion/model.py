@@ -302,7 +302,7 @@ class ConversionPlan:
     flows_source: str = ""
 
     def to_json(self) -> dict[str, object]:
-        """The issue-6 JSON answer."""
+        """The conversion plan's JSON answer."""
         return {
             "status": self.status,
             "objective_cny": round(self.objective_cny, 2),

@@ -1,4 +1,4 @@
-"""Time-dependent multimodal rail–road routing (issue 3)."""
+"""Time-dependent multimodal rail–road routing."""
 
 from freight.routing.index import CapacityLedger, RoutingIndex
 from freight.routing.model import (

@@ -1,4 +1,4 @@
-"""Route query and answer: frozen dataclasses validated once, JSON shape of issue 3."""
+"""Route query and answer: frozen dataclasses validated once, and their JSON shape."""
 
 from __future__ import annotations
 

@@ -54,7 +54,7 @@ def _shot_panel(page: Any, path: Path) -> None:
 
 
 def _fleet_year(year: int, k: float) -> dict[str, Any]:
-    """One year of the fleet-plan contract (issue 7), numbers growing with ``k``."""
+    """One year of the fleet-plan contract, numbers growing with ``k``."""
     light, van, reefer = round(300 * k), round(120 * k), max(2, round(3 * k))
     vehicles = [
         {"type": "bev_light", "depot": "dep_station_front", "count": light, "powertrain": "bev",

@@ -1,4 +1,4 @@
-"""The shipped network serves the demand's lanes (issue-2 follow-up: rail and hazmat gaps).
+"""The shipped network serves the demand's lanes (rail and hazmat gaps).
 
 Every lane of ``freight.demand.assumptions.GROUPS`` must have at least one route under the
 routing rules; the only lane left without one is listed in ``KNOWN_NO_ROUTE`` with its

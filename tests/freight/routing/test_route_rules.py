@@ -1,4 +1,4 @@
-"""Each routing rule of issue 3, on a tiny network where breaking it would be cheaper."""
+"""Each routing rule, on a tiny network where breaking it would be cheaper."""
 
 from __future__ import annotations
 
