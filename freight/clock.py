@@ -32,3 +32,8 @@ def parse_time(text: str) -> datetime:
     Raises ``ValueError`` when ``text`` is not ISO 8601.
     """
     return to_beijing(datetime.fromisoformat(text.strip().replace("Z", "+00:00")))
+
+
+def current_year() -> int:
+    """The current calendar year in Beijing: the default network year of every query."""
+    return datetime.now(BEIJING).year

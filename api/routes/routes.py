@@ -15,6 +15,7 @@ from api.geojson_models import GEOJSON_MEDIA_TYPE, geojson_responses
 from api.offers import quote
 from api.scenario_store import get_scenario
 from api.security import Principal, current_principal
+from freight.clock import current_year
 from freight.network.loader import default_network
 from freight.network.scenario import apply_scenario, change_of
 from freight.network.years import default_network_for_year
@@ -25,8 +26,7 @@ from freight.routing.io import request_from_dict
 router = APIRouter(tags=["routes"], responses=problem_responses(404, 422, 429, 500))
 
 _lock = threading.Lock()
-_index: RoutingIndex | None = None
-_by_year: dict[int, RoutingIndex] = {}
+_by_year: dict[int | None, RoutingIndex] = {}
 
 
 _by_scenario: dict[tuple[str, int | None], RoutingIndex] = {}
@@ -56,18 +56,17 @@ def scenario_index(
 
 
 def routing_index(year: int | None = None) -> RoutingIndex:
-    """The routing index of the default network (or of its ``year``), built once per
-    process (and year)."""
-    global _index
-    with _lock:
-        if year is not None:
+    """The routing index of the shipped network of ``year`` (None: the shipped files as
+    they are, every element of every year), built once per process and year; later calls
+    are one dict lookup without the lock."""
+    found = _by_year.get(year)
+    if found is None:
+        with _lock:
             found = _by_year.get(year)
             if found is None:
-                found = _by_year[year] = RoutingIndex(default_network_for_year(year))
-            return found
-        if _index is None:
-            _index = RoutingIndex(default_network())
-        return _index
+                net = default_network() if year is None else default_network_for_year(year)
+                found = _by_year[year] = RoutingIndex(net)
+    return found
 
 
 EXAMPLE: dict[str, Any] = {
@@ -207,7 +206,7 @@ async def routes(
         le=2100,
         examples=[2035],
         description="route on the network the plan has built by this year (stations, "
-        "roads, railways and trains of works.csv); without it, today's network",
+        "roads, railways and trains of works.csv); default: the current year (Beijing time)",
     ),
     scenario: str | None = Query(
         None,
@@ -225,7 +224,8 @@ async def routes(
     payload = body.model_dump(mode="json")
     req = request_from_dict(payload)
     if scenario is None:
-        index = routing_index(year)  # the fast path: no key lookup, no thread hop
+        # the fast path: no key lookup, no thread hop; default: the current year's network
+        index = routing_index(current_year() if year is None else year)
     else:
         index = scenario_index(request, current_principal(request), scenario, year)
     answer = await quote(request, index, req)  # alternatives carry offers

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import api.routes.routes as routes_mod
+from freight.clock import current_year
 from freight.routing import RoutingIndex
 from tests.freight.routing.helpers import corridor
 
@@ -18,7 +19,7 @@ BODY = {
 
 @pytest.fixture()
 def small(monkeypatch: pytest.MonkeyPatch, client):
-    monkeypatch.setattr(routes_mod, "_index", RoutingIndex(corridor()))
+    monkeypatch.setattr(routes_mod, "_by_year", {current_year(): RoutingIndex(corridor())})
     return client
 
 
@@ -95,7 +96,7 @@ def test_geojson_answer_is_rfc7946(small) -> None:
         first = doc["features"][0]
         assert first["geometry"]["type"] == "LineString"
         assert first["properties"]["depart"].endswith("+08:00")
-        net = routes_mod._index.network  # type: ignore[union-attr]
+        net = routes_mod.routing_index(current_year()).network
         for f in doc["features"]:  # each line runs from the leg's first node to its last
             a, b = net.nodes[f["properties"]["from"]], net.nodes[f["properties"]["to"]]
             line = f["geometry"]["coordinates"]
@@ -120,3 +121,20 @@ def test_routes_take_the_network_of_their_year(client) -> None:
     assert "reg_kuytun_kuqa" in services(2035)
     bad = client.post("/v1/routes?year=1999", json=body)
     assert bad.status_code == 422 and "year" in bad.text
+
+
+def test_without_year_routes_take_the_current_years_network(client, monkeypatch) -> None:
+    """No ``year``: the network of the current year (Beijing time), not the shipped files,
+    which also hold what is still to be built (the dangerous-goods station opens in 2028)."""
+    body = {
+        "origin": "urumqi",
+        "destination": "kuytun_hazmat",
+        "cargo": {"commodity": "tdi", "form": "hazmat", "quantity": 20, "unit": "t"},
+        "ready_at": "2030-03-05T06:00:00",
+    }
+    monkeypatch.setattr(routes_mod, "current_year", lambda: 2026)
+    assert client.post("/v1/routes", json=body).status_code == 404  # not built yet
+    monkeypatch.setattr(routes_mod, "current_year", lambda: 2030)
+    built = client.post("/v1/routes", json=body)
+    assert built.status_code == 200, built.text
+    assert built.json()["alternatives"][0]["legs"][-1]["to"] == "kuytun_hazmat"
