@@ -9,6 +9,7 @@ days are skipped and the next ones offered.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -29,15 +30,24 @@ def _prepare(db: Database, ready: datetime) -> tuple[CapacityLedger, bytes]:
         return ledger_for(s, ready), secret
 
 
-async def quote(request: Request, index: RoutingIndex, req: RouteRequest) -> dict[str, Any]:
-    """The route answer with ``offer_id`` and ``offer_expires_at`` on every alternative."""
+async def quote(
+    request: Request, index: RoutingIndex, req: RouteRequest, scenario: str | None = None
+) -> dict[str, Any]:
+    """The route answer with ``offer_id`` and ``offer_expires_at`` on every alternative.
+
+    Each offer carries the network year of ``index`` and the ``scenario`` id it was quoted
+    on, so that its booking takes capacity on that same network."""
     db: Database | None = getattr(request.app.state, "db", None)
     if db is None:  # the service has not started its database: plain answer
         return find_routes(index, req).to_dict()
     ledger, secret = await run_in_threadpool(_prepare, db, req.ready_at)
     result = find_routes(index, req, ledger)
     out = result.to_dict()
-    offers = make_offers(index.network, result, datetime.now(BEIJING))
+    year = index.network.meta.get("year")
+    offers = [
+        replace(o, network_year=int(year) if year else None, scenario=scenario)
+        for o in make_offers(index.network, result, datetime.now(BEIJING))
+    ]
     for alt, offer in zip(out["alternatives"], offers, strict=True):
         alt["offer_id"] = encode_offer(offer, secret)
         alt["offer_expires_at"] = offer.expires_at.isoformat()

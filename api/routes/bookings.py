@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api import booking_store as store
 from api.errors import problem_responses
-from api.routes.routes import routing_index
+from api.routes.routes import offer_index, routing_index
 from api.security import Principal, require_role
 from freight.booking import BEIJING, EventType, Party, TrackEvent, beijing, decode_offer
 
@@ -213,9 +213,11 @@ async def create_booking(
 
     def book() -> dict[str, Any]:
         offer = decode_offer(body.offer_id, store.offer_secret(db), datetime.now(BEIJING))
+        # the network the offer was quoted on: its year's or its scenario's
+        index = offer_index(request, principal, offer.network_year, offer.scenario)
         booking, _ = store.create_booking(
             db,
-            routing_index().network,
+            index.network,
             offer=offer,
             offer_id=body.offer_id,
             org=principal.org or principal.name,

@@ -16,6 +16,7 @@ from api.offers import quote
 from api.scenario_store import get_scenario
 from api.security import Principal, current_principal
 from freight.clock import current_year
+from freight.errors import ExpiredError, FieldIssue, NotFoundError
 from freight.network.loader import default_network
 from freight.network.scenario import apply_scenario, change_of
 from freight.network.years import default_network_for_year
@@ -53,6 +54,22 @@ def scenario_index(
                 _by_scenario.pop(next(iter(_by_scenario)))
             _by_scenario[key] = found
     return found
+
+
+def offer_index(
+    request: Request, who: Principal, year: int | None, scenario: str | None
+) -> RoutingIndex:
+    """The routing index an offer was quoted on: its scenario's (as the booker sees it; a
+    scenario deleted since the quote makes the offer stale, 410) or its network year's."""
+    if scenario is None:
+        return routing_index(year)
+    try:
+        return scenario_index(request, who, scenario, year)
+    except NotFoundError:
+        raise ExpiredError(
+            f"the offer was quoted on scenario {scenario!r}, which is gone; quote again",
+            issues=[FieldIssue("$.offer_id", "offer's scenario no longer exists")],
+        ) from None
 
 
 def routing_index(year: int | None = None) -> RoutingIndex:
@@ -228,7 +245,7 @@ async def routes(
         index = routing_index(current_year() if year is None else year)
     else:
         index = scenario_index(request, current_principal(request), scenario, year)
-    answer = await quote(request, index, req)  # alternatives carry offers
+    answer = await quote(request, index, req, scenario)  # alternatives carry offers
     accept = request.headers.get("accept", "")
     # GeoJSON when asked for by ?format=geojson, or by an Accept that does not also take
     # plain JSON (the web page accepts both and reads the JSON answer and its offers)

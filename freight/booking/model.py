@@ -244,6 +244,8 @@ class Offer:
     created_at: datetime
     expires_at: datetime
     kind: str = "offer"
+    network_year: int | None = None  # the network year it was quoted on; None: shipped files
+    scenario: str | None = None  # the stored scenario it was quoted on
 
     def __post_init__(self) -> None:
         if not self.legs:
@@ -267,6 +269,8 @@ class Offer:
             "price_cny": self.price_cny,
             "created_at": self.created_at.isoformat(),
             "expires_at": self.expires_at.isoformat(),
+            "network_year": self.network_year,
+            "scenario": self.scenario,
         }
 
     @staticmethod
@@ -290,6 +294,8 @@ class Offer:
             price_cny=float(d["price_cny"]),
             created_at=datetime.fromisoformat(d["created_at"]),
             expires_at=datetime.fromisoformat(d["expires_at"]),
+            network_year=int(d["network_year"]) if d.get("network_year") is not None else None,
+            scenario=d.get("scenario"),
         )
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from api.booking_store import BookingRow
+from api.booking_store import BookingRow, offer_secret
 from api.capacity_store import DepartureCapacityRow
 from freight.booking import decode_offer, encode_offer
 from freight.booking.model import Offer
+from freight.clock import BEIJING
 
 pytestmark = pytest.mark.db
 
@@ -313,3 +315,58 @@ def test_keys_carry_an_organisation(db_url, make_client, key_for) -> None:
     assert client.get(f"/v1/bookings/{b['id']}", headers=bob).status_code == 200
     assert client.get(f"/v1/bookings/{b['id']}", headers=admin).status_code == 200
     assert client.get("/v1/bookings", headers=admin).json()["total"] == 1
+
+
+KUQA = {
+    "origin": "kuytun",
+    "destination": "kuqa",
+    "cargo": {"commodity": "general", "form": "general", "quantity": 500, "unit": "t"},
+    "ready_at": "2035-03-05T06:00:00",
+    "alternatives": 5,
+}
+
+
+def _kuqa_rail_offer(client, url: str, headers: dict[str, str]) -> str:
+    """The offer of an alternative on the Kuytun–Kuqa train, which only the 2035 network
+    (the planned railway) runs."""
+    r = client.post(url, json=KUQA, headers=headers)
+    assert r.status_code == 200, r.text
+    for alt in r.json()["alternatives"]:
+        if any(leg["service"] == "reg_kuytun_kuqa" for leg in alt["legs"]):
+            return str(alt["offer_id"])
+    raise AssertionError("no alternative on reg_kuytun_kuqa")
+
+
+def test_offer_of_a_network_year_is_booked_on_that_year(db_url, make_client, key_for) -> None:
+    client = make_client(db_url)
+    op = key_for(client, "operator", "acme-ops")
+    offer_id = _kuqa_rail_offer(client, "/v1/routes?year=2035", {})
+    offer = decode_offer(offer_id, offer_secret(client.app.state.db), datetime.now(BEIJING))
+    assert offer.network_year == 2035 and offer.scenario is None
+    r = book(client, op, offer_id)
+    assert r.status_code == 201, r.text  # the train exists in 2035, not in the shipped files
+    dep = r.json()["legs"]
+    run = next(leg for leg in dep if leg["service"] == "reg_kuytun_kuqa")
+    assert run["from"] == "kuytun"
+
+
+def test_offer_of_a_scenario_is_booked_on_it_by_its_org_only(db_url, make_client, key_for):
+    client = make_client(db_url)
+    plan = key_for(client, "planner", "org-a")
+    sc = {
+        "name": "Kuqa railway doubled",
+        "base_year": 2035,
+        "changes": [{"op": "update", "table": "links", "id": "r_kuytun__kuqa",
+                     "values": {"capacity_per_day": 40}}],
+    }  # fmt: skip
+    sid = client.post("/v1/scenarios", json=sc, headers=plan).json()["id"]
+    offer_id = _kuqa_rail_offer(client, f"/v1/routes?scenario={sid}", plan)
+    other = key_for(client, "operator", "org-b")
+    gone = book(client, other, offer_id)
+    assert gone.status_code == 410 and "scenario" in gone.text  # org-b cannot see it
+    own = key_for(client, "operator", "org-a")
+    assert book(client, own, offer_id).status_code == 201
+    second = _kuqa_rail_offer(client, f"/v1/routes?scenario={sid}", plan)
+    assert client.delete(f"/v1/scenarios/{sid}", headers=plan).status_code == 204
+    r = book(client, own, second)
+    assert r.status_code == 410 and r.headers["content-type"] == "application/problem+json"
