@@ -57,7 +57,8 @@ class AssignParams(BaseModel):
         ge=2000,
         le=2100,
         description="assign on the network the plan has built by this year (works.csv: "
-        "new stations, roads, railways, trains and capacities); null = today's network",
+        "new stations, roads, railways, trains and capacities); null = the current year "
+        "(Beijing time)",
         examples=[2035],
     )
 

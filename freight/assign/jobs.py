@@ -6,9 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 from freight.assign.solve import AssignOptions, assign
+from freight.clock import current_year
 from freight.demand import load_shipments
 from freight.errors import FieldIssue, InputError
-from freight.network.loader import default_network
 from freight.network.model import CargoForm, RailService
 from freight.network.years import default_network_for_year
 from freight.units import parse_hhmm
@@ -41,7 +41,7 @@ def service_from_dict(d: dict[str, Any], loc: str) -> RailService:
 
 def run(params: dict[str, Any], progress: Callable[..., Any] | None = None) -> dict[str, Any]:
     """params: year, co2_price_cny_per_t, closed, scale, time_limit_s, network_year (see
-    AssignParams; network_year None = today's network)."""
+    AssignParams; network_year None = the current year's network, Beijing time)."""
     year = int(params.get("year") or 2025)
     scale = int(params.get("scale") or 1)
     if not 1 <= scale <= 8:
@@ -60,8 +60,9 @@ def run(params: dict[str, Any], progress: Callable[..., Any] | None = None) -> d
     )
     if progress:
         progress(0.2, "routing candidates and solving the LP")
-    network_year = params.get("network_year")
-    net = default_network() if network_year is None else default_network_for_year(int(network_year))
+    given = params.get("network_year")
+    network_year = current_year() if given is None else int(given)
+    net = default_network_for_year(network_year)
     out = assign(net, shipments, options, year=year).to_dict()
     out["network_year"] = network_year
     out["partial"] = out["lp_status"] != "optimal"

@@ -35,6 +35,7 @@ from freight.assign.lp import Candidate, Group, LpResult, solve_lp
 from freight.assign.summary import Usage
 from freight.errors import FieldIssue, InputError, NotFoundError
 from freight.network.model import CargoForm, Network, RailService
+from freight.network.years import nodes_not_in_year
 from freight.routing import RoutingIndex
 from freight.routing.model import HAZMAT_COMMODITIES, REEFER_COMMODITIES
 
@@ -251,6 +252,7 @@ class _Demand:
     totals: dict[_Key, list[float]]
     tonnes_total: float
     year: int | None
+    absent: dict[_Key, list[float]]  # groups at a node the network's year lacks
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,6 +269,8 @@ class _Columns:
 def _aggregate(net: Network, shipments: Sequence[ShipmentLike], year: int | None) -> _Demand:
     """Validate shipments and sum them per (origin, destination, form, commodity, month)."""
     agg: dict[_Key, list[float]] = {}
+    absent: dict[_Key, list[float]] = {}
+    not_built = nodes_not_in_year(net)
     tonnes_total = 0.0
     for k, s in enumerate(shipments):
         try:
@@ -282,15 +286,35 @@ def _aggregate(net: Network, shipments: Sequence[ShipmentLike], year: int | None
                 issues=[FieldIssue(f"shipments[{k}].tonnes", f"{s.tonnes}")],
             )
         for end in (s.origin, s.destination):
-            if end not in net.nodes:
+            if end not in net.nodes and end not in not_built:
                 raise NotFoundError(f"shipment {s.id}: unknown node {end!r}")
         period, y = _period(s.ready_date)
         year = year or y
-        acc = agg.setdefault((s.origin, s.destination, form, s.commodity, period), [0.0, 0.0])
+        missing = s.origin not in net.nodes or s.destination not in net.nodes
+        acc = (absent if missing else agg).setdefault(
+            (s.origin, s.destination, form, s.commodity, period), [0.0, 0.0]
+        )
         acc[0] += s.tonnes
         acc[1] += 1
         tonnes_total += s.tonnes
-    return _Demand(agg, tonnes_total, year)
+    return _Demand(agg, tonnes_total, year, absent)
+
+
+def _not_in_year(net: Network, demand: _Demand) -> list[dict[str, Any]]:
+    """Unassigned entries for groups at a node that the network's year lacks."""
+    out = []
+    for (o, d, form, com, period), (tons, count) in sorted(demand.absent.items()):
+        gone = [n for n in (o, d) if n not in net.nodes]
+        why = (
+            f"not in the network of {net.meta.get('year', '?')}: "
+            + ", ".join(gone)
+            + " not built yet (or closed) in that year"
+        )
+        out.append(
+            {"origin": o, "destination": d, "form": str(form), "commodity": com, "period": period,
+             "shipments": int(count), "tonnes": round(tons, 3), "reason": why}
+        )  # fmt: skip
+    return sorted(out, key=lambda e: -float(e["tonnes"]))
 
 
 def _columns(
@@ -394,14 +418,17 @@ def assign(
     totals = summary.flow_totals(groups, lp)
     util = summary.peak_utilization(lp, capacity)
     neck = summary.bottlenecks(lp, capacity, util)
-    left = summary.unassigned(groups, lp, capacity, cols.keys, cols.no_route)
+    absent = _not_in_year(net, demand)
+    left = summary.unassigned(groups, lp, capacity, cols.keys, cols.no_route) + tuple(absent)
     t_end = time.perf_counter()
     return AssignResult(
         year=demand.year,
         shipments=len(shipments),
         groups=len(groups),
         tonnes_total=demand.tonnes_total,
-        tonnes_assigned=demand.tonnes_total - sum(lp.unassigned.values()),
+        tonnes_assigned=demand.tonnes_total
+        - sum(lp.unassigned.values())
+        - sum(t for t, _ in demand.absent.values()),
         rail_tonnes=totals.rail_tonnes,
         rail_tkm=totals.rail_tkm,
         tkm=totals.tkm,

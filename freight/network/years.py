@@ -43,6 +43,8 @@ SETTABLE: dict[str, dict[str, type]] = {
     "links": {"capacity_per_day": float, "speed_kmh": float, "length_km": float},
     "services": {"capacity_t": float, "capacity_teu": float},
 }
+#: ``Network.meta`` key: the plan's node ids absent from the year's network.
+NOT_IN_YEAR = "nodes_not_in_year"
 _HANDLING = ("capacity_t_per_day", "capacity_teu_per_day")
 
 
@@ -225,8 +227,15 @@ def network_for_year(plan: NetworkPlan, year: int) -> Network:
             for a, b in zip(s.route, s.route[1:], strict=False)
         )
     }
-    meta = {**base.meta, "year": str(year)}
+    absent = ",".join(sorted(set(base.nodes) - set(nodes)))
+    meta = {**base.meta, "year": str(year), NOT_IN_YEAR: absent}
     return replace(base, nodes=nodes, links=links, services=services, meta=meta)
+
+
+def nodes_not_in_year(net: Network) -> frozenset[str]:
+    """Ids of the plan's nodes that the network of its year lacks (not built yet, or
+    closed), as recorded by ``network_for_year``; empty for any other network."""
+    return frozenset(x for x in net.meta.get(NOT_IN_YEAR, "").split(",") if x)
 
 
 @functools.cache

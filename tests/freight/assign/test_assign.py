@@ -207,9 +207,38 @@ def test_job_runner_assigns_on_the_network_of_its_year(monkeypatch: pytest.Monke
         for i in range(12)
     ]
     monkeypatch.setattr(jobs, "load_shipments", lambda year: demand)
-    today = jobs.run({"year": 2035, "time_limit_s": 5})
+    monkeypatch.setattr(jobs, "current_year", lambda: 2026)
+    today = jobs.run({"year": 2035, "time_limit_s": 5})  # default: the current year's network
     built = jobs.run({"year": 2035, "time_limit_s": 5, "network_year": 2035})
-    assert today["network_year"] is None and built["network_year"] == 2035
-    assert today["rail_share"] == 0.0  # Kuqa has no railway today
+    assert today["network_year"] == 2026 and built["network_year"] == 2035
+    assert today["rail_share"] == 0.0  # Kuqa has no railway in 2026
     assert built["rail_share"] > 0.0
     assert built["tonnes_assigned"] == pytest.approx(24_000)
+
+
+def test_demand_at_a_node_not_built_in_the_year_is_unassigned_with_its_reason(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The dangerous-goods station opens in 2028: on the 2026 network its shipments are
+    reported unassigned (node not built yet), the rest is assigned; a typo still fails."""
+    from freight.assign import jobs
+
+    demand = [
+        Ship("h1", "urumqi", "kuytun_hazmat", "tdi", "hazmat", 300.0, date(2026, 3, 5)),
+        Ship("h2", "urumqi", "kuytun_hazmat", "tdi", "hazmat", 200.0, date(2026, 3, 9)),
+        Ship("g1", "kuytun", "urumqi", "steel", "general", 1000.0, date(2026, 3, 5)),
+    ]
+    monkeypatch.setattr(jobs, "load_shipments", lambda year: demand)
+    early = jobs.run({"year": 2026, "time_limit_s": 5, "network_year": 2026})
+    assert early["tonnes_total"] == pytest.approx(1500.0)
+    assert early["tonnes_assigned"] == pytest.approx(1000.0)
+    (gone,) = [u for u in early["unassigned"] if u["destination"] == "kuytun_hazmat"]
+    assert gone["tonnes"] == pytest.approx(500.0) and gone["shipments"] == 2
+    assert "kuytun_hazmat" in gone["reason"] and "2026" in gone["reason"]
+    assert "not built" in gone["reason"]
+    built = jobs.run({"year": 2026, "time_limit_s": 5, "network_year": 2030})
+    assert not [u for u in built["unassigned"] if u["destination"] == "kuytun_hazmat"]
+    typo = [*demand, Ship("t", "urumqi", "atlantis", "steel", "general", 1.0, date(2026, 3, 5))]
+    monkeypatch.setattr(jobs, "load_shipments", lambda year: typo)
+    with pytest.raises(NotFoundError, match="atlantis"):
+        jobs.run({"year": 2026, "time_limit_s": 5, "network_year": 2026})
