@@ -15,6 +15,7 @@ from api.errors import problem_responses
 from api.jobs import service
 from api.jobs.registry import get_job_kind
 from api.jobs.schemas import JobAccepted, JobOut
+from api.network_params import SCENARIO_QUERY, YEAR_QUERY, network_params
 from api.security import Principal, require_role
 
 
@@ -61,10 +62,14 @@ def add_job_route(
     description: str = "",
     tags: list[str | Enum] | None = None,
     params_model: type[BaseModel] | None = None,
+    network_query: bool = False,
 ) -> None:
     """Add ``POST path`` whose JSON body is the kind's params model; it answers 202 with a job.
 
     Auth: a key with one of the kind's roles (401/403 otherwise). ``Idempotency-Key`` honoured.
+    ``network_query``: the endpoint also takes ``?year=`` and ``?scenario=`` (the network
+    the job runs on, :mod:`api.network_params`), set into the params' ``network_year`` and
+    ``network_scenario``.
     """
     spec = get_job_kind(kind)
     model = params_model or spec.params_model
@@ -81,6 +86,22 @@ def add_job_route(
     ) -> JSONResponse:
         return submit_job(request, kind, body, principal, idempotency_key)
 
+    def network_endpoint(
+        request: Request,
+        body: model = Body(...),  # type: ignore[valid-type]
+        principal: Principal = Depends(require_role(*spec.roles)),
+        idempotency_key: str | None = Header(
+            None, alias="Idempotency-Key", max_length=256, description=IDEMPOTENCY_DOC
+        ),
+        year: int | None = YEAR_QUERY,
+        scenario: str | None = SCENARIO_QUERY,
+    ) -> JSONResponse:
+        params = body.model_dump(mode="json")  # type: ignore[attr-defined]
+        params.update(network_params(request, principal, year, scenario))
+        return submit_job(request, kind, params, principal, idempotency_key)
+
+    if network_query:
+        endpoint = network_endpoint
     endpoint.__name__ = "start_" + kind.replace("-", "_")
     router.add_api_route(
         path,

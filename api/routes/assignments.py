@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.errors import problem_responses
 from api.jobs import add_job_route, register_job_kind
+from api.network_params import NetworkScenarioIn
 
 router = APIRouter(tags=["assignments"], responses=problem_responses(401, 403, 409, 422, 429, 500))
 
@@ -61,6 +62,9 @@ class AssignParams(BaseModel):
         "(Beijing time)",
         examples=[2035],
     )
+    network_scenario: NetworkScenarioIn | None = Field(
+        None, description="the stored scenario to assign on; set from ?scenario="
+    )
 
 
 register_job_kind(
@@ -78,5 +82,6 @@ add_job_route(
     "/v1/assignments",
     "assignment",
     summary="Start a network assignment (job)",
+    network_query=True,
     tags=["assignments", "jobs"],
 )

@@ -6,11 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 from freight.assign.solve import AssignOptions, assign
-from freight.clock import current_year
 from freight.demand import load_shipments
 from freight.errors import FieldIssue, InputError
 from freight.network.model import CargoForm, RailService
-from freight.network.years import default_network_for_year
+from freight.network.scenario import network_of
 from freight.units import parse_hhmm
 
 
@@ -61,9 +60,11 @@ def run(params: dict[str, Any], progress: Callable[..., Any] | None = None) -> d
     if progress:
         progress(0.2, "routing candidates and solving the LP")
     given = params.get("network_year")
-    network_year = current_year() if given is None else int(given)
-    net = default_network_for_year(network_year)
+    scenario = params.get("network_scenario")
+    net = network_of(None if given is None else int(given), scenario)
+    network_year = int(net.meta["year"])
     out = assign(net, shipments, options, year=year).to_dict()
     out["network_year"] = network_year
+    out["network_scenario"] = scenario["id"] if scenario else None
     out["partial"] = out["lp_status"] != "optimal"
     return out

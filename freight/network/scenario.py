@@ -15,11 +15,13 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from freight.clock import current_year
 from freight.errors import DataError, FieldIssue, InputError
 from freight.network.loader import LINK_COLUMNS, NODE_COLUMNS, SERVICE_COLUMNS
 from freight.network.model import Network
-from freight.network.years import load_plan, network_for_year
+from freight.network.years import default_network_for_year, load_plan, network_for_year
 from freight.paths import network_dir
 
 OPS = ("add", "remove", "update")
@@ -166,3 +168,16 @@ def apply_scenario(
             ) from None
         net = network_for_year(plan, base_year)
     return net
+
+
+def network_of(year: int | None, scenario: Mapping[str, Any] | None = None) -> Network:
+    """The network a planning job runs on: a stored scenario's (``{"id", "base_year",
+    "changes"}``, on ``year`` or else its base year), or the shipped network of ``year``
+    (default: the current year in Beijing time)."""
+    if scenario is not None:
+        changes = tuple(
+            change_of(c["op"], c["table"], c["id"], c.get("values") or {})
+            for c in scenario["changes"]
+        )
+        return apply_scenario(year or int(scenario["base_year"]), changes)
+    return default_network_for_year(current_year() if year is None else year)

@@ -207,7 +207,7 @@ def test_job_runner_assigns_on_the_network_of_its_year(monkeypatch: pytest.Monke
         for i in range(12)
     ]
     monkeypatch.setattr(jobs, "load_shipments", lambda year: demand)
-    monkeypatch.setattr(jobs, "current_year", lambda: 2026)
+    monkeypatch.setattr("freight.network.scenario.current_year", lambda: 2026)
     today = jobs.run({"year": 2035, "time_limit_s": 5})  # default: the current year's network
     built = jobs.run({"year": 2035, "time_limit_s": 5, "network_year": 2035})
     assert today["network_year"] == 2026 and built["network_year"] == 2035
@@ -242,3 +242,21 @@ def test_demand_at_a_node_not_built_in_the_year_is_unassigned_with_its_reason(
     monkeypatch.setattr(jobs, "load_shipments", lambda year: typo)
     with pytest.raises(NotFoundError, match="atlantis"):
         jobs.run({"year": 2026, "time_limit_s": 5, "network_year": 2026})
+
+
+def test_job_runner_assigns_on_a_stored_scenario(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A scenario without the Kuytun–Kuqa railway sends the 2035 Kuqa freight by road."""
+    from freight.assign import jobs
+
+    demand = [
+        Ship(f"q{i}", "kuytun", "kuqa", "general", "general", 2000.0, date(2035, 1 + i, 5))
+        for i in range(6)
+    ]
+    monkeypatch.setattr(jobs, "load_shipments", lambda year: demand)
+    patch = {"id": "s1", "base_year": 2035,
+             "changes": [{"op": "remove", "table": "links", "id": "r_kuytun__kuqa"}]}  # fmt: skip
+    built = jobs.run({"year": 2035, "time_limit_s": 5, "network_year": 2035})
+    without = jobs.run({"year": 2035, "time_limit_s": 5, "network_scenario": patch})
+    assert built["rail_share"] > 0.0 and without["rail_share"] == 0.0
+    assert without["network_year"] == 2035 and without["network_scenario"] == "s1"
+    assert without["tonnes_assigned"] == pytest.approx(12_000)
