@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.errors import problem_responses
 from api.jobs import add_job_route, register_job_kind
+from api.network_params import NetworkScenarioIn
 
 router = APIRouter(tags=["conversion"], responses=problem_responses(401, 403, 409, 422, 429, 500))
 
@@ -34,6 +35,14 @@ class ConversionParams(BaseModel):
         "freight.conversion.scenario with errors naming its JSON path",
     )
     time_limit_s: float = Field(30.0, gt=0, le=600)
+    network_year: int | None = Field(
+        None, ge=2000, le=2100, description="the network year whose paths give the "
+        "distances (set from ?year=; default: the current year, Beijing time)",
+    )  # fmt: skip
+    network_scenario: NetworkScenarioIn | None = Field(
+        None, description="the stored scenario whose network gives the distances; set from "
+        "?scenario=",
+    )  # fmt: skip
 
 
 register_job_kind(
@@ -52,5 +61,6 @@ add_job_route(
     "/v1/conversion-plans",
     "conversion-plan",
     summary="Start a bulk-to-container conversion plan (job)",
+    network_query=True,
     tags=["conversion", "jobs"],
 )

@@ -311,6 +311,7 @@ def _geometry(
     use_network: bool,
     flows: tuple[Flow, ...],
     terminals: tuple[Terminal, ...],
+    network: Network | None = None,
 ) -> Geometry:
     """Coordinates and, from the network, rail and road path lengths between the ends of
     every flow and every terminal (others: haversine × detour)."""
@@ -318,7 +319,7 @@ def _geometry(
     road_km: dict[tuple[str, str], float] = {}
     source = "haversine × detour on the scenario's node table (use_network = false)"
     if use_network:
-        network = _network()
+        network = network or _network()
         coords = {nid: (n.lat, n.lon) for nid, n in network.nodes.items()}
         ends = [(f.origin, f.destination) for f in flows]
         rail_pairs = ends + [(t.id, f.destination) for t in terminals for f in flows]
@@ -344,9 +345,12 @@ def _geometry(
     )
 
 
-def parse_scenario(data: dict[str, Any], file: str = "<scenario>") -> Scenario:
+def parse_scenario(
+    data: dict[str, Any], file: str = "<scenario>", network: Network | None = None
+) -> Scenario:
     """Build a validated ``Scenario`` from parsed TOML/JSON data (the first bad field raises
-    ``DataError`` naming the file and the field)."""
+    ``DataError`` naming the file and the field). ``network``: the network whose paths give
+    the distances (default: the shipped files), e.g. a network year's or a scenario's."""
     root = _Reader(file, data, "")
     meta = root.sub("meta", {})
     geo = root.sub("geometry")
@@ -355,7 +359,7 @@ def parse_scenario(data: dict[str, Any], file: str = "<scenario>") -> Scenario:
     modes, pool = _modes(root), _pool(root)
     commodities, equipment, terminals = _commodities(root), _equipment(root), _terminals(root)
     flows, flows_source = _flows(root, data, file)
-    geometry = _geometry(geo, coords, use_network, flows, terminals)
+    geometry = _geometry(geo, coords, use_network, flows, terminals, network)
     return _build(
         root,
         "flows" if "flows" in data else "meta",
@@ -374,8 +378,9 @@ def parse_scenario(data: dict[str, Any], file: str = "<scenario>") -> Scenario:
     )
 
 
-def load_scenario(path: str | Path | None = None) -> Scenario:
-    """Read and validate a scenario TOML file (default: the Kuytun scenario)."""
+def load_scenario(path: str | Path | None = None, network: Network | None = None) -> Scenario:
+    """Read and validate a scenario TOML file (default: the Kuytun scenario) on ``network``
+    (default: the shipped files)."""
     file = Path(path) if path is not None else default_scenario_path()
     try:
         data = tomllib.loads(file.read_text(encoding="utf-8"))
@@ -383,7 +388,7 @@ def load_scenario(path: str | Path | None = None) -> Scenario:
         raise DataError(f"{file}: scenario file not found") from None
     except tomllib.TOMLDecodeError as exc:
         raise DataError(f"{file}: not valid TOML: {exc}") from None
-    return parse_scenario(data, file.name)
+    return parse_scenario(data, file.name, network)
 
 
 def with_overrides(

@@ -57,3 +57,27 @@ def test_conversion_job_infeasible_names_binding(client, key_for, wait_job) -> N
     job = wait_job(client, r.json()["id"], hdr, timeout_s=60)
     assert job["status"] == "failed", job
     assert "policy_floor:grain" in str(job["error"])
+
+
+@pytest.mark.db
+def test_conversion_takes_the_year_and_a_scenario_of_the_callers_org(
+    db_url, make_client, key_for
+) -> None:
+    from sqlalchemy import select
+
+    from api.db import Job
+
+    c = make_client(db_url, run_jobs=False)
+    a, b = key_for(c, "planner", "org-a"), key_for(c, "planner", "org-b")
+    sc = {"name": "no Kuqa railway", "base_year": 2035,
+          "changes": [{"op": "remove", "table": "links", "id": "r_kuytun__kuqa"}]}  # fmt: skip
+    sid = c.post("/v1/scenarios", json=sc, headers=a).json()["id"]
+    r = c.post(f"/v1/conversion-plans?scenario={sid}&year=2035", json={}, headers=a)
+    assert r.status_code == 202, r.text
+    with c.app.state.db.read() as s:
+        params = s.scalar(select(Job.params).where(Job.id == r.json()["id"]))
+    assert params["network_year"] == 2035 and params["network_scenario"]["id"] == sid
+    assert c.post(f"/v1/conversion-plans?scenario={sid}", json={}, headers=b).status_code == 404
+    assert c.post("/v1/conversion-plans?scenario=nope", json={}, headers=a).status_code == 404
+    bad = c.post("/v1/conversion-plans?year=1999", json={}, headers=a)
+    assert bad.status_code == 422 and "year" in bad.json()["errors"][0]["loc"]

@@ -147,3 +147,19 @@ def test_without_demand_or_fallback_the_demand_error_is_raised(tiny, monkeypatch
     del tiny["flows"]
     with pytest.raises(DataError, match=r"bulk_flows\.csv:row 3"):
         parse_scenario(tiny, "s.toml")
+
+
+def test_distances_come_from_the_network_of_the_year_or_scenario() -> None:
+    """Kuqa has a rail path only once the Kuytun–Kuqa railway is built (2035); a stored
+    scenario without it loses the path again; the conversion job reports its network."""
+    from freight.conversion import jobs
+    from freight.network.scenario import network_of
+
+    pair = ("kuytun_west", "kuqa")
+    assert pair not in load_scenario(network=network_of(2026)).geometry.rail_km
+    assert pair in load_scenario(network=network_of(2035)).geometry.rail_km
+    patch = {"id": "s1", "base_year": 2035,
+             "changes": [{"op": "remove", "table": "links", "id": "r_kuytun__kuqa"}]}  # fmt: skip
+    assert pair not in load_scenario(network=network_of(None, patch)).geometry.rail_km
+    out = jobs.run({"time_limit_s": 5, "network_scenario": patch})
+    assert out["network_year"] == 2035 and out["network_scenario"] == "s1"
