@@ -15,7 +15,7 @@ import pytest
 pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).resolve().parents[2] / "web" / "node_modules" / "axe-core" / "axe.min.js"
-VIEWS = ["route", "plans", "jobs", "bookings", "capacity", "matching"]
+VIEWS = ["route", "plans", "jobs", "bookings", "capacity", "matching", "scenarios"]
 STATIONS = {"freight_station", "hazmat_station"}
 
 

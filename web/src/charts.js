@@ -239,7 +239,7 @@ export function dataTable(caption, cols, rows, { open = false, max = 200 } = {})
   const count =
     rows.length > max ? t("{n} rows, first {max} shown", { n: rows.length, max }) : t("{n} rows", { n: rows.length });
   return `<details${open ? " open" : ""}><summary>${esc(t("Table: {caption}", { caption }))} (${esc(count)})</summary>
-<div class="table-wrap"><table class="data"><caption class="sr-only">${esc(caption)}</caption><thead><tr>${cols
+<div class="table-wrap" tabindex="0" role="region" aria-label="${esc(caption)}"><table class="data"><caption class="sr-only">${esc(caption)}</caption><thead><tr>${cols
     .map((c) => `<th scope="col">${esc(c.label)}</th>`)
     .join("")}</tr></thead><tbody>${body}</tbody></table></div></details>`;
 }

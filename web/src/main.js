@@ -11,9 +11,10 @@ import { setNameMode } from "./places.js";
 import { JobsPanel, PlansPanel, showJob } from "./plans.js";
 import { RoutePanel, problemHtml } from "./route.js";
 import { fillRouteForm, go, parseHash, routeParams } from "./router.js";
+import { ScenariosPanel } from "./scenarios.js";
 import { setViewMap } from "./views.js";
 
-const VIEWS = ["routes", "plans", "jobs", "bookings", "capacity", "matching"];
+const VIEWS = ["routes", "plans", "jobs", "bookings", "capacity", "matching", "scenarios"];
 const TAB_OF = { routes: "tab-route" };
 const tabId = (view) => TAB_OF[view] || `tab-${view}`;
 const viewOf = (tab) => VIEWS.find((v) => tabId(v) === tab.id) || "routes";
@@ -63,6 +64,7 @@ function applyHash(ctx) {
   ctx.selectView(view, false);
   if (view === "routes" && fillRouteForm(ctx.route, params)) ctx.route.submit({ record: false });
   else if (view === "bookings" && id) ctx.bookings.open(id, { record: false });
+  else if (view === "scenarios" && id) ctx.scenarios.open(id, { record: false });
   else if (view === "jobs" && id) showJob(id, document.getElementById("job-view"));
 }
 
@@ -92,7 +94,10 @@ async function main() {
   netmap.onPick = (id) => route.pick(id);
   const matching = new MatchingPanel(document.getElementById("matching"), netmap);
   document.getElementById("tab-matching").addEventListener("tab-shown", () => matching.refresh());
-  window.kfo = { netmap, route, plans, bookings, capacity, matching }; // for debugging and the browser tests
+  const scenarios = new ScenariosPanel(document.getElementById("scenarios"), netmap);
+  scenarios.onOpen = (id) => go("scenarios", id);
+  document.getElementById("tab-scenarios").addEventListener("tab-shown", () => scenarios.refresh());
+  window.kfo = { netmap, route, plans, bookings, capacity, matching, scenarios }; // for debugging and the browser tests
 
   const names = document.getElementById("names");
   names.value = localStorage.getItem("kfo-names") || "both";
@@ -108,11 +113,12 @@ async function main() {
     .then(({ data }) => {
       route.adoptSchema(data);
       plans.adoptSchema(data);
+      scenarios.adoptSchema(data);
     })
     .catch(() => plans.adoptSchema(null));
 
   const status = document.getElementById("map-status");
-  const ctx = { selectView, route, bookings };
+  const ctx = { selectView, route, bookings, scenarios };
   try {
     const { data } = await api("GET", "/v1/network");
     const n = netmap.draw(data);
