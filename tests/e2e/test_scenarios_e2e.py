@@ -1,6 +1,7 @@
 """Scenarios view in headless chromium: create from the JSON editor (errors by JSON path),
 list, shareable URL, the network year on the map, a real two-sided assignment comparison
-whose figures match the jobs' results, delete; axe and the 390 px layout on the view."""
+(?year= vs ?scenario=) whose figures match the jobs' results, delete; axe and the 390 px
+layout on the view."""
 
 from __future__ import annotations
 
@@ -59,12 +60,12 @@ def _num(text: str) -> float:
 
 def test_create_list_compare_delete(service: str, browser: Any, planner_key: str) -> None:
     p = _open(browser, service, planner_key)
-    assignment_bodies: list[dict[str, Any]] = []
+    assignments: list[tuple[str, dict[str, Any]]] = []
     p.page.on(
         "request",
         lambda r: (
-            assignment_bodies.append(json.loads(r.post_data or "{}"))
-            if r.url.endswith("/v1/assignments") and r.method == "POST"
+            assignments.append((r.url, json.loads(r.post_data or "{}")))
+            if "/v1/assignments?" in r.url and r.method == "POST"
             else None
         ),
     )
@@ -113,10 +114,11 @@ def test_create_list_compare_delete(service: str, browser: Any, planner_key: str
         page.click("#sc-run")
         table = page.locator("#sc-compare-table")
         table.wait_for(timeout=240_000)
-        assert len(assignment_bodies) == 2
-        a_body, b_body = assignment_bodies
-        assert a_body["network_year"] == 2035 and not a_body.get("closed")
-        assert b_body["network_year"] == 2035 and b_body["closed"] == [CLOSED]
+        assert [u.split("/v1/assignments")[1] for u, _ in assignments] == [
+            "?year=2035",
+            f"?scenario={sid}",
+        ]
+        assert all(b == {"year": 2025, "time_limit_s": 20} for _, b in assignments)
         jobs = [
             re.search(r"/jobs/([^\"]+)", page.locator(f"#sc-job-{s} a").get_attribute("href") or "")
             for s in "ab"
@@ -125,6 +127,10 @@ def test_create_list_compare_delete(service: str, browser: Any, planner_key: str
             _get(service, f"/v1/jobs/{m.group(1)}/result", planner_key)["result"] for m in jobs if m
         ]
         assert len(results) == 2
+        assert [(r["network_year"], r["network_scenario"]) for r in results] == [
+            (2035, None),
+            (2035, sid),
+        ]
         cells = {
             row.get_attribute("data-metric"): [c.inner_text() for c in row.locator("td").all()]
             for row in table.locator("tbody tr").all()

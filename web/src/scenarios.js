@@ -1,12 +1,9 @@
 // Network scenarios (planners): the key's scenarios (/v1/scenarios), a JSON editor pre-filled
 // with the documented example (errors listed by JSON path), delete, the network of a year on
-// the map (/v1/network?year=), and a comparison of two sides (a network year or a scenario) by
-// running the assignment job (/v1/assignments) on both: tonnes by mode, rail share,
-// unassigned tonnes, cost and CO2 side by side as a table and a chart.
-//
-// The assignment job takes `network_year` and `closed` ids, not a stored scenario: a scenario
-// side runs on its base year with the ids it removes closed; its add/update changes cannot be
-// passed and are listed as not applied (by JSON path) next to the comparison.
+// the map (/v1/network?year=), and a comparison of two sides (a network year or a stored
+// scenario) by running the assignment job on both (/v1/assignments?year= or ?scenario=):
+// tonnes by mode, rail share, unassigned tonnes, cost and CO2 side by side as a table and a
+// chart.
 
 import { ApiProblem, api, hasApiKey } from "./api.js";
 import { barChart, dataTable, fmt, PALETTE, progressHtml } from "./charts.js";
@@ -24,18 +21,10 @@ export const EXAMPLE = {
 const YEARS = Array.from({ length: 16 }, (_, i) => 2025 + i);
 const problemOf = (err) => (err instanceof ApiProblem ? err.problem : { title: String(err) });
 
-/** Assignment job parameters for one side; ``skipped`` lists the changes the job cannot take. */
-export function sideParams(side, demandYear, timeLimitS) {
-  const body = { year: demandYear, time_limit_s: timeLimitS };
-  if (side.kind === "year") return { body: { ...body, network_year: side.year }, skipped: [] };
-  const sc = side.scenario;
-  const closed = [];
-  const skipped = [];
-  sc.changes.forEach((c, i) => {
-    if (c.op === "remove") closed.push(c.id);
-    else skipped.push({ path: `$.changes[${i}]`, change: c });
-  });
-  return { body: { ...body, network_year: sc.base_year, closed }, skipped };
+/** The assignment job request of one side: the network by query (?year= or ?scenario=). */
+export function sideRequest(side, demandYear, timeLimitS) {
+  const q = side.kind === "year" ? `year=${side.year}` : `scenario=${encodeURIComponent(side.scenario.id)}`;
+  return { path: `/v1/assignments?${q}`, body: { year: demandYear, time_limit_s: timeLimitS } };
 }
 
 /** The headline figures of an assignment result (same definitions as freight.assign.compare). */
@@ -77,7 +66,7 @@ export class ScenariosPanel {
 <button type="button" id="sc-example">${esc(t("Reset to the example"))}</button></div></div>
 <div id="sc-create-out"></div>
 <h3>${esc(t("Compare two"))}</h3>
-<p class="hint">${esc(t("Runs the assignment (a job) on both sides with the same demand. A scenario runs on its base year with the ids it removes closed; changes the assignment cannot take are listed."))}</p>
+<p class="hint">${esc(t("Runs the assignment (a job) on both sides with the same demand: a network year, or a scenario on its base year."))}</p>
 <div class="row"><div class="field"><label for="sc-a">${esc(t("Side A"))}</label><select id="sc-a"></select></div>
 <div class="field"><label for="sc-b">${esc(t("Side B"))}</label><select id="sc-b"></select></div>
 <div class="field"><label for="sc-demand">${esc(t("Demand year"))}</label><select id="sc-demand">${yearOpts(2025)}</select></div>
@@ -241,10 +230,10 @@ ${dataTable(t("changes of {name}", { name: s.name }), [
   }
 
   /** Run one side's assignment job, showing its progress in ``box``; the result or null. */
-  async runSide(side, body, box) {
+  async runSide(side, req, box) {
     box.innerHTML = `<p role="status">${esc(t("Submitting…"))}</p>`;
     try {
-      const res = await api("POST", "/v1/assignments", body);
+      const res = await api("POST", req.path, req.body);
       const id = res.data.id;
       const job = await followJob(id, (j) => {
         box.innerHTML = `<p>${esc(side.name)} · <a href="#/jobs/${encodeURIComponent(id)}">${esc(t("job {id}", { id }))}</a></p>${progressHtml(j.progress, label(j.status))}`;
@@ -266,22 +255,16 @@ ${dataTable(t("changes of {name}", { name: s.name }), [
     const sides = [this.side(this.$("sc-a").value), this.side(this.$("sc-b").value)];
     const limit = Math.min(600, Math.max(1, Number(this.$("sc-limit").value) || 30));
     const demand = Number(this.$("sc-demand").value);
-    out.innerHTML = `<div class="sc-jobs" aria-live="polite"><div id="sc-job-a"></div><div id="sc-job-b"></div></div><div id="sc-skipped"></div><div id="sc-result"></div>`;
+    out.innerHTML = `<div class="sc-jobs" aria-live="polite"><div id="sc-job-a"></div><div id="sc-job-b"></div></div><div id="sc-result"></div>`;
     if (sides.some((s) => s.kind === "scenario" && !s.scenario)) {
       out.innerHTML = `<div class="error" role="alert">${esc(t("Unknown scenario: refresh the list."))}</div>`;
       return;
     }
-    const params = sides.map((s) => sideParams(s, demand, limit));
-    const skipped = params.flatMap((p, i) => p.skipped.map((x) => ({ side: sides[i].name, ...x })));
-    if (skipped.length) {
-      this.$("sc-skipped").innerHTML = `<p class="warn">${esc(t("Not applied by the assignment (it takes only removals):"))}</p><ul>${skipped
-        .map((x) => `<li>${esc(x.side)} <code>${esc(x.path)}</code>: ${esc(label(x.change.op))} ${esc(label(x.change.table))} ${esc(x.change.id)}</li>`)
-        .join("")}</ul>`;
-    }
+    const reqs = sides.map((s) => sideRequest(s, demand, limit));
     const results = [];
     for (const [i, s] of sides.entries()) {
       // one after the other: the job workers are shared with everyone else's jobs
-      results.push(await this.runSide(s, params[i].body, this.$(i ? "sc-job-b" : "sc-job-a")));
+      results.push(await this.runSide(s, reqs[i], this.$(i ? "sc-job-b" : "sc-job-a")));
     }
     if (results.every(Boolean)) this.$("sc-result").innerHTML = comparisonHtml(sides, results);
   }
