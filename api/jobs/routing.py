@@ -63,13 +63,15 @@ def add_job_route(
     tags: list[str | Enum] | None = None,
     params_model: type[BaseModel] | None = None,
     network_query: bool = False,
+    scenario_query: bool = False,
 ) -> None:
     """Add ``POST path`` whose JSON body is the kind's params model; it answers 202 with a job.
 
     Auth: a key with one of the kind's roles (401/403 otherwise). ``Idempotency-Key`` honoured.
     ``network_query``: the endpoint also takes ``?year=`` and ``?scenario=`` (the network
     the job runs on, :mod:`api.network_params`), set into the params' ``network_year`` and
-    ``network_scenario``.
+    ``network_scenario``; ``scenario_query``: only ``?scenario=`` (a job whose own year
+    is its network year).
     """
     spec = get_job_kind(kind)
     model = params_model or spec.params_model
@@ -100,8 +102,23 @@ def add_job_route(
         params.update(network_params(request, principal, year, scenario))
         return submit_job(request, kind, params, principal, idempotency_key)
 
+    def scenario_endpoint(
+        request: Request,
+        body: model = Body(...),  # type: ignore[valid-type]
+        principal: Principal = Depends(require_role(*spec.roles)),
+        idempotency_key: str | None = Header(
+            None, alias="Idempotency-Key", max_length=256, description=IDEMPOTENCY_DOC
+        ),
+        scenario: str | None = SCENARIO_QUERY,
+    ) -> JSONResponse:
+        params = body.model_dump(mode="json")  # type: ignore[attr-defined]
+        params.update(network_params(request, principal, None, scenario))
+        return submit_job(request, kind, params, principal, idempotency_key)
+
     if network_query:
         endpoint = network_endpoint
+    elif scenario_query:
+        endpoint = scenario_endpoint
     endpoint.__name__ = "start_" + kind.replace("-", "_")
     router.add_api_route(
         path,

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from api.errors import ApiError, problem_responses
 from api.jobs import add_job_route, register_job_kind, service
+from api.network_params import NetworkScenarioIn
 from api.security import ROLES, Principal, require_role
 from freight.errors import InputError, IssueCollector, NotFoundError
 from freight.fleet.plan.model import FleetPlan, FleetPlanSet, plan_from_dict
@@ -90,6 +91,11 @@ class FleetPlanParams(BaseModel):
             "networks/kuytun/fleet_defaults.toml (default: all of them)",
         )
     )
+    network_scenario: NetworkScenarioIn | None = Field(
+        None,
+        description="the stored scenario whose network (on the plan's year) decides which "
+        "depots and charging sites exist; set from ?scenario=",
+    )
 
     @field_validator("years")
     @classmethod
@@ -130,6 +136,7 @@ add_job_route(
     "/v1/fleet/plans",
     KIND,
     summary="Start a fleet and charger plan for one year or several (job)",
+    scenario_query=True,
     tags=["fleet", "jobs"],
 )
 

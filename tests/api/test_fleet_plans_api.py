@@ -272,3 +272,21 @@ def test_openapi_types_the_fleet_plan_result(client) -> None:
         k for k, v in props.items() if v.get("type") == "object" and "properties" not in v
     ]
     assert open_objects == ["assumptions"]
+
+
+def test_scenario_of_the_callers_org_goes_to_the_job(db_url: str, make_client, key_for) -> None:
+    c = make_client(db_url, run_jobs=False)
+    a, b = key_for(c, "planner", "org-a"), key_for(c, "planner", "org-b")
+    sc = {"name": "no east hub", "base_year": 2030,
+          "changes": [{"op": "remove", "table": "links", "id": "d_hub_east_industrial__j_312_e"},
+                      {"op": "remove", "table": "nodes", "id": "hub_east_industrial"}]}  # fmt: skip
+    made = c.post("/v1/scenarios", json=sc, headers=a)
+    assert made.status_code == 201, made.text
+    sid = made.json()["id"]
+    r = c.post(f"{URL}?scenario={sid}", json={"year": 2030}, headers=a)
+    assert r.status_code == 202, r.text
+    with c.app.state.db.read() as s:
+        row = s.get(Job, r.json()["id"])
+        assert row is not None and row.params["network_scenario"]["id"] == sid
+    assert c.post(f"{URL}?scenario={sid}", json={"year": 2030}, headers=b).status_code == 404
+    assert c.post(f"{URL}?scenario=nope", json={"year": 2030}, headers=a).status_code == 404

@@ -71,11 +71,11 @@ def run(
     step = _clamped(progress, 0.97)
     if year is not None:
         step(0.0, f"planning {year}")
-        plan: Any = plan_fleet(year, plan_params, step)
+        plan: Any = plan_fleet(year, plan_params, step, params.get("network_scenario"))
     else:
         assert years is not None
         step(0.0, f"planning {_years_label(years)}")
-        plan = plan_fleet_years(years, plan_params, step)
+        plan = plan_fleet_years(years, plan_params, step, params.get("network_scenario"))
     if progress is not None:
         progress(0.98, "writing the report")
     out: dict[str, Any] = plan.to_dict()

@@ -71,6 +71,8 @@ from freight.fleet.plan.sizing import (
 from freight.fleet.result import FleetResult, FleetStatus, Unserved
 from freight.fleet.routing import RouterParams
 from freight.fleet.verify import verify_plan
+from freight.network.model import Network
+from freight.network.scenario import network_of
 
 DAYS = ("winter", "summer")
 
@@ -106,14 +108,25 @@ def _merge_day(parts_results: Sequence[tuple[Any, FleetResult | None]]) -> Fleet
 
 
 def plan_fleet(
-    year: int, params: PlanParams | None = None, progress: Progress | None = None
+    year: int,
+    params: PlanParams | None = None,
+    progress: Progress | None = None,
+    network_scenario: Mapping[str, Any] | None = None,
 ) -> FleetPlan:
-    """Size the fleet and chargers of ``year`` (see module docstring)."""
-    return _plan(_check_year(year), params or PlanParams(), progress, time.perf_counter())
+    """Size the fleet and chargers of ``year`` (see module docstring); depots and charging
+    sites are those whose network node the network of ``year`` has (or the stored
+    scenario's network on ``year``: ``{"id", "base_year", "changes"}``)."""
+    return _plan(
+        _check_year(year), params or PlanParams(), progress, time.perf_counter(),
+        network_scenario,
+    )  # fmt: skip
 
 
 def plan_fleet_years(
-    years: Sequence[int], params: PlanParams | None = None, progress: Progress | None = None
+    years: Sequence[int],
+    params: PlanParams | None = None,
+    progress: Progress | None = None,
+    network_scenario: Mapping[str, Any] | None = None,
 ) -> FleetPlanSet:
     """``plan_fleet`` for each year (in year order), sharing the time limit."""
     params = params or PlanParams()
@@ -131,7 +144,7 @@ def plan_fleet_years(
                 progress((k + f) / len(ys), f"{y}: {msg}")
 
         sub_params = dataclasses.replace(params, time_limit_s=share)
-        plans.append(_plan(y, sub_params, sub, time.perf_counter()))
+        plans.append(_plan(y, sub_params, sub, time.perf_counter(), network_scenario))
     if progress:
         progress(1.0, "done")
     return FleetPlanSet(
@@ -374,11 +387,31 @@ def rebalance_depots(
     return Rebalanced(moved, evaluate_days(ctx, moved, by_key), _move_rows(moves), partial)
 
 
-def _plan(year: int, params: PlanParams, progress: Progress | None, t0: float) -> FleetPlan:
+def on_network(
+    depots: Sequence[UrbanDepot], sites: Sequence[ChargingSiteCandidate], net: Network
+) -> tuple[tuple[UrbanDepot, ...], tuple[ChargingSiteCandidate, ...]]:
+    """The depots and charging sites whose network node ``net`` has (a site without a node
+    id is not tied to the network and stays)."""
+    return (
+        tuple(x for x in depots if x.node_id in net.nodes),
+        tuple(x for x in sites if not x.node_id or x.node_id in net.nodes),
+    )
+
+
+def _plan(
+    year: int,
+    params: PlanParams,
+    progress: Progress | None,
+    t0: float,
+    network_scenario: Mapping[str, Any] | None = None,
+) -> FleetPlan:
     """One year's plan: the stages wired in order (see the module docstring)."""
     d = load_fleet_defaults()
+    depots, sites = on_network(
+        load_depots(), load_charging_sites(), network_of(year, network_scenario)
+    )
     ctx = PlanContext(
-        year, params, d, tuple(load_depots()), tuple(load_charging_sites()),
+        year, params, d, depots, sites,
         tuple(d.charger(p) for p in params.charger_powers_kw), progress or (lambda f, m: None),
         t0, params.workers or os.cpu_count() or 1,
     )  # fmt: skip
