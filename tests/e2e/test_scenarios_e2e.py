@@ -110,6 +110,7 @@ def test_create_list_compare_delete(service: str, browser: Any, planner_key: str
         # compare the 2035 network with the scenario: two real assignment jobs
         assert page.input_value("#sc-b") == f"scenario:{sid}"
         page.select_option("#sc-a", "year:2035")
+        page.select_option("#sc-demand", "2035")
         page.fill("#sc-limit", "20")
         page.click("#sc-run")
         table = page.locator("#sc-compare-table")
@@ -118,7 +119,7 @@ def test_create_list_compare_delete(service: str, browser: Any, planner_key: str
             "?year=2035",
             f"?scenario={sid}",
         ]
-        assert all(b == {"year": 2025, "time_limit_s": 20} for _, b in assignments)
+        assert all(b == {"year": 2035, "time_limit_s": 20} for _, b in assignments)
         jobs = [
             re.search(r"/jobs/([^\"]+)", page.locator(f"#sc-job-{s} a").get_attribute("href") or "")
             for s in "ab"
@@ -148,6 +149,11 @@ def test_create_list_compare_delete(service: str, browser: Any, planner_key: str
             assert _num(cells["co2_t"][i]) == pytest.approx(r["co2_kg"] / 1000, rel=1e-3, abs=1)
             assert _num(cells["cost_cny"][i]) == pytest.approx(r["objective_cny"], rel=1e-3, abs=1)
         assert cells["total_t"][0] == cells["total_t"][1]  # the same demand on both sides
+        # the scenario is applied: without the Kuqa railway, freight moves from rail to road
+        rail = [r["rail_share"] * r["tonnes_assigned"] for r in results]
+        assert rail[1] < rail[0] - 1000, rail
+        assert cells["rail_t"][2].startswith("−") and cells["road_t"][2].startswith("+")
+        assert _num(cells["rail_t"][2]) == pytest.approx(rail[1] - rail[0], rel=1e-3, abs=2)
         chart = page.locator(".scenario-comparison svg[role='img']")
         assert chart.count() == 1 and "Tonnes by mode" in (chart.get_attribute("aria-label") or "")
 
