@@ -19,7 +19,9 @@ def assign_cmd(
     ),
     scale: int = typer.Option(1, "--scale", help="repeat the demand N times (stress test)"),
     network_year: int | None = typer.Option(
-        None, "--network-year", help="the network the plan has built by this year (works.csv)"
+        None,
+        "--network-year",
+        help="the network the plan has built by this year (works.csv); default: the current year",
     ),
     time_limit: float = typer.Option(60.0, "--time-limit", help="LP time limit, seconds"),
     top: int = typer.Option(10, "--top", help="rows of utilization to print"),

@@ -7,13 +7,15 @@ from typing import Any
 import typer
 
 from freight.cli.common import echo_json, run_cli
-from freight.network.loader import default_network
+from freight.clock import current_year
 from freight.network.model import Network
+from freight.network.years import default_network_for_year
 
 
-def load_network() -> Network:
-    """The default network (tests replace this)."""
-    return default_network()
+def load_network(year: int | None = None) -> Network:
+    """The shipped network of ``year`` (default: the current year, Beijing time; tests
+    replace this)."""
+    return default_network_for_year(current_year() if year is None else year)
 
 
 def route(
@@ -30,6 +32,9 @@ def route(
     avoid_mode: list[str] = typer.Option([], "--avoid-mode"),  # noqa: B006
     avoid_node: list[str] = typer.Option([], "--avoid-node"),  # noqa: B006
     max_transfers: int | None = typer.Option(None, "--max-transfers"),
+    year: int | None = typer.Option(
+        None, "--year", help="network year (works.csv); default: the current year"
+    ),
     as_json: bool = typer.Option(False, "--json", help="print the JSON answer"),
 ) -> None:
     """Rank the Pareto-optimal ways (cost, hours, CO2) to move a consignment."""
@@ -50,7 +55,8 @@ def route(
             "max_transfers": max_transfers,
         }
         req = request_from_dict(payload)
-        out = find_routes(load_network(), req).to_dict()
+        net = load_network() if year is None else load_network(year)
+        out = find_routes(net, req).to_dict()
         if as_json:
             echo_json(out)
             return

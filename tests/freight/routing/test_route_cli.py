@@ -37,3 +37,21 @@ def test_route_text_and_errors() -> None:
     assert unknown.exit_code == 2 and "ghost" in unknown.output
     form = runner.invoke(app, [a if a != "general" else "plasma" for a in ARGS])
     assert form.exit_code == 2 and "$.cargo.form" in form.output
+
+
+def test_route_cli_takes_the_network_year(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without --year the current year's network; the Kuytun–Kuqa train runs from 2035."""
+    monkeypatch.undo()  # the real network of each year, not the corridor
+    monkeypatch.setattr("freight.cli.route.current_year", lambda: 2026)
+    args = ["route", "--from", "kuytun", "--to", "kuqa", "--commodity", "general",
+            "--form", "general", "--quantity", "500", "--ready", "2035-03-05T06:00",
+            "--alternatives", "5", "--json"]  # fmt: skip
+
+    def services(extra: list[str]) -> set[str]:
+        res = runner.invoke(app, [*args, *extra])
+        assert res.exit_code == 0, res.output
+        out = json.loads(res.output)
+        return {leg.get("service") or "" for a in out["alternatives"] for leg in a["legs"]}
+
+    assert "reg_kuytun_kuqa" not in services([])
+    assert "reg_kuytun_kuqa" in services(["--year", "2035"])
