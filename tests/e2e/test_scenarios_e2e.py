@@ -45,9 +45,12 @@ def _get(base: str, path: str, key: str) -> Any:
         return json.loads(r.read())
 
 
-def _open(browser: Any, service: str, key: str, width: int = 1280, height: int = 800) -> Page:
+def _open(
+    browser: Any, service: str, key: str, width: int = 1280, height: int = 800, english: bool = True
+) -> Page:
     p = Page(browser, service, width, height)
-    p.ctx.add_init_script(ENGLISH)
+    if english:
+        p.ctx.add_init_script(ENGLISH)
     p.ctx.add_init_script(f"sessionStorage.setItem('kfo-api-key', {json.dumps(key)})")
     return p
 
@@ -171,13 +174,16 @@ def test_create_list_compare_delete(service: str, browser: Any, planner_key: str
         p.close()
 
 
-def test_phone_width_has_no_horizontal_scroll(
+def test_phone_width_in_chinese_has_no_horizontal_scroll(
     service: str, browser: Any, planner_key: str, artifacts: Any
 ) -> None:
-    p = _open(browser, service, planner_key, 390, 844)
+    p = _open(browser, service, planner_key, 390, 844, english=False)  # the default: Chinese
     try:
         page = p.open("#/scenarios")
-        page.wait_for_selector("#sc-list >> text=No scenarios yet.")
+        page.wait_for_selector("#sc-list >> text=尚无情景。")
+        assert page.evaluate("document.documentElement.lang") == "zh-CN"
+        assert page.inner_text("#tab-scenarios") == "情景"
+        assert page.inner_text("#sc-h") == "路网情景"
         page.fill("#sc-json", json.dumps({**SCENARIO, "name": "phone"}))
         page.click("#sc-create")
         page.wait_for_selector("#sc-table tbody tr")
@@ -187,7 +193,8 @@ def test_phone_width_has_no_horizontal_scroll(
         page.screenshot(path=str(artifacts / "scenarios-390.png"), full_page=True)
         assert sw <= cw, (sw, cw)
         assert _axe(page) == []
+        assert "基准年" in page.inner_text("#sc-table thead")
         page.locator("#sc-table button[data-act='delete']").click()
-        page.wait_for_selector("#sc-list >> text=No scenarios yet.")
+        page.wait_for_selector("#sc-list >> text=尚无情景。")
     finally:
         p.close()
