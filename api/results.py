@@ -112,6 +112,8 @@ class AssignmentResult(_Out):
     timings_s: dict[str, float]
     wall_s: float
     partial: bool = False
+    network_year: int | None = Field(None, description="the network year assigned on")
+    network_scenario: str | None = Field(None, description="the stored scenario's id")
 
 
 # --- conversion-plan --------------------------------------------------------------------
@@ -168,6 +170,8 @@ class ConversionPlanResult(_Out):
     distances: str | None = None
     flows_source: str | None = None
     partial: bool = False
+    network_year: int | None = Field(None, description="the network year of the distances")
+    network_scenario: str | None = Field(None, description="the stored scenario's id")
 
 
 # --- fleet-route (also the 200 answer of POST /v1/fleet/routes) --------------------------

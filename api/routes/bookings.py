@@ -20,6 +20,7 @@ from api.errors import problem_responses
 from api.routes.routes import offer_index, routing_index
 from api.security import Principal, require_role
 from freight.booking import BEIJING, EventType, Party, TrackEvent, beijing, decode_offer
+from freight.errors import ExpiredError
 
 router = APIRouter(tags=["bookings"], responses=problem_responses(401, 403, 404, 422, 429, 500))
 booker = require_role("operator")  # operator, platform and admin keys
@@ -133,6 +134,10 @@ class BookingOut(BaseModel):
     eta_history: list[EtaChangeOut]
     last_event_at: str | None
     created_at: str
+    network_year: int | None = Field(
+        None, description="the network year the offer was quoted and booked on"
+    )
+    scenario: str | None = Field(None, description="the stored scenario it was booked on")
 
 
 class BookingPage(BaseModel):
@@ -363,9 +368,15 @@ def add_event(
         body.event_id, EventType(body.type), body.leg, beijing(body.at), body.location,
         body.delay_minutes,
     )  # fmt: skip
-    answer, _ = store.add_event(
-        request.app.state.db, routing_index(), booking_id, _org(principal), ev
-    )
+    db = request.app.state.db
+    booked = store.get_booking(db, booking_id, _org(principal))
+    # a re-plan searches the network the booking was made on (its year's or scenario's;
+    # a scenario deleted since: its year's, so that tracking goes on)
+    try:
+        index = offer_index(request, principal, booked.network_year, booked.scenario)
+    except ExpiredError:
+        index = routing_index(booked.network_year)
+    answer, _ = store.add_event(db, index, booking_id, _org(principal), ev)
     return answer
 
 

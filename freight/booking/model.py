@@ -358,6 +358,8 @@ class Booking:
     last_event_at: datetime | None = None
     eta_history: tuple[tuple[str, str], ...] = field(default=())  # (event time, eta)
     kind: str = "booking"
+    network_year: int | None = None  # the network it was booked on (re-plans use it)
+    scenario: str | None = None
 
     @property
     def eta(self) -> datetime:
@@ -387,6 +389,8 @@ class Booking:
             "eta_history": [{"at": a, "eta": e} for a, e in self.eta_history],
             "last_event_at": self.last_event_at.isoformat() if self.last_event_at else None,
             "created_at": self.created_at.isoformat(),
+            "network_year": self.network_year,
+            "scenario": self.scenario,
         }
 
     @staticmethod
@@ -435,4 +439,6 @@ class Booking:
                 datetime.fromisoformat(d["last_event_at"]) if d.get("last_event_at") else None
             ),
             eta_history=tuple((h["at"], h["eta"]) for h in d.get("eta_history", ())),
+            network_year=int(d["network_year"]) if d.get("network_year") is not None else None,
+            scenario=d.get("scenario"),
         )

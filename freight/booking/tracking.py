@@ -65,6 +65,8 @@ def new_booking(
         settlement=settle(offer.legs, offer.price_cny),
         created_at=now,
         due_by=offer.due_by,
+        network_year=offer.network_year,
+        scenario=offer.scenario,
     )
 
 

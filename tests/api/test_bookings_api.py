@@ -326,10 +326,10 @@ KUQA = {
 }
 
 
-def _kuqa_rail_offer(client, url: str, headers: dict[str, str]) -> str:
+def _kuqa_rail_offer(client, url: str, headers: dict[str, str], origin: str = "kuytun") -> str:
     """The offer of an alternative on the Kuytun–Kuqa train, which only the 2035 network
     (the planned railway) runs."""
-    r = client.post(url, json=KUQA, headers=headers)
+    r = client.post(url, json={**KUQA, "origin": origin}, headers=headers)
     assert r.status_code == 200, r.text
     for alt in r.json()["alternatives"]:
         if any(leg["service"] == "reg_kuytun_kuqa" for leg in alt["legs"]):
@@ -370,3 +370,22 @@ def test_offer_of_a_scenario_is_booked_on_it_by_its_org_only(db_url, make_client
     assert client.delete(f"/v1/scenarios/{sid}", headers=plan).status_code == 204
     r = book(client, own, second)
     assert r.status_code == 410 and r.headers["content-type"] == "application/problem+json"
+
+
+def test_replan_of_a_network_year_booking_stays_on_that_year(db_url, make_client, key_for):
+    """A missed train of a 2035 booking is re-planned on the 2035 network (the Kuqa train
+    exists there, not in the shipped files)."""
+    client = make_client(db_url)
+    op = key_for(client, "platform")
+    offer_id = _kuqa_rail_offer(client, "/v1/routes?year=2035", {}, origin="wh_steel")
+    b = book(client, op, offer_id).json()
+    assert b["network_year"] == 2035 and b["legs"][0]["service"] != "reg_kuytun_kuqa"
+    seq = next(leg["seq"] for leg in b["legs"] if leg["service"] == "reg_kuytun_kuqa")
+    ev = {"event_id": "d1", "type": "delayed", "leg": 1, "at": b["legs"][0]["depart"],
+          "delay_minutes": 1440}  # fmt: skip
+    r = client.post(f"/v1/bookings/{b['id']}/events", json=ev, headers=op)
+    assert r.status_code == 201, r.text
+    after = r.json()["booking"]
+    assert after["status"] == "replanned", after
+    assert after["replans"][0]["from_leg"] <= seq
+    assert any(leg["service"] == "reg_kuytun_kuqa" for leg in after["legs"])
