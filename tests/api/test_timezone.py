@@ -24,9 +24,10 @@ import api.routes.routes as routes_mod
 from api.main import create_app
 from api.settings import Settings
 from freight.routing import RoutingIndex
+from freight.clock import current_year
 from tests.freight.routing.helpers import corridor
 
-routes_mod._index = RoutingIndex(corridor())
+routes_mod._by_year[current_year()] = RoutingIndex(corridor())
 body = {"origin": "p", "destination": "d",
         "cargo": {"commodity": "steel", "form": "general", "quantity": 100, "unit": "t"}}
 db = tempfile.mktemp(suffix=".sqlite3")
