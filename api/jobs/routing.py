@@ -28,6 +28,24 @@ def accepted_response(job: JobOut, replayed: bool) -> JSONResponse:
     return JSONResponse(body.model_dump(mode="json"), status_code=202, headers=headers)
 
 
+#: Media types of a plan job's report, by its ``format`` query parameter.
+REPORT_MEDIA = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8"}
+
+
+def report_responses() -> dict[int | str, dict[str, Any]]:
+    """OpenAPI answers of a plan job's report endpoint: Markdown or HTML, or a problem."""
+    return {
+        200: {
+            "description": "The report, with inline SVG charts",
+            "content": {
+                "text/markdown": {"schema": {"type": "string"}},
+                "text/html": {"schema": {"type": "string"}},
+            },
+        },
+        **problem_responses(401, 404, 409, 422, 429, 500),
+    }
+
+
 def submit_job(
     request: Request,
     kind: str,

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from api.errors import ApiError, problem_responses
 from api.jobs import add_job_route, register_job_kind, service
+from api.jobs.routing import REPORT_MEDIA, report_responses
 from api.network_params import NetworkScenarioIn
 from api.security import ROLES, Principal, require_role
 from freight.errors import InputError, IssueCollector, NotFoundError
@@ -191,23 +192,11 @@ def get_fleet_plan(
     )
 
 
-REPORT_MEDIA = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8"}
-
-
 @router.get(
     "/v1/fleet/plans/{job_id}/report",
     response_class=Response,
     summary="The report of a succeeded fleet-plan job (Markdown, or HTML with format=html)",
-    responses={
-        200: {
-            "description": "The report, with inline SVG charts",
-            "content": {
-                "text/markdown": {"schema": {"type": "string"}},
-                "text/html": {"schema": {"type": "string"}},
-            },
-        },
-        **problem_responses(401, 404, 409, 422, 429, 500),
-    },
+    responses=report_responses(),
 )
 def fleet_plan_report(
     request: Request,

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from api.errors import ApiError, problem_responses
 from api.jobs import register_job_kind, service, submit_job
+from api.jobs.routing import REPORT_MEDIA, report_responses
 from api.jobs.schemas import JobAccepted
 from api.security import ROLES, Principal, require_role
 from freight.errors import InputError, NotFoundError
@@ -145,24 +146,12 @@ def create_heavy_truck_plan(
     return submit_job(request, KIND, body, principal, idempotency_key)
 
 
-REPORT_MEDIA = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8"}
-
-
 @router.get(
     "/v1/heavy-trucks/plans/{job_id}/report",
     operation_id="getHeavyTruckPlanReport",
     response_class=Response,
     summary="The report of a succeeded heavy-truck plan (Markdown, or HTML with format=html)",
-    responses={
-        200: {
-            "description": "The report, with inline SVG charts",
-            "content": {
-                "text/markdown": {"schema": {"type": "string"}},
-                "text/html": {"schema": {"type": "string"}},
-            },
-        },
-        **problem_responses(401, 404, 409, 422, 429, 500),
-    },
+    responses=report_responses(),
 )
 def get_heavy_truck_plan_report(
     request: Request,
