@@ -106,6 +106,13 @@ class CargoSpec:
             "teu": self.teu,
         }
 
+    @staticmethod
+    def from_dict(d: dict[str, Any]) -> CargoSpec:
+        return CargoSpec(
+            d["commodity"], d["form"], float(d["quantity"]), d["unit"], float(d["tonnes"]),
+            float(d["teu"]),
+        )  # fmt: skip
+
 
 @dataclass(frozen=True, slots=True)
 class Claim:
@@ -275,18 +282,10 @@ class Offer:
 
     @staticmethod
     def from_dict(d: dict[str, Any]) -> Offer:
-        c = d["cargo"]
         return Offer(
             origin=d["origin"],
             destination=d["destination"],
-            cargo=CargoSpec(
-                c["commodity"],
-                c["form"],
-                float(c["quantity"]),
-                c["unit"],
-                float(c["tonnes"]),
-                float(c["teu"]),
-            ),  # fmt: skip
+            cargo=CargoSpec.from_dict(d["cargo"]),
             ready_at=datetime.fromisoformat(d["ready_at"]),
             due_by=datetime.fromisoformat(d["due_by"]) if d.get("due_by") else None,
             legs=tuple(BookedLeg.from_dict(x) for x in d["legs"]),
@@ -395,7 +394,6 @@ class Booking:
 
     @staticmethod
     def from_dict(d: dict[str, Any]) -> Booking:
-        c = d["cargo"]
         return Booking(
             id=d["id"],
             bill_no=d["bill_no"],
@@ -403,14 +401,7 @@ class Booking:
             status=BookingStatus(d["status"]),
             origin=d["origin"],
             destination=d["destination"],
-            cargo=CargoSpec(
-                c["commodity"],
-                c["form"],
-                float(c["quantity"]),
-                c["unit"],
-                float(c["tonnes"]),
-                float(c["teu"]),
-            ),  # fmt: skip
+            cargo=CargoSpec.from_dict(d["cargo"]),
             price_cny=float(d["price_cny"]),
             shipper=Party(**d["shipper"]),
             consignee=Party(**d["consignee"]),
