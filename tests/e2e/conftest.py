@@ -3,6 +3,7 @@ Debian chromium driven by Playwright (``executable_path``; never ``playwright in
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -11,6 +12,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -103,3 +105,45 @@ def browser() -> Iterator[object]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+def make_key(role: str, name: str) -> str:
+    """A fresh API key in the served database (the ``service`` fixture's)."""
+    from api.db import Database
+    from api.security import create_key
+
+    db = Database(os.environ["KFO_E2E_DB_URL"])
+    try:
+        _, secret = create_key(db, role, name)
+    finally:
+        db.dispose()
+    return secret
+
+
+def open_english_page(
+    browser: Any, base: str, width: int = 1280, height: int = 800
+) -> tuple[Any, Any, list[str]]:
+    """A page in English (the tests read its wording) once the network is drawn, and the
+    list that collects page errors and requests to any other host."""
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    ctx.add_init_script(ENGLISH)
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: None if r.url.startswith(base) else errors.append(r.url))
+    page.goto(base + "/")
+    page.wait_for_selector("body[data-network='ready']", timeout=20_000)
+    return ctx, page, errors
+
+
+def run_plan_section(page: Any, path: str, body: dict[str, Any], timeout_ms: int) -> Any:
+    """Run the Plans tab's job section for ``path`` with ``body``; its output once shown."""
+    page.click("#tab-plans")
+    section = page.locator(f"#plans section.plan[data-path='{path}']")
+    section.wait_for(timeout=10_000)
+    section.locator("summary").first.click()
+    section.locator("textarea").fill(json.dumps(body))
+    section.locator("button.run-plan").click()
+    out = section.locator(".plan-out")
+    out.locator("section[aria-label], .error").first.wait_for(timeout=timeout_ms)
+    return out

@@ -4,14 +4,12 @@ multi-year result, and the stations and electrified lanes drawn on the map."""
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import ENGLISH
+from tests.e2e.conftest import make_key, open_english_page, run_plan_section
 
 pytestmark = pytest.mark.browser
 
@@ -20,45 +18,17 @@ PATH = "/v1/heavy-trucks/plans"
 
 @pytest.fixture(scope="module")
 def planner_key(service: str) -> str:
-    from api.db import Database
-    from api.security import create_key
-
-    db = Database(os.environ["KFO_E2E_DB_URL"])
-    try:
-        _, secret = create_key(db, "planner", "e2e-heavy-trucks")
-    finally:
-        db.dispose()
-    return secret
-
-
-def _open(browser: Any, base: str) -> tuple[Any, Any, list[str]]:
-    ctx = browser.new_context(viewport={"width": 1280, "height": 800})
-    ctx.add_init_script(ENGLISH)  # these tests read the English wording
-    page = ctx.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("request", lambda r: None if r.url.startswith(base) else errors.append(r.url))
-    page.goto(base + "/")
-    page.wait_for_selector("body[data-network='ready']", timeout=20_000)
-    return ctx, page, errors
+    return make_key("planner", "e2e-heavy-trucks")
 
 
 def _run(page: Any, body: dict[str, Any], timeout_ms: int) -> Any:
-    page.click("#tab-plans")
-    section = page.locator(f"#plans section.plan[data-path='{PATH}']")
-    section.wait_for(timeout=10_000)
-    section.locator("summary").first.click()
-    section.locator("textarea").fill(json.dumps(body))
-    section.locator("button.run-plan").click()
-    out = section.locator(".plan-out")
-    out.locator("section[aria-label], .error").first.wait_for(timeout=timeout_ms)
-    return out
+    return run_plan_section(page, PATH, body, timeout_ms)
 
 
 def test_heavy_truck_plan_view_and_map(
     service: str, browser: Any, artifacts: Path, planner_key: str
 ) -> None:
-    ctx, page, errors = _open(browser, service)
+    ctx, page, errors = open_english_page(browser, service)
     try:
         page.fill("#apikey", planner_key)
         out = _run(page, {"year": 2030, "time_limit_s": 60}, 240_000)
@@ -97,7 +67,7 @@ def test_heavy_truck_plan_view_and_map(
 
 
 def test_heavy_truck_years_selector(service: str, browser: Any, planner_key: str) -> None:
-    ctx, page, errors = _open(browser, service)
+    ctx, page, errors = open_english_page(browser, service)
     try:
         page.fill("#apikey", planner_key)
         out = _run(page, {"years": "2026-2027", "time_limit_s": 60}, 300_000)

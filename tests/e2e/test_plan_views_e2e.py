@@ -6,7 +6,6 @@ place picker's swallowed-click bug, keyboard use and both page widths (screensho
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 from pathlib import Path
@@ -14,36 +13,14 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import ENGLISH
+from tests.e2e.conftest import make_key, open_english_page, run_plan_section
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def planner_key(service: str) -> str:
-    from api.db import Database
-    from api.security import create_key
-
-    db = Database(os.environ["KFO_E2E_DB_URL"])
-    try:
-        _, secret = create_key(db, "planner", "e2e-plan-views")
-    finally:
-        db.dispose()
-    return secret
-
-
-def _open(
-    browser: Any, base: str, width: int = 1280, height: int = 800
-) -> tuple[Any, Any, list[str]]:
-    ctx = browser.new_context(viewport={"width": width, "height": height})
-    ctx.add_init_script(ENGLISH)  # these tests read the English wording
-    page = ctx.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("request", lambda r: None if r.url.startswith(base) else errors.append(r.url))
-    page.goto(base + "/")
-    page.wait_for_selector("body[data-network='ready']", timeout=20_000)
-    return ctx, page, errors
+    return make_key("planner", "e2e-plan-views")
 
 
 def _shot_panel(page: Any, path: Path) -> None:
@@ -205,7 +182,7 @@ def test_fleet_plan_view_contract(service: str, browser: Any, artifacts: Path) -
     plans = [_fleet_year(y, k) for y, k in ((2026, 1.0), (2030, 2.2), (2035, 4.0))]
     result = {"plans": plans, "wall_s": 300.0, "partial": False,
               "report_md": "# Fleet plan 2026–2035\n\n<svg></svg>\n"}  # fmt: skip
-    ctx, page, errors = _open(browser, service)
+    ctx, page, errors = open_english_page(browser, service)
     try:
         seen = _serve_fake_fleet_job(page, result)
         page.fill("#apikey", "kfo_fake_planner")
@@ -286,7 +263,7 @@ def test_fleet_plan_view_contract(service: str, browser: Any, artifacts: Path) -
 def test_fleet_plan_view_phone_width(service: str, browser: Any, artifacts: Path) -> None:
     result = _fleet_year(2035, 4.0)
     result["report_md"] = "# Fleet plan 2035\n"
-    ctx, page, errors = _open(browser, service, width=390, height=844)
+    ctx, page, errors = open_english_page(browser, service, width=390, height=844)
     try:
         _serve_fake_fleet_job(page, result)
         page.fill("#apikey", "kfo_fake_planner")
@@ -305,25 +282,13 @@ def test_fleet_plan_view_phone_width(service: str, browser: Any, artifacts: Path
         ctx.close()
 
 
-def _run_section(page: Any, path: str, body: dict[str, Any], timeout_ms: int) -> Any:
-    page.click("#tab-plans")
-    section = page.locator(f"#plans section.plan[data-path='{path}']")
-    section.wait_for(timeout=10_000)
-    section.locator("summary").first.click()
-    section.locator("textarea").fill(json.dumps(body))
-    section.locator("button.run-plan").click()
-    out = section.locator(".plan-out")
-    out.locator("section[aria-label], .error").first.wait_for(timeout=timeout_ms)
-    return out
-
-
 def test_assignment_view_and_map_overlay(
     service: str, browser: Any, artifacts: Path, planner_key: str
 ) -> None:
-    ctx, page, errors = _open(browser, service)
+    ctx, page, errors = open_english_page(browser, service)
     try:
         page.fill("#apikey", planner_key)
-        out = _run_section(page, "/v1/assignments", {"year": 2025, "time_limit_s": 20}, 90_000)
+        out = run_plan_section(page, "/v1/assignments", {"year": 2025, "time_limit_s": 20}, 90_000)
         view = out.locator("section.assignment-view")
         assert view.count() == 1, out.inner_text()[:500]
         lines = view.locator("figure.hbar", has_text="Rail line utilisation")
@@ -356,7 +321,7 @@ def test_first_click_after_typing_destination_is_not_swallowed(
 ) -> None:
     """Regression: with a native <datalist>, the first mouse click after typing into the
     destination only closed the suggestion popup, and the route query never went out."""
-    ctx, page, errors = _open(browser, service)
+    ctx, page, errors = open_english_page(browser, service)
     try:
         page.fill("#origin", "kuytun_west")
         page.click("#destination")
@@ -397,7 +362,7 @@ def test_first_click_after_typing_destination_is_not_swallowed(
 def test_real_tiny_fleet_plan(
     service: str, browser: Any, artifacts: Path, planner_key: str
 ) -> None:
-    ctx, page, errors = _open(browser, service)
+    ctx, page, errors = open_english_page(browser, service)
     try:
         page.fill("#apikey", planner_key)
         section = _fleet_section(page)
