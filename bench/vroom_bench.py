@@ -7,12 +7,14 @@ Usage::
 
 Instances, all in VROOM's input format with matrices:
 
-* ``doc-matrix``: the custom-matrix example of VROOM's ``docs/API.md``; ``doc-2veh``: its
+* ``doc-matrix``: the custom-matrix example of VROOM's ``docs/API.md`` (the file
+  ``tests/data/vrp/vroom/doc_matrix.json``, also read by the unit tests); ``doc-2veh``: its
   2-vehicle example (capacity, skills, time windows, one shipment) with the coordinates
   turned into a matrix (haversine km at 50 km/h; the example's breaks removed, unsupported);
-* Solomon VRPTW (56 x 100 customers) from ``../shared/data/vrp/solomon`` relative to the
-  repository root, converted with integer durations = round(100 x Euclidean distance),
-  windows and service x 100, 25 vehicles at the depot (skipped, and said so, when missing);
+* Solomon VRPTW (56 x 100 customers) from ``freight.paths.vrp_data_dir("solomon")``
+  (``../shared/data/vrp/solomon`` next to the repository, or ``$FREIGHT_VRP_DATA/solomon``),
+  converted with integer durations = round(100 x Euclidean distance), windows and service
+  x 100, 25 vehicles at the depot (skipped, and said so, when missing);
 * ``pd-N``: pickup-and-delivery instances GENERATED here (no public PDPTW set is on this
   machine): seeded, N shipments + N/2 delivery jobs in a 60 km square, 40 km/h, 8 h shift.
 
@@ -31,38 +33,21 @@ import math
 import random
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from freight.paths import REPO_ROOT, vrp_data_dir
+from freight.units import haversine_km
+from freight.vrp.instances import VrptwInstance, read_instance
+from freight.vrp.vroom.check import check_vroom_answer
+from freight.vrp.vroom.parse import parse_vroom
+from freight.vrp.vroom.solver import solve_vroom
 
-from freight.units import haversine_km  # noqa: E402
-from freight.vrp.instances import VrptwInstance, read_instance  # noqa: E402
-from freight.vrp.vroom.check import check_vroom_answer  # noqa: E402
-from freight.vrp.vroom.model import parse_vroom  # noqa: E402
-from freight.vrp.vroom.solver import solve_vroom  # noqa: E402
-
-SOLOMON = ROOT.parent / "shared" / "data" / "vrp" / "solomon"
-
-DOC_MATRIX: dict[str, Any] = {
-    "vehicles": [{"id": 0, "start_index": 0, "end_index": 7}],
-    "jobs": [{"id": k, "location_index": k} for k in range(1, 7)],
-    "matrix": [
-        [0, 2104, 197, 959, 1975, 436, 418, 1299],
-        [2103, 0, 2255, 2812, 1455, 2539, 1685, 3152],
-        [197, 2256, 0, 762, 2172, 633, 570, 1102],
-        [959, 2813, 762, 0, 2934, 1395, 1127, 340],
-        [1975, 1456, 2172, 2934, 0, 2020, 2169, 3274],
-        [435, 2539, 632, 1394, 2019, 0, 853, 1734],
-        [418, 1686, 570, 1127, 2169, 854, 0, 1467],
-        [1299, 3153, 1102, 340, 3274, 1735, 1467, 0],
-    ],
-}
+#: VROOM's documented custom-matrix example; the unit tests read the same file.
+DOC_MATRIX_FILE = REPO_ROOT / "tests" / "data" / "vrp" / "vroom" / "doc_matrix.json"
 
 
 def doc_two_vehicles() -> dict[str, Any]:
@@ -155,16 +140,19 @@ def run_vroom(payload: dict[str, Any], limit: float) -> tuple[dict[str, Any], fl
 
 def instances(only: set[str] | None) -> tuple[list[tuple[str, dict[str, Any]]], list[str]]:
     notes: list[str] = []
-    out: list[tuple[str, dict[str, Any]]] = [("doc-matrix", DOC_MATRIX),
-                                             ("doc-2veh", doc_two_vehicles())]  # fmt: skip
-    if SOLOMON.is_dir():
-        for path in sorted(SOLOMON.glob("*.txt")):
+    out: list[tuple[str, dict[str, Any]]] = [
+        ("doc-matrix", json.loads(DOC_MATRIX_FILE.read_text())),
+        ("doc-2veh", doc_two_vehicles()),
+    ]
+    solomon_dir = vrp_data_dir("solomon")
+    if solomon_dir.is_dir():
+        for path in sorted(solomon_dir.glob("*.txt")):
             if only is None or path.stem in only:
                 inst = read_instance(path)
                 assert isinstance(inst, VrptwInstance)
                 out.append((path.stem, solomon(inst)))
     else:
-        notes.append(f"Solomon data missing ({SOLOMON}): Solomon rows skipped")
+        notes.append(f"Solomon data missing ({solomon_dir}): Solomon rows skipped")
     out += [(f"pd-{n}", pickup_delivery(n, seed=n)) for n in (25, 50, 100)]
     if only is not None:
         out = [(n, p) for n, p in out if n in only]

@@ -23,7 +23,7 @@ from pydantic import (
 )
 
 from api.errors import problem_responses
-from freight.vrp.vroom.model import parse_vroom
+from freight.vrp.vroom.parse import parse_vroom
 from freight.vrp.vroom.solver import solve_vroom
 
 router = APIRouter(tags=["vrp"], responses=problem_responses(422, 429, 500))

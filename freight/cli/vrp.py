@@ -57,7 +57,7 @@ def vroom(
 
         from freight.errors import InputError
         from freight.network.loader import default_network
-        from freight.vrp.vroom.model import parse_vroom
+        from freight.vrp.vroom.parse import parse_vroom
         from freight.vrp.vroom.road import road_router
         from freight.vrp.vroom.solver import solve_vroom
 

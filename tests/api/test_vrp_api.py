@@ -8,7 +8,7 @@ import pytest
 
 from freight.network.loader import default_network
 from freight.vrp.vroom.check import check_vroom_answer
-from freight.vrp.vroom.model import parse_vroom
+from freight.vrp.vroom.parse import parse_vroom
 from freight.vrp.vroom.road import road_router
 from tests.freight.vrp.test_vroom import DOC_EXAMPLE
 

@@ -4,7 +4,9 @@ errors naming JSON paths."""
 from __future__ import annotations
 
 import itertools
+import json
 import random
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,25 +14,15 @@ import pytest
 from freight.errors import InputError
 from freight.vrp.vroom.answer import RoutePlan, VrpAnswer
 from freight.vrp.vroom.check import check_vroom_answer
-from freight.vrp.vroom.model import Task, parse_vroom
+from freight.vrp.vroom.model import Task
+from freight.vrp.vroom.parse import parse_vroom
 from freight.vrp.vroom.solver import solve_vroom
 
-#: The custom-matrix example of VROOM's docs/API.md; VROOM answers cost 7268.
-DOC_MATRIX = [
-    [0, 2104, 197, 959, 1975, 436, 418, 1299],
-    [2103, 0, 2255, 2812, 1455, 2539, 1685, 3152],
-    [197, 2256, 0, 762, 2172, 633, 570, 1102],
-    [959, 2813, 762, 0, 2934, 1395, 1127, 340],
-    [1975, 1456, 2172, 2934, 0, 2020, 2169, 3274],
-    [435, 2539, 632, 1394, 2019, 0, 853, 1734],
-    [418, 1686, 570, 1127, 2169, 854, 0, 1467],
-    [1299, 3153, 1102, 340, 3274, 1735, 1467, 0],
-]
-DOC_EXAMPLE = {
-    "vehicles": [{"id": 0, "start_index": 0, "end_index": 7}],
-    "jobs": [{"id": k, "location_index": k} for k in range(1, 7)],
-    "matrix": DOC_MATRIX,
-}
+DATA = Path(__file__).resolve().parents[2] / "data" / "vrp" / "vroom"
+
+#: The custom-matrix example of VROOM's docs/API.md (shared with ``bench/vroom_bench.py``);
+#: VROOM answers cost 7268.
+DOC_EXAMPLE: dict[str, Any] = json.loads((DATA / "doc_matrix.json").read_text())
 
 
 def solve_checked(payload: dict[str, Any], limit: float = 0.3) -> dict[str, Any]:
@@ -164,8 +156,6 @@ def test_bad_input_names_the_json_path(patch: dict[str, Any], loc: str) -> None:
 
 
 def test_cli_solves_a_vroom_file(tmp_path: Any) -> None:
-    import json
-
     from typer.testing import CliRunner
 
     from freight.cli.main import app
