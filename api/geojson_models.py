@@ -42,6 +42,9 @@ class FeatureCollection(BaseModel):
     type: Literal["FeatureCollection"]
     name: str | None = None
     features: list[Feature]
+    network_year: int | None = Field(
+        None, description="the network year drawn (GET /v1/network); absent elsewhere"
+    )
 
 
 def geojson_responses() -> dict[int | str, dict[str, object]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any, Literal, cast
 
@@ -9,12 +10,15 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.errors import ApiError, problem_responses
+from api.errors import problem_responses
 from api.geojson_models import FeatureCollection, geojson_responses
 from api.jobs import add_job_route, register_job_kind
 from api.network_store import get_node
+from freight.clock import current_year
 from freight.errors import NotFoundError
 from freight.network import resilience
+from freight.network.geojson import to_geojson
+from freight.network.years import default_network_for_year
 
 router = APIRouter(tags=["network"], responses=problem_responses(404, 422, 429, 500))
 
@@ -56,27 +60,28 @@ class NodeOut(BaseModel):
     responses=geojson_responses(),
 )
 def network(
-    request: Request,
     year: int | None = Query(
         None,
         ge=2000,
         le=2100,
         examples=[2035],
         description="The network the plan has built by this year (the shipped network's "
-        "works.csv: new stations, roads and railways, capacity changes); without it, the "
-        "stored network as it is today.",
+        "works.csv: new stations, roads and railways, capacity changes); default: the "
+        "current year in Beijing time. The answer names it in `network_year`.",
     ),
 ) -> Response:
-    if year is not None:
-        from freight.network.geojson import to_geojson
-        from freight.network.years import default_network_for_year
+    return Response(
+        year_geojson(current_year() if year is None else year),
+        media_type="application/geo+json",
+    )
 
-        body = json.dumps(to_geojson(default_network_for_year(year)), ensure_ascii=False)
-        return Response(body, media_type="application/geo+json")
-    snap = request.app.state.network
-    if snap is None:
-        raise ApiError(503, "the network has not been loaded")
-    return Response(snap.body, media_type="application/geo+json")
+
+@functools.lru_cache(maxsize=16)
+def year_geojson(year: int) -> bytes:
+    """The serialised GeoJSON of the shipped network of ``year`` (built once per year)."""
+    fc = to_geojson(default_network_for_year(year))
+    fc["network_year"] = year
+    return json.dumps(fc, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 @router.get("/v1/network/nodes/{node_id}", response_model=NodeOut, summary="One node")

@@ -19,26 +19,28 @@ PathOpt = typer.Option(None, "--path", help="Network directory (default: the shi
 def summary_cmd(
     path: Path | None = PathOpt,
     year: int | None = typer.Option(
-        None, "--year", help="The network the plan has built by this year (works.csv)."
+        None,
+        "--year",
+        help="The network the plan has built by this year (works.csv); default: the current "
+        "year (Beijing time).",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Counts of nodes, links and services of the network (of a year with --year)."""
+    """Counts of nodes, links and services of the network of a year (default: this year)."""
+    from freight.clock import current_year
     from freight.network import summary
-    from freight.network.loader import load_network
     from freight.network.years import load_plan, network_for_year
 
     def go() -> dict[str, Any]:
-        if year is None:
-            return summary(load_network(path))
-        return {"year": year, **summary(network_for_year(load_plan(path), year))}
+        y = current_year() if year is None else year
+        return {"year": y, **summary(network_for_year(load_plan(path), y))}
 
     data = run_cli(go)
     if as_json:
         echo_json(data)
         return
     typer.echo(
-        f"network {data['name']}{'' if year is None else f' {year}'}: {data['nodes']} nodes, "
+        f"network {data['name']} {data['year']}: {data['nodes']} nodes, "
         f"{data['links']} links, "
         f"{data['services']} services, {data['total_length_km']} km"
     )

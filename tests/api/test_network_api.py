@@ -22,19 +22,39 @@ altynkol bakhty almaty duisburg""".split()  # noqa: SIM905
 
 def test_network_geojson_carries_every_canonical_id(db_url, make_client) -> None:
     c = make_client(db_url)
-    r = c.get("/v1/network")
+    r = c.get("/v1/network?year=2035")  # every planned node is built by then
     assert r.status_code == 200, r.text
     fc = r.json()
-    assert fc["type"] == "FeatureCollection"
+    assert fc["type"] == "FeatureCollection" and fc["network_year"] == 2035
     ids = {f["properties"]["id"] for f in fc["features"]}
     assert set(CANONICAL) <= ids
     points = [f for f in fc["features"] if f["geometry"]["type"] == "Point"]
     lines = [f for f in fc["features"] if f["geometry"]["type"] == "LineString"]
     assert points and lines
     assert all("mode" in f["properties"] and "hazmat" in f["properties"] for f in lines)
-    with c.app.state.db.read() as s:  # stored in the database at first start
+    with c.app.state.db.read() as s:  # stored in the database at first start: every node
         assert s.scalar(select(func.count()).select_from(NodeRow)) == len(points)
         assert s.scalar(select(func.count()).select_from(NetworkSnapshot)) == 1
+
+
+def test_network_without_year_is_the_current_years(client, monkeypatch) -> None:
+    """No ``year``: the network of the current year (Beijing), named in ``network_year``,
+    as every route query, assignment and plan defaults to it."""
+    import api.routes.network as network_route
+
+    def ids(path: str) -> tuple[int, set[str]]:
+        r = client.get(path)
+        assert r.status_code == 200, r.text
+        assert r.headers["content-type"].startswith("application/geo+json")
+        fc = r.json()
+        return fc["network_year"], {f["properties"]["id"] for f in fc["features"]}
+
+    for year in (2026, 2035):
+        monkeypatch.setattr(network_route, "current_year", lambda y=year: y)
+        assert ids("/v1/network") == ids(f"/v1/network?year={year}")
+        assert ids("/v1/network")[0] == year
+    monkeypatch.setattr(network_route, "current_year", lambda: 2026)
+    assert "kuytun_hazmat" not in ids("/v1/network")[1]  # opens in 2028
 
 
 def test_restart_does_not_store_the_network_twice(db_url, make_client) -> None:

@@ -50,6 +50,21 @@ def test_cli_summary_text_and_json():
     assert json.loads(res.output)["nodes"] == 6
 
 
+def test_cli_summary_defaults_to_the_current_year(monkeypatch):
+    import freight.clock
+
+    monkeypatch.setattr(freight.clock, "current_year", lambda: 2026)
+    res = runner.invoke(app, ["network", "summary", "--json"])
+    assert res.exit_code == 0, res.output
+    now = json.loads(res.output)
+    res = runner.invoke(app, ["network", "summary", "--json", "--year", "2035"])
+    later = json.loads(res.output)
+    assert now["year"] == 2026 and later["year"] == 2035
+    assert now["services"] < later["services"]  # the Kuytun–Kuqa trains run from 2035
+    res = runner.invoke(app, ["network", "summary"])
+    assert res.exit_code == 0 and res.output.startswith("network kuytun 2026:")
+
+
 def test_cli_validate_good_and_bad():
     res = runner.invoke(app, ["network", "validate", str(FIX / "good")])
     assert res.exit_code == 0 and res.output.startswith("OK: ")
