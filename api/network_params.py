@@ -1,9 +1,10 @@
-"""``?year=`` and ``?scenario=`` of planning jobs: the network a job runs on.
+"""``?year=`` and ``?scenario=``: the network a job or a live request runs on.
 
 The job runner works without the database, so the stored scenario is resolved here, at
 submission, where the key's organisation is known: the job's parameters get the network
 year and the scenario's patch (``network_scenario``: id, base year, changes). An unknown
-scenario, or another organisation's, is 404 as for ``POST /v1/routes``.
+scenario, or another organisation's, is 404 as for ``POST /v1/routes``. Requests answered
+at once (capacity, matching rounds) take the network itself from ``network_for``.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from typing import Any
 from fastapi import Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.routes.routes import routing_index, scenario_index
 from api.routes.scenarios import ChangeIn
 from api.scenario_store import get_scenario
 from api.security import Principal
+from freight.network.model import Network
 
 
 class NetworkScenarioIn(BaseModel):
@@ -60,3 +63,12 @@ def network_params(
             "changes": sc["changes"],
         }
     return out
+
+
+def network_for(request: Request, who: Principal, year: int, scenario: str | None) -> Network:
+    """The network of ``year`` a request answered at once runs on: the shipped network's,
+    or with ``scenario`` that stored scenario's on ``year`` (visible to the caller, else
+    404). Both are built once per process (and year) and shared with route queries."""
+    if scenario is None:
+        return routing_index(year).network
+    return scenario_index(request, who, scenario, year).network

@@ -1,7 +1,13 @@
-"""Live capacity: train departures (per scheduled run) and terminal handling days."""
+"""Live capacity: train departures (per scheduled run) and terminal handling days.
+
+Each day is read on the network of its own year (a train that runs from 2035 has runs in
+2035 only; a range over New Year is read year by year), or with ``?scenario=`` on that
+stored scenario's network of the day's year, as its offers were quoted.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Container
 from datetime import date, timedelta
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -9,10 +15,11 @@ from pydantic import BaseModel
 
 from api import capacity_store as store
 from api.errors import problem_responses
-from api.routes.routes import routing_index
+from api.network_params import SCENARIO_QUERY, network_for
 from api.security import Principal, require_role
 from freight.clock import now_beijing
 from freight.errors import FieldIssue, InputError, NotFoundError
+from freight.network.years import default_plan
 
 router = APIRouter(tags=["capacity"], responses=problem_responses(401, 403, 404, 422, 429, 500))
 reader = require_role("operator", "planner")
@@ -48,20 +55,25 @@ def departures(
     service: str | None = Query(None, max_length=128),
     from_: date | None = Query(None, alias="from", description="first day (default today)"),
     to: date | None = Query(None, description=f"last day (default from + 6; at most {MAX_DAYS})"),
-    _: Principal = Depends(reader),
+    scenario: str | None = SCENARIO_QUERY,
+    who: Principal = Depends(reader),
 ) -> list[store.DepartureUse]:
-    network = routing_index().network
-    if service is not None and service not in network.services:
-        raise NotFoundError(
-            f"unknown service {service!r}", issues=[FieldIssue("query.service", "unknown id")]
-        )
     first = from_ or now_beijing().date()
     last = to or first + timedelta(days=6)
     if last < first or (last - first).days > MAX_DAYS:
         raise InputError(
             "bad date range", issues=[FieldIssue("query.to", f"within from..from+{MAX_DAYS} days")]
         )
-    return store.departure_usage(request.app.state.db, network, first, last, service)
+    spans = [(network_for(request, who, y, scenario), a, b) for y, a, b in year_spans(first, last)]
+    if service is not None and all(service not in net.services for net, _, _ in spans):
+        raise _absent(
+            "service", service, default_plan().base.services, first, last, "query.service"
+        )
+    out: list[store.DepartureUse] = []
+    for net, a, b in spans:
+        if service is None or service in net.services:
+            out += store.departure_usage(request.app.state.db, net, a, b, service)
+    return out
 
 
 @router.get(
@@ -74,11 +86,30 @@ def terminals(
     request: Request,
     node: str | None = Query(None, max_length=128),
     date_: date | None = Query(None, alias="date", description="default today"),
-    _: Principal = Depends(reader),
+    scenario: str | None = SCENARIO_QUERY,
+    who: Principal = Depends(reader),
 ) -> list[store.TerminalUse]:
-    network = routing_index().network
+    day = date_ or now_beijing().date()
+    network = network_for(request, who, day.year, scenario)
     if node is not None and node not in network.nodes:
-        raise NotFoundError(
-            f"unknown node {node!r}", issues=[FieldIssue("query.node", "unknown id")]
-        )
-    return store.terminal_usage(request.app.state.db, network, date_ or now_beijing().date(), node)
+        raise _absent("node", node, default_plan().base.nodes, day, day, "query.node")
+    return store.terminal_usage(request.app.state.db, network, day, node)
+
+
+def year_spans(first: date, last: date) -> list[tuple[int, date, date]]:
+    """``first..last`` cut at New Year: (year, first day, last day) per calendar year."""
+    return [
+        (y, max(first, date(y, 1, 1)), min(last, date(y, 12, 31)))
+        for y in range(first.year, last.year + 1)
+    ]
+
+
+def _absent(
+    what: str, eid: str, known: Container[str], first: date, last: date, loc: str
+) -> NotFoundError:
+    """404 for an id the days' networks lack: unknown, or not in the network of the year."""
+    if eid not in known:
+        return NotFoundError(f"unknown {what} {eid!r}", issues=[FieldIssue(loc, "unknown id")])
+    years = str(first.year) if first.year == last.year else f"{first.year}-{last.year}"
+    msg = f"{what} {eid!r} is not in the network of {years} (not built yet, or closed)"
+    return NotFoundError(msg, issues=[FieldIssue(loc, f"not in the network of {years}")])
