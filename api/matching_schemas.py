@@ -56,6 +56,10 @@ class MatchingRoundResult(BaseModel):
         None, description="proven optimum of matched loads (exact method only)"
     )
     wall_s: float
+    network_year: int | None = Field(None, description="the network year the round ran on")
+    network_scenario: str | None = Field(
+        None, description="id of the stored scenario the round ran on, if any"
+    )
 
 
 class RoundOut(MatchingRoundResult):

@@ -3,6 +3,12 @@
 Roles: operator, platform and admin keys. A round over at most ``SYNC_MAX_LOADS`` open
 loads answers at once; a larger one runs as a job (kind ``matching-round``) and
 ``GET /v1/matching/rounds/{id}`` claims and returns its plan once the job is done.
+
+A round runs on the network of its year: ``?year=``, else the year of its loads' earliest
+pickup (Beijing time), else the current year; ``?scenario=`` puts a stored scenario of the
+key's organisation (or a shared one) on that year. Loads to or from a node that year lacks
+are unmatched (``not_in_network_year``). The pool itself is checked against every node of
+the plan, whatever the year.
 """
 
 from __future__ import annotations
@@ -22,13 +28,16 @@ from api.errors import problem_responses
 from api.jobs import register_job_kind
 from api.jobs import service as jobs
 from api.matching_schemas import AssignmentOut, RoundOut
+from api.network_params import SCENARIO_QUERY, network_for, network_params
 from api.routes.routes import routing_index
 from api.security import Principal, require_role
+from freight.clock import current_year
 from freight.errors import FieldIssue, InputError
 from freight.matching.io import (
     load_from_dict,
     load_to_dict,
     result_to_dict,
+    round_year,
     vehicle_from_dict,
     vehicle_to_dict,
 )
@@ -145,6 +154,16 @@ class LoadList(BaseModel):
 class BatchOut(BaseModel):
     stored: int
     ids: list[str]
+
+
+ROUND_YEAR_QUERY = Query(
+    None,
+    ge=2000,
+    le=2100,
+    examples=[2035],
+    description="network year of the round (works.csv); default: the year of the open "
+    "loads' earliest pickup_from (Beijing time), else the current year",
+)
 
 
 class RoundAccepted(BaseModel):
@@ -320,13 +339,20 @@ def delete_load(
     response_model=RoundOut,
     responses={202: {"model": RoundAccepted, "description": "large round: solving as a job"}},
 )
-def run_round(request: Request, principal: Principal = Depends(member)) -> RoundOut | JSONResponse:
+def run_round(
+    request: Request,
+    principal: Principal = Depends(member),
+    year: int | None = ROUND_YEAR_QUERY,
+    scenario: str | None = SCENARIO_QUERY,
+) -> RoundOut | JSONResponse:
     """Match every open truck and load: answer at once up to 2,000 loads, else a job."""
     db = request.app.state.db
     round_id = str(uuid.uuid4())
     vs, ls, declined = store.open_pool(db)
+    net_year = year if year is not None else round_year(ls) or current_year()
     if len(ls) > SYNC_MAX_LOADS:
         params = {"vehicles": vs, "loads": ls, "declined": declined, "id_prefix": f"{round_id}-"}
+        params.update(network_params(request, principal, net_year, scenario))
         job, _ = jobs.submit(db, "matching-round", params, principal)
         store.new_round(db, round_id, job.id)
         dispatcher = getattr(request.app.state, "dispatcher", None)
@@ -339,9 +365,10 @@ def run_round(request: Request, principal: Principal = Depends(member)) -> Round
             headers={"Location": f"/v1/matching/rounds/{round_id}"},
         )
     t0 = time.perf_counter()
-    network = routing_index().network
-    vehicles = [vehicle_from_dict(d, network) for d in vs]
-    loads = [load_from_dict(d, network) for d in ls]
+    network = network_for(request, principal, net_year, scenario)
+    # node ids were checked when posted; one the year lacks leaves its load unmatched
+    vehicles = [vehicle_from_dict(d) for d in vs]
+    loads = [load_from_dict(d) for d in ls]
     result = result_to_dict(
         match(
             network,
@@ -352,6 +379,7 @@ def run_round(request: Request, principal: Principal = Depends(member)) -> Round
             verify=True,
         )
     )
+    result.update(network_year=net_year, network_scenario=scenario)
     store.new_round(db, round_id, None)
     answer = store.claim(db, round_id, result)
     answer["wall_s"] = round(time.perf_counter() - t0, 6)

@@ -38,11 +38,12 @@ def replay_cmd(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Replay the year's road shipments as loads; optimiser and greedy side by side."""
+    """Replay the year's road shipments as loads on that year's network; optimiser and
+    greedy side by side."""
     from freight.demand import load_shipments
     from freight.errors import FieldIssue, InputError
     from freight.matching.replay import replay
-    from freight.network.loader import default_network
+    from freight.network.years import default_network_for_year
 
     def go() -> Replay:
         try:
@@ -53,7 +54,7 @@ def replay_cmd(
             ) from None
         if day0 is not None and day0.year != year:
             raise InputError("bad --start", issues=[FieldIssue("--start", f"must lie in {year}")])
-        net = default_network()
+        net = default_network_for_year(year)  # the loads' pickups are in the demand year
         ships = load_shipments(year)
         say = None if as_json else (lambda m: typer.echo(m, err=True))
         return replay(

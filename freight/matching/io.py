@@ -6,7 +6,7 @@ Times without an offset are Beijing time. Errors name the JSON path under ``loc`
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -36,6 +36,16 @@ def parse_time(value: Any, loc: str) -> datetime:
                 "bad time", issues=[FieldIssue(loc, f"not an ISO 8601 time: {value!r}")]
             ) from None
     return t if t.tzinfo is not None else t.replace(tzinfo=BEIJING)
+
+
+def round_year(loads: Sequence[Mapping[str, Any]]) -> int | None:
+    """The network year of a round over ``loads`` (API JSON): the year, in Beijing time, of
+    the earliest ``pickup_from``; None for a round without loads."""
+    times = [
+        parse_time(d["pickup_from"], f"$.loads[{n}].pickup_from").astimezone(BEIJING)
+        for n, d in enumerate(loads)
+    ]
+    return min(times).year if times else None
 
 
 def _rebase(exc: FreightError, loc: str) -> InputError:

@@ -225,6 +225,7 @@ class Reason(StrEnum):
     WINDOW = "window"
     DECLINED = "declined"
     TRUCKS_TAKEN = "trucks_taken"
+    NOT_IN_YEAR = "not_in_network_year"
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,12 +3,17 @@
 Objective (all methods): maximise the number of matched loads, then minimise empty km.
 Cost (per-km rate of each truck's powertrain) and revenue (the load's price, else the
 road tariff) are reported, not optimised.
+
+On the network of a year (``freight.network.years``), a load to or from a node that year
+lacks (not built yet, or closed) is unmatched with the reason ``not_in_network_year``
+and a truck at such a node is left out of the round; an id no year knows is an error.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from enum import StrEnum
 
 import numpy as np
@@ -33,6 +38,7 @@ from freight.matching.model import (
 from freight.matching.reassign import reassign
 from freight.matching.roads import from_min, road_tables, travel
 from freight.network.model import Network
+from freight.network.years import nodes_not_in_year
 
 #: ``auto`` solves exactly up to this many loads (and trucks), by flow above.
 EXACT_MAX_LOADS = 8
@@ -65,7 +71,29 @@ def match(
     ``verify`` the independent checker runs on the plan and a violation is a
     ``SolverError`` (a plan that fails it is never returned).
     """
-    result = _match(network, vehicles, loads, declined, method, k_near, id_prefix)
+    absent = nodes_not_in_year(network)
+    usable = [v for v in vehicles if v.location not in absent and v.home not in absent]
+    outside = [x for x in loads if x.origin in absent or x.destination in absent]
+    if outside:
+        gone = {x.id for x in outside}
+        kept = [x for x in loads if x.id not in gone]
+    else:
+        kept = list(loads)
+    result = _match(network, usable, kept, declined, method, k_near, id_prefix)
+    if outside:
+        year = network.meta.get("year", "?")
+        extra = tuple(
+            Unmatched(
+                x.id,
+                Reason.NOT_IN_YEAR,
+                f"not in the network of {year}: "
+                f"{x.origin if x.origin in absent else x.destination} not built yet (or "
+                "closed) in that year",
+            )
+            for x in outside
+        )
+        kpis = replace(result.kpis, loads=len(loads))
+        result = replace(result, unmatched=result.unmatched + extra, kpis=kpis)
     if verify:
         errors = check_result(network, vehicles, loads, result, declined)
         if errors:
