@@ -10,6 +10,8 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import logging
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,8 +31,11 @@ from sqlalchemy import (
     event,
     text,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+log = logging.getLogger("api.db")
 
 API_DIR = Path(__file__).resolve().parent
 
@@ -233,6 +238,46 @@ def run_migrations(db: Database) -> None:
     with _migration_lock(db), db.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+def _first_line(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None)
+    lines = str(orig or exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
+def connect_database(url: str, wait_s: float = 0.0) -> Database:
+    """The database at ``url``, schema migrated; waits up to ``wait_s`` for a server that
+    is starting (used by ``freight serve`` and ``freight worker`` before they start).
+
+    Exits (``SystemExit``) with one line naming the URL, password hidden, for a URL that is
+    not one, a driver that is not installed, or a server that does not answer in time.
+    """
+    try:
+        shown = make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError) as exc:
+        raise SystemExit(f"error: FREIGHT_DATABASE_URL is not a database URL: {exc}") from None
+    try:
+        db = Database(url)
+    except (ArgumentError, ValueError, ImportError, NoSuchModuleError, OSError) as exc:
+        raise SystemExit(f"error: cannot open the database {shown}: {_first_line(exc)}") from None
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            run_migrations(db)
+            return db
+        except OperationalError as exc:
+            if time.monotonic() >= deadline:
+                db.dispose()
+                reason = _first_line(exc)
+                raise SystemExit(f"error: cannot reach the database {shown}: {reason}") from None
+            log.warning("database not reachable yet; retrying", extra={"database": shown})
+            time.sleep(1.0)
+        except (DBAPIError, OSError) as exc:  # reached, but not usable (rights, schema)
+            db.dispose()
+            raise SystemExit(
+                f"error: cannot use the database {shown}: {_first_line(exc)}"
+            ) from None
 
 
 @contextlib.contextmanager

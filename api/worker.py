@@ -15,13 +15,9 @@ import logging
 import signal
 import sys
 import threading
-import time
 from types import FrameType
 
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
-
-from api.db import Database, run_migrations
+from api.db import connect_database
 from api.jobs import load_job_kinds
 from api.jobs.dispatcher import Dispatcher
 from api.observability.logs import configure_logging
@@ -33,31 +29,6 @@ log = logging.getLogger("api.worker")
 READY = "freight worker ready"
 
 
-def connect(url: str, wait_s: float) -> Database:
-    """The database, schema migrated; waits up to ``wait_s`` for a server that is starting.
-
-    Exits with a one-line message (password hidden) for a URL that is not one or a server
-    that does not answer in time.
-    """
-    try:
-        shown = make_url(url).render_as_string(hide_password=True)
-        db = Database(url)
-    except (ArgumentError, ValueError) as exc:
-        raise SystemExit(f"error: FREIGHT_DATABASE_URL is not a database URL: {exc}") from None
-    deadline = time.monotonic() + wait_s
-    while True:
-        try:
-            run_migrations(db)
-            return db
-        except OperationalError as exc:
-            if time.monotonic() >= deadline:
-                db.dispose()
-                reason = str(exc.orig or exc).strip().splitlines()[0]
-                raise SystemExit(f"error: cannot reach the database {shown}: {reason}") from None
-            log.warning("database not reachable yet; retrying", extra={"database": shown})
-            time.sleep(1.0)
-
-
 def run_worker(
     settings: Settings, slots: int, poll_s: float = 0.5, wait_for_db_s: float = 60.0
 ) -> int:
@@ -65,7 +36,7 @@ def run_worker(
     configure_logging(settings.log_level, settings.log_json)
     if slots < 1:
         raise ValueError("a worker needs at least one slot")
-    db = connect(settings.database_url, wait_for_db_s)
+    db = connect_database(settings.database_url, wait_for_db_s)
     stop = threading.Event()
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
