@@ -13,7 +13,21 @@ app = typer.Typer(help="Bulk-to-container (散改集) conversion planning.", no_
 
 @app.command("plan")
 def plan_cmd(
-    scenario: Path | None = typer.Option(None, "--scenario", help="scenario TOML file"),
+    scenario: Path | None = typer.Option(
+        None, "--scenario", help="conversion scenario TOML file (flows, terminals, costs)"
+    ),
+    network_year: int | None = typer.Option(
+        None,
+        "--network-year",
+        help="network year whose paths give the distances (works.csv); default: the current "
+        "year, or the network scenario's base year",
+    ),
+    network_scenario: str | None = typer.Option(
+        None,
+        "--network-scenario",
+        help="network scenario: a scenario JSON file (as POST /v1/scenarios takes it) or the "
+        "name or id of a stored one (the API's ?scenario=)",
+    ),
     as_json: bool = typer.Option(False, "--json", help="print the JSON answer"),
     co2_price: float | None = typer.Option(None, "--co2-price", help="CNY per tonne of CO2"),
     time_limit: float = typer.Option(30.0, "--time-limit", help="MIP time limit, seconds"),
@@ -32,12 +46,16 @@ def plan_cmd(
 
     def go() -> None:
         check_table_args(table_format, out_dir)
+        from freight.cli.scenario import scenario_patch
         from freight.conversion.scenario import load_scenario, with_overrides
         from freight.conversion.solve import plan_conversion
         from freight.conversion.sweep import format_table, run_sweep, write_report
         from freight.errors import InputError
+        from freight.network.scenario import network_of
 
-        sc = load_scenario(scenario)
+        patch = scenario_patch(network_scenario) if network_scenario is not None else None
+        net = network_of(network_year, patch)
+        sc = load_scenario(scenario, network=net)
         sc = with_overrides(sc, co2_price_cny_per_t=co2_price)
         if sweep is not None:
             try:
@@ -52,11 +70,16 @@ def plan_cmd(
             typer.echo(f"report: {md}")
             return
         plan = plan_conversion(sc, time_limit_s=time_limit)
-        if export_tables("conversion-plan", plan.to_json(), table_format, out_dir):
+        out = plan.to_json()
+        out["network_year"] = int(net.meta["year"])
+        out["network_scenario"] = patch["id"] if patch else None
+        if export_tables("conversion-plan", out, table_format, out_dir):
             return
         if as_json:
-            echo_json(plan.to_json())
+            echo_json(out)
             return
+        on = f"network {out['network_year']}" + (f", scenario {patch['id']}" if patch else "")
+        typer.echo(on)
         typer.echo(
             f"{plan.status}: {plan.objective_cny / 1e6:,.2f} M CNY/yr "
             f"(bound {plan.bound_cny / 1e6:,.2f}, gap {plan.gap:.2e}, {plan.wall_s:.2f} s)"

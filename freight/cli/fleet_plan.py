@@ -48,6 +48,12 @@ def plan(
     max_stops: int | None = typer.Option(
         None, "--max-stops", help="Seeded subsample of each day (quick runs)."
     ),
+    scenario: str | None = typer.Option(
+        None,
+        "--scenario",
+        help="Network scenario on each plan year: a scenario JSON file (as POST /v1/scenarios "
+        "takes it) or the name or id of a stored one (the API's ?scenario=).",
+    ),
     report: Path | None = typer.Option(None, "--report", help="Write a Markdown report."),
     table_format: str | None = typer.Option(
         None, "--format", help="write the result's tables: csv or parquet (into --out)"
@@ -60,11 +66,13 @@ def plan(
         check_table_args(table_format, out_dir)
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+        from freight.cli.scenario import scenario_patch
         from freight.fleet.plan import FleetPlanSet, PlanParams, plan_fleet, plan_fleet_years
         from freight.fleet.plan.report import render_report
 
         if (year is None) == (years is None):
             raise InputError("give exactly one of --year Y or --years A-B")
+        patch = scenario_patch(scenario) if scenario is not None else None
         params = PlanParams(
             seed=seed,
             time_limit_s=time_limit,
@@ -87,11 +95,11 @@ def plan(
                 bar.update(task, completed=frac, description=msg[:60])
 
             if year is not None:
-                one = plan_fleet(year, params, progress)
+                one = plan_fleet(year, params, progress, patch)
                 plan: FleetPlan | FleetPlanSet = one
                 plans: tuple[FleetPlan, ...] = (one,)
             else:
-                plan = plan_fleet_years(_parse_years(years or ""), params, progress)
+                plan = plan_fleet_years(_parse_years(years or ""), params, progress, patch)
                 plans = plan.plans
         if report is not None:
             try:

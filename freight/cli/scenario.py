@@ -27,7 +27,9 @@ def _changes(body: dict[str, Any], where: str) -> tuple[Any, ...]:
         ) from None
 
 
-def _stored(name: str) -> dict[str, Any]:
+def _stored(
+    name: str, hint: str = "give 'base', a scenario JSON file or a stored name"
+) -> dict[str, Any]:
     """A scenario stored by the service, by name or id (imported lazily, adapter only)."""
     from api.db import Database, run_migrations
     from api.scenario_store import list_scenarios
@@ -38,10 +40,38 @@ def _stored(name: str) -> dict[str, Any]:
     run_migrations(db)
     found = [s for s in list_scenarios(db, None) if name in (s["name"], s["id"])]
     if not found:
-        raise NotFoundError(
-            f"no scenario {name!r}: give 'base', a scenario JSON file or a stored name"
-        )
+        raise NotFoundError(f"no scenario {name!r}: {hint}")
     return found[-1]
+
+
+def scenario_patch(arg: str) -> dict[str, Any]:
+    """A network scenario as planning jobs take it (``network_scenario``: id, base year,
+    changes) from a scenario JSON file (as ``POST /v1/scenarios`` takes it) or the name
+    or id of a scenario stored by the service. Its changes are checked here, so a bad one
+    is an error naming the file or name before any solving."""
+    from freight.errors import FieldIssue, InputError
+
+    path = Path(arg)
+    if path.is_file():
+        try:
+            body = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise InputError(f"{arg}: not a scenario JSON file ({exc})") from None
+        if not isinstance(body, dict):
+            raise InputError(f"{arg}: not a scenario", issues=[FieldIssue("$", "not an object")])
+    else:
+        body = _stored(arg, "give a scenario JSON file or the name or id of a stored one")
+    _changes(body, arg)
+    base_year = body.get("base_year")
+    if not isinstance(base_year, int):
+        raise InputError(
+            f"{arg}: not a scenario", issues=[FieldIssue("$.base_year", "a year is required")]
+        )
+    return {
+        "id": str(body.get("id") or body.get("name") or arg),
+        "base_year": base_year,
+        "changes": body["changes"],
+    }
 
 
 def _network(arg: str, year: int) -> tuple[str, Any]:
