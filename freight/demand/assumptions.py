@@ -396,7 +396,7 @@ def place_class(node_id: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Town:
-    """A delivery area: centre, half extents (km), spread (km), stop share, zone grid."""
+    """A delivery area: centre, half extents (km), spread (km), zone grid."""
 
     name: str
     prefix: str
@@ -405,22 +405,18 @@ class Town:
     half_ns_km: float
     half_ew_km: float
     sd_km: float
-    share: float
     rows: int
     cols: int
 
 
 TOWN_AREAS: tuple[Town, ...] = (
-    Town("kuytun", "kt", 44.426, 84.903, 3.0, 3.8, 1.7, 0.52, 4, 4),
-    Town("wusu", "ws", 44.424, 84.690, 2.5, 3.0, 1.3, 0.26, 3, 3),
-    Town("dushanzi", "ds", 44.328, 84.886, 2.0, 2.5, 1.0, 0.10, 2, 3),
-    Town("huyanghe", "hy", 44.692, 84.827, 2.0, 2.5, 1.0, 0.12, 2, 3),
+    Town("kuytun", "kt", 44.426, 84.903, 3.0, 3.8, 1.7, 4, 4),
+    Town("wusu", "ws", 44.424, 84.690, 2.5, 3.0, 1.3, 3, 3),
+    Town("dushanzi", "ds", 44.328, 84.886, 2.0, 2.5, 1.0, 2, 3),
+    Town("huyanghe", "hy", 44.692, 84.827, 2.0, 2.5, 1.0, 2, 3),
 )
 
-#: Delivery points of a representative day, (2026, 2035) for each season (U2).
-STOPS_2026 = {"winter": 3_400, "summer": 3_800}
-STOPS_2035 = {"winter": 30_000, "summer": 34_000}
-STOPS_PER_VEHICLE_DAY = 11.3  # U3: 10–14 stops per van a day (midpoint ~12, minus hold-ups)
+# How many points of each kind a town's day has: freight.demand.urban_scale (U1–U3).
 
 
 @dataclass(frozen=True, slots=True)
@@ -428,7 +424,6 @@ class PointKind:
     """A delivery category: demand lognormal(median, sigma), density, service, windows."""
 
     name: str
-    share: dict[str, float]  # by season
     median_kg: float
     sigma: float
     kg_per_m3: float
@@ -438,15 +433,15 @@ class PointKind:
 
 
 POINT_KINDS: tuple[PointKind, ...] = (
-    PointKind("parcel", {"winter": 0.44, "summer": 0.38}, 25.0, 0.7, 160.0, (3, 6),
+    PointKind("parcel", 25.0, 0.7, 160.0, (3, 6),
               (("09:00", "20:00"), ("08:00", "12:00"), ("14:00", "18:00")), 0.0),
-    PointKind("retail", {"winter": 0.30, "summer": 0.30}, 120.0, 0.6, 250.0, (8, 15),
+    PointKind("retail", 120.0, 0.6, 250.0, (8, 15),
               (("06:00", "10:00"), ("07:00", "11:00"), ("14:00", "17:00")), 0.0),
-    PointKind("catering", {"winter": 0.11, "summer": 0.13}, 60.0, 0.5, 300.0, (5, 10),
+    PointKind("catering", 60.0, 0.5, 300.0, (5, 10),
               (("07:00", "10:00"), ("14:00", "16:30")), 0.25),
-    PointKind("cold_retail", {"winter": 0.02, "summer": 0.04}, 80.0, 0.5, 300.0, (6, 12),
+    PointKind("cold_retail", 80.0, 0.5, 300.0, (6, 12),
               (("06:00", "09:30"), ("07:00", "11:00")), 1.0),
-    PointKind("supplies", {"winter": 0.10, "summer": 0.10}, 250.0, 0.7, 500.0, (10, 20),
+    PointKind("supplies", 250.0, 0.7, 500.0, (10, 20),
               (("08:00", "17:00"), ("09:00", "12:00")), 0.0),
 )  # fmt: skip
 MAX_STOP_KG = 1000.0  # U5: one stop fits one e-van (1.2 t payload, reference-figures e4)
