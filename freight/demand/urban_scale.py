@@ -60,7 +60,8 @@ class ParcelInputs:
         """Parcels received per resident in ``year`` (2025 onwards)."""
         start = self.xinjiang_per_resident_2024 * (1.0 + self.xinjiang_growth_2025)
         frac = min(1.0, (year - BASE_YEAR) / (self.catch_up_year - BASE_YEAR))
-        return start * (self.national_per_resident_2024 / start) ** frac
+        ratio = self.national_per_resident_2024 / start
+        return start * math.pow(ratio, frac)
 
 
 @dataclass(frozen=True, slots=True)

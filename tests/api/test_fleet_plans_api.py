@@ -196,7 +196,9 @@ def test_small_real_plan_runs_to_succeeded(client, key_for, wait_job) -> None:
     assert out["year"] == 2035 and out["sampled"] is True
     assert {d["day"] for d in out["daily_check"]} == {"winter", "summer"}
     assert all(d["stops"] == 30 for d in out["daily_check"])
-    assert out["policy"]["target_new_energy_vehicles"] == 3000
+    pol = out["policy"]
+    assert pol["target_new_energy_vehicles"] == pol["baseline_vehicles"] + 3000
+    assert pol["additional_vehicles"] == 3000 and pol["baseline_year"] == 2025
     assert out["policy"]["planned_new_energy_vehicles"] >= 1
     assert {c["site"] for c in out["chargers"]} and out["cost"]["total_cny_per_year"] > 0
     md = client.get(f"{URL}/{job['id']}/report", headers=h)

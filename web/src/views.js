@@ -163,7 +163,7 @@ ${kpi(t("vehicles {year}", { year: last.year }), fmt(count(last)))}
 ${kpi(t("chargers {year}", { year: last.year }), fmt(nChargers(last)))}
 ${kpi(t("vehicles per charger (limit {maxRatio})", { maxRatio }), fmt(last.vehicles_per_charger, 2), ratioOk ? "ok" : "bad")}
 ${kpi(t("refrigerated share (min {v0})", { v0: pct(minReefer, 1) }), pct(last.refrigerated_share, 2), reeferOk ? "ok" : "bad")}
-${kpi(t("planned new-energy vs target {v0}", { v0: fmt(target) }), `${fmt(planned)} / ${fmt(target)}`)}
+${kpi(pol.baseline_vehicles != null && pol.additional_vehicles != null ? t("planned new-energy vs target {v0} = {v1} ({v2}) + {v3} added", { v0: fmt(target), v1: fmt(pol.baseline_vehicles), v2: pol.baseline_year ?? "", v3: fmt(pol.additional_vehicles) }) : t("planned new-energy vs target {v0}", { v0: fmt(target) }), `${fmt(planned)} / ${fmt(target)}`)}
 ${last.cost && last.cost.total_cny_per_year !== undefined ? kpi(t("total cost (CNY/yr)"), fmt(last.cost.total_cny_per_year)) : ""}
 ${kpi(t("wall time (s)"), fmt(r.wall_s ?? last.wall_s))}
 </div>`;

@@ -412,6 +412,7 @@ export const ZH = {
   plan: "方案",
   "planned new-energy vehicles": "规划新能源车辆",
   "planned new-energy vs target {v0}": "规划新能源车辆/目标 {v0}",
+  "planned new-energy vs target {v0} = {v1} ({v2}) + {v3} added": "规划新能源车辆/目标 {v0} = {v1}（{v2}年）+ 新增 {v3}",
   "policy target {v0}": "政策目标 {v0}",
   "rail share": "铁路占比",
   "refrigerated share (%)": "冷藏车占比（%）",

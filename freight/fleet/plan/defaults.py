@@ -65,9 +65,10 @@ class FleetDefaults:
     reserve_share: float
     min_refrigerated_share: float
     max_vehicles_per_charger: int
-    target_new_energy_vehicles: int
+    additional_new_energy_vehicles: int  # the plan's 新增 vehicles by target_year
     target_year: int
     baseline_year: int
+    baseline_new_energy_vehicles: int  # the new-energy fleet in baseline_year
     road_factor: float
     speed_kmh: float
     shift_start_min: int
@@ -188,9 +189,10 @@ def load_fleet_defaults(path: Path | None = None) -> FleetDefaults:
         reserve_share=_get(g, "reserve_share", float, "general"),
         min_refrigerated_share=_get(g, "min_refrigerated_share", float, "general"),
         max_vehicles_per_charger=_get(g, "max_vehicles_per_charger", int, "general"),
-        target_new_energy_vehicles=_get(g, "target_new_energy_vehicles", int, "general"),
+        additional_new_energy_vehicles=_get(g, "additional_new_energy_vehicles", int, "general"),
         target_year=_get(g, "target_year", int, "general"),
         baseline_year=_get(g, "baseline_year", int, "general"),
+        baseline_new_energy_vehicles=_get(g, "baseline_new_energy_vehicles", int, "general"),
         road_factor=_get(g, "road_factor", float, "general"),
         speed_kmh=_get(g, "speed_kmh", float, "general"),
         shift_start_min=parse_hhmm(_get(g, "shift_start", str, "general")),

@@ -115,12 +115,27 @@ class DepotMove:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PlanPolicy:
-    """The plan against the city's targets (new-energy vehicles, chargers, refrigeration)."""
+    """The plan against the city's targets (new-energy vehicles, chargers, refrigeration).
 
+    The city's plan asks for ``additional_vehicles`` new-energy urban delivery vehicles
+    *added* (新增) by ``target_year``, so its fleet then is ``target_new_energy_vehicles``
+    = ``baseline_vehicles`` (the fleet in ``baseline_year``) + ``additional_vehicles``, and
+    ``target_for_year`` is the baseline plus a straight-line share of the additions.
+    ``planned_new_energy_vehicles`` is the fleet this year's demand needs, and
+    ``planned_additional_vehicles`` = planned - baseline (negative when the baseline fleet
+    alone is larger than the need).
+    """
+
+    #: new-energy fleet the plan implies by ``target_year``: baseline + additional vehicles
     target_new_energy_vehicles: int
     target_year: int | None = field(default=None, metadata={"minimum": 1900})
     target_for_year: int | None = None
     planned_new_energy_vehicles: int
+    baseline_vehicles: int | None = field(default=None, metadata={"minimum": 0})
+    baseline_year: int | None = field(default=None, metadata={"minimum": 1900})
+    additional_vehicles: int | None = field(default=None, metadata={"minimum": 0})
+    #: planned - baseline: negative when the baseline fleet alone exceeds the need
+    planned_additional_vehicles: int | None = field(default=None, metadata={"minimum": -(10**6)})
     max_vehicles_per_charger: int | None = None
     min_refrigerated_share: float | None = None
     refrigerated_added_for_share: int | None = None

@@ -308,18 +308,30 @@ class PolicyInputs:
     chargers: tuple[ChargerSite, ...]
 
 
-def policy(p: PolicyInputs, d: FleetDefaults) -> PlanPolicy:
-    """The plan against the 2035 target (straight-line trajectory) and the charger rules."""
+def target_for_year(d: FleetDefaults, year: int) -> int:
+    """The plan's new-energy fleet for ``year``: the baseline fleet plus a straight-line
+    share of the additions from ``baseline_year`` to ``target_year`` (all of them after)."""
     span = d.target_year - d.baseline_year
-    target_now = round(d.target_new_energy_vehicles * min(1.0, (p.year - d.baseline_year) / span))
+    frac = min(1.0, max(0.0, (year - d.baseline_year) / span))
+    return d.baseline_new_energy_vehicles + round(d.additional_new_energy_vehicles * frac)
+
+
+def policy(p: PolicyInputs, d: FleetDefaults) -> PlanPolicy:
+    """The plan against the 2035 target (baseline + straight-line additions) and the charger
+    rules."""
+    target_now = target_for_year(d, p.year)
     over = [
         c.site for c in p.chargers if c.site_max_plugs is not None and c.count > c.site_max_plugs
     ]
     return PlanPolicy(
-        target_new_energy_vehicles=d.target_new_energy_vehicles,
+        target_new_energy_vehicles=target_for_year(d, d.target_year),
         target_year=d.target_year,
         target_for_year=target_now,
         planned_new_energy_vehicles=p.planned,
+        baseline_vehicles=d.baseline_new_energy_vehicles,
+        baseline_year=d.baseline_year,
+        additional_vehicles=d.additional_new_energy_vehicles,
+        planned_additional_vehicles=p.planned - d.baseline_new_energy_vehicles,
         max_vehicles_per_charger=d.max_vehicles_per_charger,
         min_refrigerated_share=d.min_refrigerated_share,
         refrigerated_added_for_share=p.refrigerated_added,
@@ -332,6 +344,7 @@ def policy(p: PolicyInputs, d: FleetDefaults) -> PlanPolicy:
 
 def _policy_note(p: PolicyInputs, d: FleetDefaults, target_now: int, over: list[str]) -> str:
     n_veh = p.planned
+    base = d.baseline_new_energy_vehicles
     reefer = (
         f" + {p.refrigerated_added} refrigerated to reach the share" if p.refrigerated_added else ""
     )
@@ -340,17 +353,15 @@ def _policy_note(p: PolicyInputs, d: FleetDefaults, target_now: int, over: list[
         f"demand needs {n_veh:,} new-energy vehicles in {p.year} "
         f"({p.needed:,} = each type and depot's busier day's duties, "
         f"+ {d.reserve_share:.0%} "
-        f"reserve rounded up per type and depot{reefer}); "
-        f"the plan's trajectory to {d.target_new_energy_vehicles:,} by {d.target_year} "
-        f"(straight line from {d.baseline_year}) is {target_now:,} for {p.year}: "
+        f"reserve rounded up per type and depot{reefer}), {n_veh - base:+,} on the "
+        f"{d.baseline_year} fleet of {base:,}; the plan adds "
+        f"{d.additional_new_energy_vehicles:,} by {d.target_year}, so its fleet is "
+        f"{target_for_year(d, d.target_year):,} then and {target_now:,} in {p.year} "
+        f"(baseline + a straight-line share of the additions): "
         + (
             "a sampled plan covers only part of the demand and cannot be compared to it"
             if p.sampled
-            else (
-                f"demand needs {n_veh - target_now:+,} against it"
-                if target_now
-                else "no target yet"
-            )
+            else f"demand needs {n_veh - target_now:+,} against it"
         )
         + ("" if p.served_all else "; some stops unserved, see daily_check")
     )

@@ -32,12 +32,20 @@ def report_title(rep: ReportInput) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Target:
-    """The plan compared with the policy target (the target year's, else the last)."""
+    """The plan compared with the policy target (the target year's, else the last).
+
+    The city's plan *adds* ``additional`` new-energy vehicles by the target year to the
+    ``baseline`` fleet of the baseline year, so its fleet then is ``target`` = baseline +
+    additional; plans from before the baseline was recorded have ``baseline`` None.
+    """
 
     plan: FleetPlan
     target: int
     planned: int
     by_year: str  # " by 2035", or "" when the plan names no target year
+    baseline: int | None
+    additional: int | None
+    baseline_year: int | None
 
 
 def _target(rep: ReportInput) -> _Target:
@@ -45,7 +53,42 @@ def _target(rep: ReportInput) -> _Target:
     p = next((x for x in rep.plans if x.year == last.policy.target_year), last)
     pol = p.policy
     by_year = f" by {pol.target_year}" if pol.target_year is not None else ""
-    return _Target(p, pol.target_new_energy_vehicles, pol.planned_new_energy_vehicles, by_year)
+    return _Target(
+        p,
+        pol.target_new_energy_vehicles,
+        pol.planned_new_energy_vehicles,
+        by_year,
+        pol.baseline_vehicles,
+        pol.additional_vehicles,
+        pol.baseline_year,
+    )
+
+
+def _target_sentence(t: _Target) -> str:
+    """The planned new-energy fleet against the plan's target, additions made explicit."""
+    p, target, planned = t.plan, t.target, t.planned
+    if p.sampled:
+        return (
+            f"New-energy vehicles planned for {p.year}: {planned:,} (sampled days: not "
+            f"comparable with the plan's target of {target:,}{t.by_year})."
+        )
+    if t.baseline is None or t.additional is None:  # a plan stored without its baseline
+        diff = planned - target
+        share = f", {100 * planned / target:.1f} % of the target" if target > 0 else ""
+        return (
+            f"New-energy vehicles planned for {p.year}: {planned:,} against the plan's "
+            f"target of {target:,}{t.by_year} ({'+' if diff >= 0 else '−'}{abs(diff):,}{share})."
+        )
+    added = planned - t.baseline
+    diff = planned - target
+    share = f", {100 * added / t.additional:.1f} %" if t.additional > 0 else ""
+    return (
+        f"New-energy vehicles planned for {p.year}: {planned:,} = the {t.baseline:,} of "
+        f"{t.baseline_year} {'+' if added >= 0 else '−'} {abs(added):,} added. The plan adds "
+        f"{t.additional:,}{t.by_year}, so its fleet then is {target:,} = {t.baseline:,} + "
+        f"{t.additional:,}; the demand needs {'+' if diff >= 0 else '−'}{abs(diff):,} against "
+        f"it ({added:,} of the {t.additional:,} additions{share})."
+    )
 
 
 def build_document(rep: ReportInput) -> list[Block]:
@@ -82,19 +125,9 @@ def _header(rep: ReportInput) -> list[Block]:
 
 
 def _summary(t: _Target) -> list[Block]:
-    p, target, planned = t.plan, t.target, t.planned
-    diff = planned - target
-    share = (planned / target) if target > 0 else None
-    compared = (
-        f" against the plan's target of {target:,}{t.by_year} "
-        f"({'+' if diff >= 0 else '−'}{abs(diff):,}"
-        + (f", {100 * share:.1f} % of the target)" if share is not None else ")")
-        if not p.sampled
-        else f" (sampled days: not comparable with the plan's target of {target:,}{t.by_year})"
-    )
+    p = t.plan
     items = [
-        f"New-energy vehicles planned for {p.year}: {planned:,}{compared}"
-        + f"; vehicles in the fleet: {p.fleet_total:,}.",
+        _target_sentence(t) + f" Vehicles in the fleet: {p.fleet_total:,}.",
         f"Plug-in vehicles per charger: {fmt_ratio(p.vehicles_per_charger)} city-wide "
         f"(at most {fmt_num(vpc_limit(p), 2)}): "
         + fmt_yes(_vpc_ok(p), "within the limit", "ABOVE THE LIMIT")
@@ -121,6 +154,8 @@ def _years_table(plans: tuple[FleetPlan, ...]) -> Block:
         (
             str(p.year),
             fmt_int(p.policy.planned_new_energy_vehicles),
+            fmt_int(p.policy.planned_additional_vehicles),
+            fmt_int(p.policy.target_for_year),
             fmt_int(p.fleet_total),
             fmt_ratio(p.vehicles_per_charger),
             fmt_pct(p.refrigerated_share),
@@ -135,6 +170,8 @@ def _years_table(plans: tuple[FleetPlan, ...]) -> Block:
         (
             "year",
             "new-energy vehicles",
+            "added since baseline",
+            "plan's fleet (baseline + additions)",
             "fleet",
             "vehicles per charger",
             "refrigerated share",
@@ -144,7 +181,7 @@ def _years_table(plans: tuple[FleetPlan, ...]) -> Block:
             "total cost CNY/year",
         ),
         rows,
-        (False, True, True, True, True, False, True, True, True),
+        (False, True, True, True, True, True, True, False, True, True, True),
     )
 
 
@@ -170,8 +207,13 @@ def _cost(rep: ReportInput) -> list[Block]:
 
 def _charts(rep: ReportInput, t: _Target) -> list[Block]:
     last = rep.plans[-1]
+    made_of = (
+        f" (the {t.baseline:,} of {t.baseline_year} + the {t.additional:,} the plan adds)"
+        if t.baseline is not None and t.additional is not None
+        else ""
+    )
     target_line = (
-        f"; dashed line: the plan's target of {t.target:,} new-energy vehicles{t.by_year}."
+        f"; dashed line: the plan's fleet of {t.target:,} new-energy vehicles{t.by_year}{made_of}."
         if t.target > 0
         else "."
     )

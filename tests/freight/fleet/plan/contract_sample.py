@@ -104,9 +104,13 @@ def plan(year: int = 2035, scale: int = 1) -> dict[str, Any]:
             },
         ],
         "policy": {
-            "target_new_energy_vehicles": 3000,
+            "target_new_energy_vehicles": 3150,  # 150 in 2025 + 3,000 added by 2035
             "target_year": 2035,
             "planned_new_energy_vehicles": 522 * scale,
+            "baseline_vehicles": 150,
+            "baseline_year": 2025,
+            "additional_vehicles": 3000,
+            "planned_additional_vehicles": 522 * scale - 150,
             "max_vehicles_per_charger": 4,
             "min_refrigerated_share": 0.005,
             "note": "demand needs fewer vehicles",

@@ -63,7 +63,11 @@ def test_contract_fields_and_consistency(small_plan: dict[str, Any]) -> None:
     n_veh = sum(v["count"] for v in p["vehicles"])
     n_ch = sum(c["count"] for c in p["chargers"])
     assert p["policy"]["planned_new_energy_vehicles"] == n_veh
-    assert p["policy"]["target_new_energy_vehicles"] == 3000
+    pol = p["policy"]
+    assert pol["additional_vehicles"] == d.additional_new_energy_vehicles == 3000
+    assert pol["baseline_vehicles"] == d.baseline_new_energy_vehicles
+    assert pol["target_new_energy_vehicles"] == pol["baseline_vehicles"] + 3000
+    assert pol["planned_additional_vehicles"] == n_veh - pol["baseline_vehicles"]
     assert math.isclose(p["vehicles_per_charger"], n_veh / n_ch, rel_tol=1e-3)
     assert p["vehicles_per_charger"] <= 4.0
     by_depot = {r["depot"]: r for r in p["vehicles_per_charger_by_depot"]}
