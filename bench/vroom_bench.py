@@ -22,7 +22,9 @@ Ours: ``parse_vroom`` + ``solve_vroom`` (the code behind ``POST /v1/vrp``), seed
 limit per instance. VROOM: exploration level 5, 1 thread (PyVRP uses one), ``timeout`` =
 the time limit. Both answers go through the independent checker (``freight.vrp.vroom.check``),
 which recomputes cost; the ratio is ours/VROOM on that cost when both assign the same
-number of tasks (the objective's first term).
+number of tasks (the objective's first term). ``load``: the machine's 1-minute load average
+when the instance started (both solvers are bounded by wall time, so a busy machine gives
+each fewer iterations).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import random
 import statistics
 import subprocess
@@ -174,12 +177,13 @@ def main() -> None:
     load_before = uptime()
     lines = [
         "| instance | tasks | ours assigned | VROOM assigned | ours cost | VROOM cost | ratio | "
-        "ours s | VROOM s | checks |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "ours s | VROOM s | load | checks |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     ratios: list[float] = []
     wins = ties = losses = 0
     for name, payload in todo:
+        load = os.getloadavg()[0]
         ours, ours_s = run_ours(payload, args.time_limit)
         theirs, vroom_s = run_vroom(payload, args.time_limit)
         a = check_vroom_answer(payload, ours)
@@ -198,7 +202,7 @@ def main() -> None:
             rtxt = "ours serves more" if better else "VROOM serves more"
             wins, losses = wins + better, losses + (not better)
         row = (f"| {name} | {tasks} | {a.assigned} | {b.assigned} | {a.cost:.0f} | {b.cost:.0f} "
-               f"| {rtxt} | {ours_s:.1f} | {vroom_s:.1f} | {checks} |")  # fmt: skip
+               f"| {rtxt} | {ours_s:.1f} | {vroom_s:.1f} | {load:.1f} | {checks} |")  # fmt: skip
         lines.append(row)
         print(row, flush=True)
     gm = math.exp(statistics.fmean(math.log(r) for r in ratios)) if ratios else float("nan")

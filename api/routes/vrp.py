@@ -256,7 +256,12 @@ def solve_vrp(
     time_limit_s: float = Query(
         1.0, gt=0, le=10, description="search time bound, seconds (small problems stop sooner)"
     ),
-    seed: int = Query(0, ge=0, description="random seed (same seed and limit: same search)"),
+    seed: int = Query(
+        0,
+        ge=0,
+        description="random seed (the search is bounded by wall time: a busier machine stops "
+        "it sooner, so the same seed can give another plan)",
+    ),
 ) -> dict[str, object]:
     """Same objective as VROOM: most (priority-weighted) tasks assigned, then least cost."""
     prob = parse_vroom(body.model_dump(exclude_none=True), router=_road_router)

@@ -43,7 +43,7 @@ from pyvrp import (
     VehicleType,
 )
 from pyvrp import solve as pyvrp_solve
-from pyvrp.search import PerturbationParams
+from pyvrp.search import NeighbourhoodParams, PerturbationParams
 
 from freight.errors import InputError
 from freight.vrp.vroom.answer import RoutePlan, VrpAnswer
@@ -394,12 +394,19 @@ class _Phase:
 _INFEASIBLE_COST = 2**62
 
 
+#: Granular neighbourhood: each client's nearest this many (PyVRP's default is 50). Fewer
+#: candidate moves per client make each local search quicker, which pays at 10 s and on a
+#: busy machine (measured with ``bench/vroom_bench.py``; see bench/results/vroom.md).
+NUM_NEIGHBOURS = 30
+
+
 def _params(model: _Model) -> SolveParams:
-    """PyVRP's defaults, except: with shipments, gentler perturbation and a shorter
-    acceptance history (better at 10 s on the benchmark's pickup-and-delivery instances,
-    worse on Solomon VRPTW, so used with shipments only); with prizes, penalties that can
-    outweigh a prize (else infeasible plans keeping every task beat feasible ones)."""
-    kw: dict[str, Any] = {}
+    """PyVRP's defaults, except: a smaller granular neighbourhood (``NUM_NEIGHBOURS``);
+    with shipments, gentler perturbation and a shorter acceptance history (better at 10 s on
+    the benchmark's pickup-and-delivery instances, worse on Solomon VRPTW, so used with
+    shipments only); with prizes, penalties that can outweigh a prize (else infeasible plans
+    keeping every task beat feasible ones)."""
+    kw: dict[str, Any] = {"neighbourhood": NeighbourhoodParams(num_neighbours=NUM_NEIGHBOURS)}
     if model.ship_tasks:
         kw["perturbation"] = PerturbationParams(1, 10)
         kw["ils"] = IteratedLocalSearchParams(history_length=100)
@@ -424,7 +431,9 @@ def solve_vroom(prob: VroomProblem, time_limit_s: float = 1.0, seed: int = 0) ->
 
     First every task is required (the usual case: all can be served, and PyVRP searches
     best that way); if no feasible plan appears within 30 % of the time, the rest of the
-    time goes to the prize-collecting model (tasks optional, priorities as prizes).
+    time goes to the prize-collecting model (tasks optional, priorities as prizes). The
+    search is bounded by wall time: the same seed gives the same sequence of moves, but a
+    busier machine stops it sooner, so the plan can differ between runs.
     """
     if not time_limit_s > 0:
         raise InputError(f"time_limit_s must be positive, got {time_limit_s}")
