@@ -22,9 +22,9 @@ Ours: ``parse_vroom`` + ``solve_vroom`` (the code behind ``POST /v1/vrp``), seed
 limit per instance. VROOM: exploration level 5, 1 thread (PyVRP uses one), ``timeout`` =
 the time limit. Both answers go through the independent checker (``freight.vrp.vroom.check``),
 which recomputes cost; the ratio is ours/VROOM on that cost when both assign the same
-number of tasks (the objective's first term). ``load``: the machine's 1-minute load average
-when the instance started (both solvers are bounded by wall time, so a busy machine gives
-each fewer iterations).
+number of tasks (the objective's first term). ``s (CPU)``: wall seconds and, in brackets, the CPU
+seconds the solver got; ``load``: the machine's 1-minute load average when the instance
+started (both solvers are bounded by wall time, so a busy machine gives each less CPU).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ import json
 import math
 import os
 import random
+import resource
 import statistics
 import subprocess
 import tempfile
@@ -121,24 +122,32 @@ def pickup_delivery(n_ship: int, seed: int) -> dict[str, Any]:
     return {"vehicles": vehicles, "jobs": jobs, "shipments": ships, "matrix": dur}
 
 
-def run_ours(payload: dict[str, Any], limit: float) -> tuple[dict[str, Any], float]:
-    t0 = time.perf_counter()
+def cpu_s() -> float:
+    """CPU seconds used by this process so far (every thread: VROOM solves in its own)."""
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    return use.ru_utime + use.ru_stime
+
+
+def run_ours(payload: dict[str, Any], limit: float) -> tuple[dict[str, Any], float, float]:
+    """Our answer, wall seconds and CPU seconds (parse + solve + answer)."""
+    t0, c0 = time.perf_counter(), cpu_s()
     out = solve_vroom(parse_vroom(payload), limit, seed=0).to_dict()
-    return out, time.perf_counter() - t0
+    return out, time.perf_counter() - t0, cpu_s() - c0
 
 
-def run_vroom(payload: dict[str, Any], limit: float) -> tuple[dict[str, Any], float]:
+def run_vroom(payload: dict[str, Any], limit: float) -> tuple[dict[str, Any], float, float]:
+    """VROOM's answer, wall seconds and CPU seconds (read + solve)."""
     import vroom
 
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(payload, f)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), cpu_s()
     sol = vroom.Input.from_json(Path(f.name)).solve(
         exploration_level=5, nb_threads=1, timeout=timedelta(seconds=limit)
     )
-    wall = time.perf_counter() - t0
+    wall, cpu = time.perf_counter() - t0, cpu_s() - c0
     Path(f.name).unlink()
-    return sol.to_dict(), wall
+    return sol.to_dict(), wall, cpu
 
 
 def instances(only: set[str] | None) -> tuple[list[tuple[str, dict[str, Any]]], list[str]]:
@@ -177,15 +186,15 @@ def main() -> None:
     load_before = uptime()
     lines = [
         "| instance | tasks | ours assigned | VROOM assigned | ours cost | VROOM cost | ratio | "
-        "ours s | VROOM s | load | checks |",
+        "ours s (CPU) | VROOM s (CPU) | load | checks |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     ratios: list[float] = []
     wins = ties = losses = 0
     for name, payload in todo:
         load = os.getloadavg()[0]
-        ours, ours_s = run_ours(payload, args.time_limit)
-        theirs, vroom_s = run_vroom(payload, args.time_limit)
+        ours, ours_s, ours_cpu = run_ours(payload, args.time_limit)
+        theirs, vroom_s, vroom_cpu = run_vroom(payload, args.time_limit)
         a = check_vroom_answer(payload, ours)
         b = check_vroom_answer(payload, theirs)
         tasks = len(payload.get("jobs", [])) + 2 * len(payload.get("shipments", []))
@@ -202,7 +211,8 @@ def main() -> None:
             rtxt = "ours serves more" if better else "VROOM serves more"
             wins, losses = wins + better, losses + (not better)
         row = (f"| {name} | {tasks} | {a.assigned} | {b.assigned} | {a.cost:.0f} | {b.cost:.0f} "
-               f"| {rtxt} | {ours_s:.1f} | {vroom_s:.1f} | {load:.1f} | {checks} |")  # fmt: skip
+               f"| {rtxt} | {ours_s:.1f} ({ours_cpu:.1f}) | {vroom_s:.1f} ({vroom_cpu:.1f}) "
+               f"| {load:.1f} | {checks} |")  # fmt: skip
         lines.append(row)
         print(row, flush=True)
     gm = math.exp(statistics.fmean(math.log(r) for r in ratios)) if ratios else float("nan")

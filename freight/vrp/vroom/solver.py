@@ -439,31 +439,32 @@ def solve_vroom(prob: VroomProblem, time_limit_s: float = 1.0, seed: int = 0) ->
         raise InputError(f"time_limit_s must be positive, got {time_limit_s}")
     t0 = time.perf_counter()
     deadline = t0 + time_limit_s
-    model = _Model(prob, required=False)
+    strict = _Model(prob, required=True)  # the prize model is built only when needed
+    dropped = strict.dropped  # tasks no vehicle may serve (the same in either model)
     t1 = time.perf_counter()
     plans: list[RoutePlan] = []
     served: set[int] = set()
     notes: list[str] = []
     n_tasks = len(prob.jobs) + 2 * len(prob.shipments)
     stall = SMALL_STALL_ITERS if n_tasks <= SMALL_TASKS else None
-    if model.client_task or model.ship_tasks:
+    if strict.client_task or strict.ship_tasks:
         best = None
-        if not model.dropped:
-            strict = _Model(prob, required=True)
+        if not dropped:
             best = _run(strict, _Phase(deadline, 0.3 * time_limit_s, stall), seed)
             if best is not None:
                 plans, served = _read_routes(strict, best)
         if best is None or len(served) < len(prob.jobs) + len(prob.shipments):
             notes.append("not every task can be served: tasks were made optional")
+            model = _Model(prob, required=False)
             best = _run(model, _Phase(max(deadline, time.perf_counter() + 0.05), None, stall), seed)
             plans, served = _read_routes(model, best) if best is not None else ([], set())
     t2 = time.perf_counter()
-    unassigned = list(model.dropped)
+    unassigned = list(dropped)
     for row, j in enumerate(prob.jobs):
-        if row not in served and j.task not in model.dropped:
+        if row not in served and j.task not in dropped:
             unassigned.append(j.task)
     for row, s in enumerate(prob.shipments, start=len(prob.jobs)):
-        if row not in served and s.pickup not in model.dropped:
+        if row not in served and s.pickup not in dropped:
             unassigned += [s.pickup, s.delivery]
     order = {
         id(t): k
