@@ -110,6 +110,20 @@ def test_skills_priorities_and_unassigned() -> None:
     assert out["summary"]["priority"] == 9 and out["summary"]["unassigned"] == 2
 
 
+def test_when_not_all_fit_the_higher_priority_is_served() -> None:
+    # every job is servable alone, but capacity 1 fits one: the all-required search finds
+    # no plan and the prize-collecting one keeps the job with priority
+    payload = {
+        "vehicles": [{"id": 1, "start_index": 0, "end_index": 0, "capacity": [1]}],
+        "jobs": [{"id": 1, "location_index": 1, "delivery": [1]},
+                 {"id": 2, "location_index": 2, "delivery": [1], "priority": 3}],
+        "matrix": [[0, 10, 500], [10, 0, 500], [500, 500, 0]],
+    }  # fmt: skip
+    out = solve_checked(payload)
+    assert [s["id"] for s in out["routes"][0]["steps"] if s["type"] == "job"] == [2]
+    assert [u["id"] for u in out["unassigned"]] == [1]
+
+
 def test_shipment_pickup_before_delivery_and_multiple_windows() -> None:
     payload = {
         "vehicles": [{"id": 1, "start_index": 0, "end_index": 0, "capacity": [2],
