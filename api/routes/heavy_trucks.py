@@ -18,6 +18,7 @@ from api.errors import ApiError, problem_responses
 from api.jobs import register_job_kind, service, submit_job
 from api.jobs.routing import REPORT_MEDIA, report_responses
 from api.jobs.schemas import JobAccepted
+from api.network_params import SCENARIO_QUERY, NetworkScenarioIn, network_params
 from api.security import ROLES, Principal, require_role
 from freight.errors import InputError, NotFoundError
 
@@ -84,6 +85,10 @@ class HeavyTruckPlanParams(BaseModel):
         600.0, gt=0, le=3600,
         description="the whole job's budget, every year included (each year's MIP at most 60 s)",
     )  # fmt: skip
+    network_scenario: NetworkScenarioIn | None = Field(
+        None, description="the stored scenario whose network each year runs on (on that "
+        "year); set from ?scenario=",
+    )  # fmt: skip
 
     @field_validator("sites")
     @classmethod
@@ -142,8 +147,13 @@ def create_heavy_truck_plan(
     body: HeavyTruckPlanParams = Body(...),
     principal: Principal = Depends(require_role("planner")),
     idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=256),
+    scenario: str | None = SCENARIO_QUERY,
 ) -> JSONResponse:
-    return submit_job(request, KIND, body, principal, idempotency_key)
+    """Each year runs on the network of that year, or with ``?scenario=`` on that stored
+    scenario's network on it."""
+    params = body.model_dump(mode="json")
+    params.update(network_params(request, principal, None, scenario))
+    return submit_job(request, KIND, params, principal, idempotency_key)
 
 
 @router.get(

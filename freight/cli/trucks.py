@@ -23,17 +23,26 @@ def plan(
     time_limit: float = typer.Option(
         600.0, "--time-limit", help="Whole-plan budget, s (each year's MIP at most 60 s)."
     ),
+    scenario: str | None = typer.Option(
+        None,
+        "--scenario",
+        help="Network scenario on each year: a scenario JSON file (as POST /v1/scenarios takes "
+        "it) or the name or id of a stored one (the API's ?scenario=).",
+    ),
     report: Path | None = typer.Option(None, "--report", help="Write a Markdown report."),
 ) -> None:
-    """Which lanes to electrify, where the swap/charge stations go, for --year or --years."""
+    """Which lanes to electrify, where the swap/charge stations go, for --year or --years,
+    each year on the network of that year (or the scenario's network on it)."""
 
     def go() -> None:
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+        from freight.cli.scenario import scenario_patch
         from freight.trucks.jobs import run
 
         params = {"year": year, "years": years, "target_tkm_share": target,
-                  "budget_cny": budget, "time_limit_s": time_limit}  # fmt: skip
+                  "budget_cny": budget, "time_limit_s": time_limit,
+                  "network_scenario": scenario_patch(scenario) if scenario else None}  # fmt: skip
         with Progress(
             TextColumn("{task.description}"), BarColumn(),
             TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(),
@@ -75,13 +84,23 @@ def lanes(
     year: int = typer.Option(2030, "--year", help="A year, 2025-2035."),
     as_json: bool = typer.Option(False, "--json", help="Print the lanes JSON."),
     top: int = typer.Option(20, "--top", help="Lanes to print (by tonne-km)."),
+    scenario: str | None = typer.Option(
+        None,
+        "--scenario",
+        help="Network scenario on the year: a scenario JSON file (as POST /v1/scenarios takes "
+        "it) or the name or id of a stored one (the API's ?scenario=).",
+    ),
 ) -> None:
-    """The year's heavy-truck lanes of the region (from the assignment and the conversion plan)."""
+    """The year's heavy-truck lanes of the region (from the assignment and the conversion
+    plan on the network of that year, or the scenario's network on it)."""
 
     def go() -> None:
+        from freight.cli.scenario import scenario_patch
+        from freight.network.scenario import network_of
         from freight.trucks.lanes import build_lanes
 
-        ls = build_lanes(year)
+        patch = scenario_patch(scenario) if scenario else None
+        ls = build_lanes(year, network_of(year, patch))
         if as_json:
             echo_json(ls.to_dict())
             return

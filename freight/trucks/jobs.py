@@ -8,6 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 from freight.errors import FieldIssue, InputError
+from freight.network.model import Network
+from freight.network.scenario import network_of
 from freight.trucks.plan import FIRST_YEAR, LAST_YEAR, plan_year, plan_years
 
 KIND_YEARS = "heavy-truck-plan-years"
@@ -52,7 +54,9 @@ def _number(params: dict[str, Any], key: str) -> float | None:
 
 
 def run(params: dict[str, Any], progress: Callable[..., Any] | None = None) -> dict[str, Any]:
-    """params: year | years, target_tkm_share, budget_cny, truck_types, sites, time_limit_s.
+    """params: year | years, target_tkm_share, budget_cny, truck_types, sites, time_limit_s,
+    network_scenario (a stored scenario's patch). Each year runs on the network of that
+    year (or the scenario's network on it).
 
     ``time_limit_s`` is the whole job's budget: each year's MIP gets at most
     ``MIP_LIMIT_S`` and its share of the time left.
@@ -82,15 +86,22 @@ def run(params: dict[str, Any], progress: Callable[..., Any] | None = None) -> d
             if sid not in known:
                 raise InputError(f"$.sites[{k}]: unknown site {sid!r}",
                                  issues=[FieldIssue(f"$.sites[{k}]", "unknown site")])  # fmt: skip
+    patch = params.get("network_scenario")
+
+    def network(y: int) -> Network:
+        return network_of(y, patch)
+
     if progress:
         progress(0.02, f"planning {a}" if a == b else f"planning {a}-{b}")
     t0 = time.perf_counter()
     deadline = t0 + 0.9 * limit  # room to serialise the answer inside the job's limit
+    scenario_id = patch["id"] if patch else None
     if a == b:
         out = plan_year(a, target_tkm_share=target, budget_cny=budget, site_ids=site_ids,
                         truck_overrides=overrides, time_limit_s=MIP_LIMIT_S,
-                        deadline=deadline).to_dict()  # fmt: skip
+                        deadline=deadline, net=network(a)).to_dict()  # fmt: skip
         out["partial"] = out["status"] != "optimal"
+        out.update(network_year=a, network_scenario=scenario_id)
         return out
 
     def step(y: int, _plan: Any) -> None:
@@ -100,12 +111,13 @@ def run(params: dict[str, Any], progress: Callable[..., Any] | None = None) -> d
     plans = plan_years(
         a, b, budget_cny=budget, time_limit_s=MIP_LIMIT_S, progress=step, deadline=deadline,
         targets=None if target is None else dict.fromkeys(range(a, b + 1), target),
-        truck_overrides=overrides, site_ids=site_ids,
+        truck_overrides=overrides, site_ids=site_ids, networks=network,
     )  # fmt: skip
     return {
         "kind": KIND_YEARS,
         "years": [p.year for p in plans],
-        "plans": [p.to_dict() for p in plans],
+        "plans": [{**p.to_dict(), "network_year": p.year} for p in plans],
+        "network_scenario": scenario_id,
         "wall_s": round(time.perf_counter() - t0, 3),
         # cut short: years missing, or a year's MIP stopped before its gap was proven
         "partial": len(plans) < b - a + 1 or any(p.status != "optimal" for p in plans),

@@ -211,8 +211,12 @@ def plan_years(
     truck_overrides: dict[str, dict[str, Any]] | None = None,
     site_ids: tuple[str, ...] | None = None,
     deadline: float | None = None,
+    networks: Callable[[int], Network] | None = None,
 ) -> list[TruckPlan]:
     """Plans for ``first..last``; stations of a year stay (and may grow) in later years.
+
+    ``networks(year)`` gives each year's network (e.g. the network of that year, or a
+    scenario's on it); default: the shipped files for every year.
 
     With a ``deadline`` (``time.perf_counter`` seconds) each year gets its share of the time
     left, and years that would start after the deadline are not planned (the list is then
@@ -223,7 +227,7 @@ def plan_years(
     if not FIRST_YEAR <= first <= last <= LAST_YEAR:
         raise InputError(f"years must be within {FIRST_YEAR}..{LAST_YEAR}",
                          issues=[FieldIssue("years", f"{first}-{last}")])  # fmt: skip
-    net = default_network()
+    shipped = default_network() if networks is None else None
     out: list[TruckPlan] = []
     existing: tuple[Existing, ...] = ()
     kept: tuple[tuple[str, str], ...] = ()
@@ -236,7 +240,8 @@ def plan_years(
             year_end = time.perf_counter() + max(left, 0.0) / (last - y + 1)
         p = plan_year(
             y, target_tkm_share=(targets or {}).get(y), budget_cny=budget_cny,
-            existing=existing, kept_lanes=kept, time_limit_s=time_limit_s, net=net,
+            existing=existing, kept_lanes=kept, time_limit_s=time_limit_s,
+            net=networks(y) if networks is not None else shipped,
             truck_overrides=truck_overrides, site_ids=site_ids, deadline=year_end,
         )  # fmt: skip
         out.append(p)
