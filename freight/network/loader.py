@@ -25,7 +25,9 @@ from freight.network.model import (
     Node,
     NodeKind,
     RailService,
+    TerminalOption,
     TimeBan,
+    TrailerCosts,
 )
 from freight.network.validate import validate_network
 from freight.paths import network_dir
@@ -47,7 +49,18 @@ SERVICE_COLUMNS = (
     "forms", "kind",
 )  # fmt: skip
 REGIONS = ("xinjiang", "inland", "abroad")
-SERVICE_KINDS = ("regional", "block", "china_europe", "hazmat")
+#: Optional ``services.csv`` columns (a file without them gives their defaults).
+SERVICE_OPTIONAL_COLUMNS = ("capacity_trailers",)
+OPTION_COLUMNS = (
+    "node", "option", "from_year", "to_year", "hours", "cost_cny_per_trailer",
+    "capacity_trailers_per_day", "forms", "source",
+)  # fmt: skip
+OPTIONS_FILE = "terminal_options.csv"
+SERVICE_KINDS = ("regional", "block", "china_europe", "hazmat", "piggyback")
+#: Cargo that cannot ride in a road semitrailer on a piggyback wagon: bulk travels in
+#: open wagons and hoppers, loose; it has no trailer to roll on.
+NOT_IN_TRAILERS = frozenset({CargoForm.BULK})
+YEAR_RANGE = (2000, 2100)
 DAY_NAMES = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 MODE_FAMILIES = ("rail", "road")
 
@@ -326,12 +339,22 @@ def _load_services(
         cap_t = r.num("capacity_t", minimum=0)
         if r.ok and cap_teu <= 0 and cap_t <= 0:
             r.bad("capacity_t", "a service needs capacity_teu or capacity_t > 0")
+        cap_tr = r.num("capacity_trailers", minimum=0) if r.text("capacity_trailers") else 0.0
         forms = r.forms("forms")
         if not forms:
             r.bad("forms", "a service must carry at least one cargo form")
         kind = r.text("kind") or "regional"
         if kind not in SERVICE_KINDS:
             r.bad("kind", f"unknown service kind {kind!r} (allowed: {', '.join(SERVICE_KINDS)})")
+        elif (kind == "piggyback") != (cap_tr > 0):
+            r.bad(
+                "capacity_trailers",
+                "a piggyback service needs capacity_trailers > 0"
+                if kind == "piggyback"
+                else f"only piggyback services carry trailers, not kind {kind!r}",
+            )
+        if kind == "piggyback" and forms & NOT_IN_TRAILERS:
+            r.bad("forms", "piggyback carries road semitrailers: no bulk (open wagons)")
         if not r.ok:
             continue
         try:
@@ -347,6 +370,7 @@ def _load_services(
                 forms=forms,
                 kind=kind,
                 ref=r.text("ref"),
+                capacity_trailers=cap_tr,
             )
             rows[f"services:{sid}"] = rownum
         except ValueError as exc:
@@ -402,9 +426,143 @@ def _load_costs(path: Path, issues: IssueCollector) -> CostModel | None:
             issues.add(f"{fname}:payloads.{key}", f"must be a positive number, got {value!r}")
         else:
             payloads[key] = float(value)
+    trailer = _trailer_costs(doc, fname, issues)
     if len(payloads) < 4 or "default" not in tpt or len(modes) < 2 * len(CargoForm):
         return None
-    return CostModel(modes=modes, tonnes_per_teu=tpt, **payloads)
+    return CostModel(modes=modes, tonnes_per_teu=tpt, trailer=trailer, **payloads)
+
+
+_TRAILER_KEYS = {
+    "piggyback": (
+        "trailer_payload_t", "trailer_tare_t", "teu_per_trailer", "cost_cny_per_trailer_km",
+        "fixed_cny_per_trailer", "co2_g_per_trailer_km",
+    ),
+    "drop_and_hook": ("tractor_fixed_share_saved",),
+}  # fmt: skip
+
+
+def _trailer_costs(doc: dict[str, Any], fname: str, issues: IssueCollector) -> TrailerCosts | None:
+    """``[piggyback]`` and ``[drop_and_hook]`` of costs.toml (both or neither)."""
+    if not any(t in doc for t in _TRAILER_KEYS):
+        return None
+    values: dict[str, float] = {}
+    for table, keys in _TRAILER_KEYS.items():
+        got = doc.get(table)
+        if not isinstance(got, dict):
+            issues.add(f"{fname}:{table}", "missing table (piggyback, drop_and_hook: both)")
+            continue
+        for key in keys:
+            v = got.get(key)
+            if not isinstance(v, int | float) or isinstance(v, bool) or v < 0:
+                issues.add(f"{fname}:{table}.{key}", f"must be a number >= 0, got {v!r}")
+            else:
+                values[key] = float(v)
+    if len(values) < sum(len(k) for k in _TRAILER_KEYS.values()):
+        return None
+    try:
+        return TrailerCosts(**values)
+    except ValueError as exc:
+        issues.add(f"{fname}:piggyback", str(exc))
+        return None
+
+
+def _year(r: _Row, field: str) -> int | None:
+    text = r.text(field)
+    if not text:
+        return None
+    lo, hi = YEAR_RANGE
+    if not text.isdigit() or not lo <= int(text) <= hi:
+        r.bad(field, f"expected a year {lo}..{hi} or empty, got {text!r}")
+        return None
+    return int(text)
+
+
+def load_options(
+    path: Path, nodes: dict[str, Node], costs: CostModel | None, issues: IssueCollector
+) -> tuple[TerminalOption, ...]:
+    """Rows of ``terminal_options.csv`` (optional file): piggyback ramps and drop-and-hook.
+
+    Checks per row: the node exists, takes freight and has rail access; the option is
+    known; years are a range; ramps take no bulk and hazmat only at the dangerous-goods
+    station rule's places (checked by the router's rules); drop-and-hook takes only forms
+    the node handles, saves no more than the node's handling hours, and the tractor share
+    it saves never exceeds the node's handling charge (a transfer never costs < 0).
+    Rows of one node and option must not overlap in years.
+    """
+    if not path.is_file():
+        return ()
+    out: list[TerminalOption] = []
+    for rownum, raw in _read_csv(path, OPTION_COLUMNS, issues):
+        r = _Row(path.name, rownum, raw, issues)
+        nid = r.text("node")
+        node = nodes.get(nid)
+        if node is None:
+            r.bad("node", f"unknown node id {nid!r}")
+        elif not node.accepts_freight or not node.rail_access:
+            r.bad("node", f"node {nid!r} has no rail freight access")
+        option = r.text("option")
+        if option not in ("piggyback_ramp", "drop_and_hook"):
+            r.bad("option", f"unknown option {option!r} (allowed: piggyback_ramp, drop_and_hook)")
+        y0, y1 = _year(r, "from_year"), _year(r, "to_year")
+        if y0 is not None and y1 is not None and y1 <= y0:
+            r.bad("to_year", f"must be after from_year {y0}, got {y1}")
+        hours = r.num("hours", minimum=0)
+        fee = r.num("cost_cny_per_trailer", minimum=0)
+        cap = r.num("capacity_trailers_per_day", positive=True)
+        forms = r.forms("forms")
+        if not forms:
+            r.bad("forms", "name the cargo forms the option takes")
+        if option == "piggyback_ramp" and forms & NOT_IN_TRAILERS:
+            r.bad("forms", "a piggyback ramp rolls road semitrailers: no bulk (open wagons)")
+        if option == "drop_and_hook" and node is not None and r.ok:
+            _check_drop_and_hook(r, node, forms, hours, costs)
+        if not r.ok or node is None:
+            continue
+        opt = TerminalOption(nid, option, hours, fee, cap, forms, y0, y1, r.text("source"))
+        clash = next(
+            (
+                o for o in out
+                if (o.node, o.option) == (nid, option)
+                and (o.to_year is None or y0 is None or y0 < o.to_year)
+                and (y1 is None or o.from_year is None or o.from_year < y1)
+            ),
+            None,
+        )  # fmt: skip
+        if clash is not None:
+            r.bad("from_year", f"{option} of {nid} overlaps the years of an earlier row")
+            continue
+        out.append(opt)
+    if out and costs is not None and costs.trailer is None:
+        issues.add("costs.toml:piggyback", f"missing table ({OPTIONS_FILE} has rows)")
+    return tuple(out)
+
+
+def _check_drop_and_hook(
+    r: _Row, node: Node, forms: frozenset[CargoForm], hours: float, costs: CostModel | None
+) -> None:
+    h = node.handling
+    if hours > h.hours:
+        r.bad("hours", f"saves {hours:g} h of a transfer that takes {h.hours:g} h at {node.id}")
+    missing = sorted(f.value for f in forms if not h.handles(f))
+    if missing:
+        r.bad("forms", f"{node.id} does not handle {', '.join(missing)}")
+    if costs is None or costs.trailer is None:
+        return
+    share = costs.trailer.tractor_fixed_share_saved
+    for f in sorted(forms & h.forms):
+        road = costs.modes.get(("road", f))
+        if road is None:
+            continue
+        if f is CargoForm.CONTAINER:
+            unit, saved, charge = "TEU", share * road.fixed_cny_per_teu, h.cost_cny_per_teu
+        else:
+            unit, saved, charge = "t", share * road.fixed_cny_per_t, h.cost_cny_per_t
+        if saved > charge + 1e-9:
+            r.bad(
+                "node",
+                f"drop-and-hook saves {saved:g} CNY/{unit} of tractor time on {f} but "
+                f"{node.id} charges only {charge:g} CNY/{unit}: a transfer would cost < 0",
+            )
 
 
 def load_network(path: str | Path | None = None) -> Network:
@@ -421,6 +579,7 @@ def load_network(path: str | Path | None = None) -> Network:
     links = _load_links(root / "links.csv", issues, rows)
     services = _load_services(root / "services.csv", issues, rows)
     costs = _load_costs(root / "costs.toml", issues)
+    options = load_options(root / OPTIONS_FILE, nodes, costs, issues)
     issues.raise_if_any(f"invalid network data in {root}")
     assert costs is not None
     net = Network(
@@ -430,6 +589,7 @@ def load_network(path: str | Path | None = None) -> Network:
         costs=costs,
         name=root.name,
         meta={"path": str(root)},
+        options=options,
     )
     validate_network(net, rows, issues)
     issues.raise_if_any(f"invalid network data in {root}")

@@ -8,6 +8,7 @@ names the file and row. Cross-references (link ends, service routes) are checked
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -173,8 +174,10 @@ class RailService:
     capacity_teu: float
     capacity_t: float
     forms: frozenset[CargoForm]
-    kind: str = "regional"  # regional | block | china_europe | hazmat
+    kind: str = "regional"  # regional | block | china_europe | hazmat | piggyback
     ref: str = ""
+    #: road semitrailers per run (piggyback trains, 驮背); 0 for every other kind
+    capacity_trailers: float = 0.0
 
     def __post_init__(self) -> None:
         if len(self.route) < 2:
@@ -191,8 +194,15 @@ class RailService:
             raise ValueError("weekdays must be a non-empty subset of 0..6")
         if not 0 <= self.depart_min < 1440:
             raise ValueError(f"depart_min must be within 0..1439, got {self.depart_min}")
-        if self.capacity_teu < 0 or self.capacity_t < 0:
+        if self.capacity_teu < 0 or self.capacity_t < 0 or self.capacity_trailers < 0:
             raise ValueError("capacities must be >= 0")
+        if (self.kind == "piggyback") != (self.capacity_trailers > 0):
+            raise ValueError("a piggyback service (and only one) needs capacity_trailers > 0")
+
+    @property
+    def is_piggyback(self) -> bool:
+        """Carries road semitrailers on wagons (驮背), not loose cargo or containers."""
+        return self.kind == "piggyback"
 
     @property
     def transit_hours(self) -> float:
@@ -221,6 +231,90 @@ class ModeCost:
                 raise ValueError(f"{name} must be >= 0")
 
 
+PIGGYBACK_RAMP = "piggyback_ramp"
+DROP_AND_HOOK = "drop_and_hook"
+TERMINAL_OPTIONS = (PIGGYBACK_RAMP, DROP_AND_HOOK)
+
+
+@dataclass(frozen=True, slots=True)
+class TerminalOption:
+    """A trailer option of a terminal, valid from ``from_year`` until before ``to_year``.
+
+    ``piggyback_ramp`` (驮背): road semitrailers roll on/off piggyback trains here; ``hours``
+    is one roll-on or roll-off, ``cost_cny_per_trailer`` its charge. ``drop_and_hook`` (甩挂):
+    road<->rail transfers may swap the semitrailer instead of the tractor waiting;
+    ``hours`` is the time that takes off the node's handling time, ``cost_cny_per_trailer``
+    the swap fee (trailer pool, yard). ``forms``: cargo forms the option takes.
+    """
+
+    node: str
+    option: str
+    hours: float
+    cost_cny_per_trailer: float
+    capacity_trailers_per_day: float
+    forms: frozenset[CargoForm]
+    from_year: int | None = None
+    to_year: int | None = None  # exclusive
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        if self.option not in TERMINAL_OPTIONS:
+            raise ValueError(f"option {self.option!r} unknown")
+        if self.hours < 0 or self.cost_cny_per_trailer < 0:
+            raise ValueError("hours and cost_cny_per_trailer must be >= 0")
+        if self.capacity_trailers_per_day <= 0:
+            raise ValueError("capacity_trailers_per_day must be > 0")
+        if (
+            self.from_year is not None
+            and self.to_year is not None
+            and self.to_year <= self.from_year
+        ):
+            raise ValueError(f"to_year {self.to_year} must be after from_year {self.from_year}")
+
+    def in_year(self, year: int) -> bool:
+        return (self.from_year is None or year >= self.from_year) and (
+            self.to_year is None or year < self.to_year
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TrailerCosts:
+    """Unit costs of moving cargo in road semitrailers: piggyback tariff and drop-and-hook.
+
+    The piggyback rail tariff is per trailer (the wagon carries the trailer's tare too);
+    ``tractor_fixed_share_saved`` is the share of a road leg's fixed charge (the tractor's
+    time at loading and unloading) that a drop-and-hook transfer saves.
+    """
+
+    trailer_payload_t: float
+    trailer_tare_t: float
+    teu_per_trailer: float
+    cost_cny_per_trailer_km: float
+    fixed_cny_per_trailer: float
+    co2_g_per_trailer_km: float
+    tractor_fixed_share_saved: float
+
+    def __post_init__(self) -> None:
+        for name in ("trailer_payload_t", "teu_per_trailer"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"{name} must be > 0")
+        for name in (
+            "trailer_tare_t", "cost_cny_per_trailer_km", "fixed_cny_per_trailer",
+            "co2_g_per_trailer_km",
+        ):  # fmt: skip
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must be >= 0")
+        if not 0 <= self.tractor_fixed_share_saved <= 1:
+            raise ValueError("tractor_fixed_share_saved must be within 0..1")
+
+    def trailers(self, tonnes: float, teu: float, container: bool) -> int:
+        """Semitrailers a consignment fills (tonnes, and TEU for containers on chassis)."""
+        n = math.ceil(tonnes / self.trailer_payload_t - 1e-9)
+        if container:
+            n = max(n, math.ceil(teu / self.teu_per_trailer - 1e-9))
+        return max(n, 1)
+
+
 @dataclass(frozen=True)
 class CostModel:
     """Default unit costs and emission factors, keyed by (mode family, cargo form).
@@ -235,6 +329,8 @@ class CostModel:
     road_truck_payload_t: float = 25.0
     train_payload_t: float = 3000.0
     train_capacity_teu: float = 100.0
+    #: piggyback and drop-and-hook costs; None = the network has neither
+    trailer: TrailerCosts | None = None
 
     def mode_cost(self, family: str, form: CargoForm) -> ModeCost:
         return self.modes[(family, form)]
@@ -253,6 +349,15 @@ class Network:
     costs: CostModel
     name: str = "kuytun"
     meta: dict[str, str] = field(default_factory=dict)
+    #: trailer options of terminals (piggyback ramps, drop-and-hook), each with its years
+    options: tuple[TerminalOption, ...] = ()
+
+    def option(self, node_id: str, option: str) -> TerminalOption | None:
+        """The ``option`` of ``node_id`` (the first row, in file order), or None."""
+        for o in self.options:
+            if o.node == node_id and o.option == option:
+                return o
+        return None
 
     def node(self, node_id: str) -> Node:
         from freight.errors import NotFoundError

@@ -10,7 +10,7 @@ from __future__ import annotations
 import networkx as nx
 
 from freight.errors import IssueCollector
-from freight.network.model import Network
+from freight.network.model import PIGGYBACK_RAMP, Network, RailService, TerminalOption
 
 
 def _loc(rows: dict[str, int], file: str, key: str, field: str) -> str:
@@ -64,6 +64,11 @@ def validate_network(net: Network, rows: dict[str, int], issues: IssueCollector)
             if not nx.has_path(rail, a, b):
                 issues.add(loc, f"no rail path between consecutive stops {a!r} and {b!r}")
 
+    for svc in net.services.values():
+        why = piggyback_issue(svc, net.options)
+        if why:
+            issues.add(_loc(rows, "services", svc.id, "route"), why)
+
     if freight.number_of_nodes():
         components = sorted(nx.connected_components(freight), key=len, reverse=True)
         for comp in components[1:]:
@@ -73,3 +78,17 @@ def validate_network(net: Network, rows: dict[str, int], issues: IssueCollector)
                     f"freight node {nid!r} is not connected to the main network "
                     f"(its component: {', '.join(sorted(comp)[:5])})",
                 )
+
+
+def piggyback_issue(svc: RailService, options: tuple[TerminalOption, ...]) -> str | None:
+    """Why a piggyback service cannot run: fewer than two of its stops have a ramp."""
+    if not svc.is_piggyback:
+        return None
+    ramps = {o.node for o in options if o.option == PIGGYBACK_RAMP}
+    have = [s for s in svc.route if s in ramps]
+    if len(have) < 2:
+        return (
+            f"piggyback service needs a piggyback_ramp (terminal_options.csv) at two stops or "
+            f"more; ramps at: {', '.join(have) or 'none'}"
+        )
+    return None

@@ -26,6 +26,7 @@ import networkx as nx
 from freight.errors import FieldIssue, InputError, IssueCollector
 from freight.network.loader import _load_links, _load_services, _read_csv, load_network
 from freight.network.model import Link, Network, Node, RailService
+from freight.network.validate import piggyback_issue
 from freight.paths import network_dir
 
 WORK_COLUMNS = ("work", "op", "table", "id", "column", "value", "year", "source")
@@ -41,7 +42,7 @@ SETTABLE: dict[str, dict[str, type]] = {
         "role": str,
     },
     "links": {"capacity_per_day": float, "speed_kmh": float, "length_km": float},
-    "services": {"capacity_t": float, "capacity_teu": float},
+    "services": {"capacity_t": float, "capacity_teu": float, "capacity_trailers": float},
 }
 #: ``Network.meta`` key: the plan's node ids absent from the year's network.
 NOT_IN_YEAR = "nodes_not_in_year"
@@ -165,6 +166,9 @@ def load_plan(path: str | Path | None = None) -> NetworkPlan:
                 if eid in into:
                     issues.add(f"{fname}:{eid}", "id already used by today's network")
                 into[eid] = el  # type: ignore[assignment]
+                why = piggyback_issue(el, today.options) if isinstance(el, RailService) else None
+                if why:
+                    issues.add(f"{fname}:row {rows[f'services:{eid}']}:route", why)
     base = replace(today, links=links, services=services)
     known = {"nodes": set(base.nodes), "links": set(links), "services": set(services)}
     works: list[Work] = []
@@ -227,9 +231,10 @@ def network_for_year(plan: NetworkPlan, year: int) -> Network:
             for a, b in zip(s.route, s.route[1:], strict=False)
         )
     }
+    options = tuple(o for o in base.options if o.in_year(year) and o.node in nodes)
     absent = ",".join(sorted(set(base.nodes) - set(nodes)))
     meta = {**base.meta, "year": str(year), NOT_IN_YEAR: absent}
-    return replace(base, nodes=nodes, links=links, services=services, meta=meta)
+    return replace(base, nodes=nodes, links=links, services=services, meta=meta, options=options)
 
 
 def nodes_not_in_year(net: Network) -> frozenset[str]:

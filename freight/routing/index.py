@@ -14,7 +14,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from freight.network.model import CargoForm, Link, LinkMode, Network, Node, NodeKind, RailService
+from freight.network.loader import NOT_IN_TRAILERS
+from freight.network.model import (
+    DROP_AND_HOOK,
+    PIGGYBACK_RAMP,
+    CargoForm,
+    Link,
+    LinkMode,
+    Network,
+    Node,
+    NodeKind,
+    RailService,
+    TerminalOption,
+)
 
 HAZMAT_STATION_ID = "kuytun_hazmat"
 #: Node kinds outside the city: the urban hazmat rules do not apply there.
@@ -31,6 +43,8 @@ RULE_REEFER = "reefer-only-via-cold-chain-hubs"
 RULE_FORM_HANDLING = "terminal-must-handle-form"
 RULE_SERVICE_FORM = "train-must-carry-form"
 RULE_NO_COST = "mode-has-no-tariff-for-form"
+RULE_PIGGYBACK = "piggyback-carries-road-trailers-only"
+RULE_RAMP_FORM = "piggyback-ramp-must-take-form"
 
 _FORM_RULE = {
     CargoForm.CONTAINER: RULE_CONTAINER,
@@ -93,6 +107,15 @@ class FormView:
     rules: tuple[str, ...]
     road_ok: bool
     rail_ok: bool
+    #: piggyback trains (驮背): their boardings, and the ramps where the form rolls on/off
+    pb_boardings: dict[str, list[Boarding]] = field(default_factory=dict)
+    ramps: dict[str, TerminalOption] = field(default_factory=dict)
+    #: terminals where road<->rail transfers of the form may swap trailers (甩挂)
+    drop_hook: dict[str, TerminalOption] = field(default_factory=dict)
+
+    @property
+    def pb_ok(self) -> bool:
+        return bool(self.pb_boardings)
 
 
 @dataclass
@@ -111,6 +134,11 @@ class CapacityLedger:
     terminal_capacity: bool = False
     #: ``(service or node id, day) -> times`` a query found it too full for its cargo
     turned_away: dict[tuple[str, date], int] = field(default_factory=dict)
+    #: semitrailers booked on piggyback runs: ``(service_id, run_date) -> trailers``
+    trailers: dict[tuple[str, date], float] = field(default_factory=dict)
+
+    def remaining_trailers(self, service: RailService, run_date: date) -> float:
+        return service.capacity_trailers - self.trailers.get((service.id, run_date), 0.0)
 
     def note_full(self, resource: str, day: date) -> None:
         """Count a run or terminal day that its bookings made too full for a consignment
@@ -137,15 +165,25 @@ class CapacityLedger:
             return service.capacity_t, service.capacity_teu
         return service.capacity_t - used[0], service.capacity_teu - used[1]
 
-    def book(self, service: RailService, run_date: date, tonnes: float, teu: float) -> None:
+    def book(
+        self, service: RailService, run_date: date, tonnes: float, teu: float,
+        trailers: float = 0.0,
+    ) -> None:  # fmt: skip
         rem_t, rem_teu = self.remaining(service, run_date)
         if tonnes > rem_t + 1e-9 or teu > rem_teu + 1e-9:
             raise ValueError(
                 f"service {service.id} on {run_date}: only {rem_t:g} t / {rem_teu:g} TEU left"
             )
+        if trailers > self.remaining_trailers(service, run_date) + 1e-9:
+            raise ValueError(
+                f"service {service.id} on {run_date}: no room for {trailers:g} trailers"
+            )
         used = self.booked.setdefault((service.id, run_date), [0.0, 0.0])
         used[0] += tonnes
         used[1] += teu
+        if trailers:
+            key = (service.id, run_date)
+            self.trailers[key] = self.trailers.get(key, 0.0) + trailers
 
 
 def _arcs(link: Link) -> list[tuple[str, str]]:
@@ -272,6 +310,22 @@ class RoutingIndex:
                 for b in boards:
                     for h in b.hops:
                         rev[h.to].append((u, lc * h.km, h.off_min, lg * h.km))
+        trailer = costs.trailer
+        if view.pb_boardings and trailer is not None:
+            # per unit of quantity, a trailer holds at most ``trailer_payload_t`` tonnes (and
+            # containers at most the TEU of the lightest commodity that fills it)
+            per_t = 1.0 / trailer.trailer_payload_t
+            per_unit = per_t
+            if form is CargoForm.CONTAINER:
+                per_unit = max(
+                    min(costs.tonnes_per_teu.values()) * per_t, 1.0 / trailer.teu_per_trailer
+                )
+            pc = trailer.cost_cny_per_trailer_km * per_unit
+            pg = trailer.co2_g_per_trailer_km * per_t
+            for u, boards in view.pb_boardings.items():
+                for b in boards:
+                    for h in b.hops:
+                        rev[h.to].append((u, pc * h.km, h.off_min, pg * h.km))
         out: dict[str, list[float]] = {}
         for crit in range(3):
             dist = {dest: 0.0}
@@ -333,17 +387,28 @@ class RoutingIndex:
             elif node.rail_access:
                 pruned[why] += 1
 
+        ramps, drop_hook = self._trailer_options(form, pruned)
         boardings: dict[str, list[Boarding]] = defaultdict(list)
+        pb_boardings: dict[str, list[Boarding]] = defaultdict(list)
+        if form in NOT_IN_TRAILERS and any(s.is_piggyback for s in net.services.values()):
+            rules.append(RULE_PIGGYBACK)
         for svc in net.services.values():
             if not rail_ok:
                 break
             if form not in svc.forms:
-                pruned[RULE_SERVICE_FORM] += 1
+                pruned[RULE_PIGGYBACK if svc.is_piggyback else RULE_SERVICE_FORM] += 1
                 continue
+            if svc.is_piggyback and (net.costs.trailer is None or form in NOT_IN_TRAILERS):
+                pruned[RULE_PIGGYBACK] += 1
+                continue
+            into = pb_boardings if svc.is_piggyback else boardings
+            stops = ramps if svc.is_piggyback else None
             segs = [self._segment(svc, k) for k in range(len(svc.route) - 1)]
             for i, at in enumerate(svc.route):
                 if not net.nodes[at].accepts_freight or i == len(svc.route) - 1:
                     continue
+                if stops is not None and at not in stops:
+                    continue  # trailers roll on only at a ramp
                 hops: list[Hop] = []
                 km = 0.0
                 links: tuple[str, ...] = ()
@@ -351,12 +416,12 @@ class RoutingIndex:
                     km += segs[j - 1][0]
                     links = links + segs[j - 1][1]
                     to = svc.route[j]
-                    if not net.nodes[to].accepts_freight:
+                    if not net.nodes[to].accepts_freight or (stops is not None and to not in stops):
                         continue
                     off = (svc.offsets_h[j] - svc.offsets_h[i]) * 60.0
                     hops.append(Hop(j, to, off, km, links))
                 if hops:
-                    boardings[at].append(Boarding(svc, i, svc.offsets_h[i] * 60.0, tuple(hops)))
+                    into[at].append(Boarding(svc, i, svc.offsets_h[i] * 60.0, tuple(hops)))
         return FormView(
             form=form,
             road=dict(road),
@@ -367,4 +432,44 @@ class RoutingIndex:
             rules=tuple(rules),
             road_ok=road_ok,
             rail_ok=rail_ok,
+            pb_boardings=dict(pb_boardings),
+            ramps=ramps if pb_boardings else {},
+            drop_hook=drop_hook,
         )
+
+    def _trailer_options(
+        self, form: CargoForm, pruned: dict[str, int]
+    ) -> tuple[dict[str, TerminalOption], dict[str, TerminalOption]]:
+        """(ramps, drop-and-hook terminals) that take ``form``: ramps where the rail rules
+        let the form load at all (no bulk; hazmat only at the dangerous-goods station in
+        the city) and whose row lists it; drop-and-hook where the node loads the form."""
+        net = self.network
+        ramps: dict[str, TerminalOption] = {}
+        drop_hook: dict[str, TerminalOption] = {}
+        if net.costs.trailer is None:
+            return ramps, drop_hook
+        for opt in net.options:
+            node = net.nodes.get(opt.node)
+            if node is None or opt.node in (ramps if opt.option == PIGGYBACK_RAMP else drop_hook):
+                continue
+            if opt.option == PIGGYBACK_RAMP:
+                why = None
+                if form in NOT_IN_TRAILERS:
+                    why = RULE_PIGGYBACK
+                elif not node.accepts_freight:
+                    why = RULE_NO_FREIGHT
+                elif form is CargoForm.HAZMAT and is_city_node(node):
+                    why = None if node.id == HAZMAT_STATION_ID else RULE_HAZMAT_RAIL
+                elif form not in opt.forms:
+                    why = RULE_RAMP_FORM
+                if why is None:
+                    ramps[opt.node] = opt
+                else:
+                    pruned[why] += 1
+            elif (
+                opt.option == DROP_AND_HOOK
+                and form in opt.forms
+                and self.rail_rule_violation(node, form) is None
+            ):
+                drop_hook[opt.node] = opt
+        return ramps, drop_hook

@@ -17,7 +17,7 @@ from typing import Any
 
 from freight.network.model import CargoForm, Network
 from freight.routing.index import FormView
-from freight.routing.model import Alternative, Leg, RouteRequest, Transfer, Unit
+from freight.routing.model import PIGGYBACK_MODE, Alternative, Leg, RouteRequest, Transfer, Unit
 
 __all__ = ["Label", "LabelBags", "Rates", "consignment_rates", "rebuild_alternative"]
 
@@ -62,6 +62,13 @@ class Rates:
     rail_co2_km: float
     tonnes: float
     teu: float
+    #: road semitrailers the consignment fills, and the piggyback tariff for all of them
+    trailers: int = 0
+    pb_cny_km: float = math.inf
+    pb_fixed: float = math.inf
+    pb_co2_km: float = 0.0
+    #: what a drop-and-hook transfer saves of the tractor's time (share of the road fixed)
+    tractor_saved: float = 0.0
 
 
 def _quantities(network: Network, req: RouteRequest) -> tuple[float, float]:
@@ -92,7 +99,16 @@ def consignment_rates(network: Network, view: FormView, req: RouteRequest) -> Ra
                 mc.fixed_cny_per_t * tonnes,
                 mc.co2_g_per_tkm * tonnes / 1000.0,
             )
-    return Rates(*vals["road"], *vals["rail"], tonnes, teu)
+    tr = network.costs.trailer
+    if tr is None:
+        return Rates(*vals["road"], *vals["rail"], tonnes, teu)
+    n = tr.trailers(tonnes, teu, view.form is CargoForm.CONTAINER)
+    saved = tr.tractor_fixed_share_saved * vals["road"][1] if view.road_ok else 0.0
+    return Rates(
+        *vals["road"], *vals["rail"], tonnes, teu, n,
+        tr.cost_cny_per_trailer_km * n, tr.fixed_cny_per_trailer * n,
+        tr.co2_g_per_trailer_km * n / 1000.0, saved,
+    )  # fmt: skip
 
 
 class LabelBags:
@@ -194,10 +210,22 @@ def rebuild_alternative(
                 Leg("rail", a, b, links_t, sid, to_dt(dep), to_dt(arr), km,
                     rates.rail_fixed + rates.rail_cny_km * km, rates.rail_co2_km * km)
             )  # fmt: skip
+        elif kind == "pbride":
+            _, sid, a, b, dep, arr, km, links_t, _run = m
+            legs.append(
+                Leg(PIGGYBACK_MODE, a, b, links_t, sid, to_dt(dep), to_dt(arr), km,
+                    rates.pb_fixed + rates.pb_cny_km * km, rates.pb_co2_km * km,
+                    trailers=rates.trailers)
+            )  # fmt: skip
         else:  # xfer
-            _, xk, node, start, hours, cost, co2 = m
-            transfers.append(Transfer(node, xk, to_dt(start), hours, cost, co2))
-            if xk == "rail->road":
+            _, xk, node, start, hours, cost, co2, *extra = m
+            saved = extra[0] if extra else None
+            transfers.append(
+                Transfer(node, xk, to_dt(start), hours, cost, co2,
+                         drop_and_hook=saved is not None, tractor_saved_cny=saved or 0.0,
+                         trailers=rates.trailers if saved is not None or "piggyback" in xk else 0)
+            )  # fmt: skip
+            if xk in ("rail->road", "piggyback->road"):
                 road_fixed_due = True
         i += 1
     cost = sum(leg.cost_cny for leg in legs) + sum(t.cost_cny for t in transfers)

@@ -28,8 +28,11 @@ COMMODITIES = frozenset(
         "sugar", "tomato_chili", "machinery", "general",
     }
 )  # fmt: skip
+#: Leg mode of a ride of road semitrailers on a piggyback train (驮背).
+PIGGYBACK_MODE = "rail_piggyback"
+#: Modes a query may avoid; ``rail`` avoids every train, ``rail_piggyback`` only piggyback.
 AVOIDABLE_MODES = frozenset(
-    {"road", "rail", "siding", "road_expressway", "road_national", "road_urban"}
+    {"road", "rail", "siding", "road_expressway", "road_national", "road_urban", PIGGYBACK_MODE}
 )
 
 
@@ -154,9 +157,10 @@ class Leg:
     cost_cny: float
     co2_kg: float
     wait_h: float = 0.0  # time-ban waits inside a road leg
+    trailers: int = 0  # semitrailers carried (piggyback legs)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "mode": self.mode,
             "from": self.from_id,
             "to": self.to_id,
@@ -168,16 +172,27 @@ class Leg:
             "cost_cny": round(self.cost_cny, 2),
             "co2_kg": round(self.co2_kg, 3),
         }
+        if self.mode == PIGGYBACK_MODE:
+            out["trailers"] = self.trailers
+        return out
 
 
 @dataclass(frozen=True, slots=True)
 class Transfer:
+    """A change at a terminal. ``kind``: road->rail | rail->road | rail->rail (cargo
+    handled), road->piggyback | piggyback->road | piggyback->piggyback (trailers roll on or
+    off a piggyback train at a ramp). ``drop_and_hook``: the road side swapped semitrailers
+    instead of the tractor waiting; ``tractor_saved_cny`` is already taken off ``cost_cny``."""
+
     terminal: str
-    kind: str  # road->rail | rail->road | rail->rail
+    kind: str
     start: datetime
     hours: float
     cost_cny: float
     co2_kg: float
+    drop_and_hook: bool = False
+    tractor_saved_cny: float = 0.0
+    trailers: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -187,6 +202,9 @@ class Transfer:
             "hours": round(self.hours, 3),
             "cost_cny": round(self.cost_cny, 2),
             "co2_kg": round(self.co2_kg, 3),
+            "drop_and_hook": self.drop_and_hook,
+            "tractor_saved_cny": round(self.tractor_saved_cny, 2),
+            "trailers": self.trailers,
         }
 
 
@@ -214,7 +232,19 @@ class Alternative:
             "modes": sorted({leg.mode for leg in self.legs}),
             "legs": [leg.to_dict() for leg in self.legs],
             "transfers": [t.to_dict() for t in self.transfers],
+            "multimodal_forms": list(self.multimodal_forms),
         }
+
+    @property
+    def multimodal_forms(self) -> tuple[str, ...]:
+        """``piggyback`` (a leg on a piggyback train) and ``drop_and_hook`` (a trailer swap
+        at a transfer), as the route uses them."""
+        out = []
+        if any(leg.mode == PIGGYBACK_MODE for leg in self.legs):
+            out.append("piggyback")
+        if any(t.drop_and_hook for t in self.transfers):
+            out.append("drop_and_hook")
+        return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)

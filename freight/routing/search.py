@@ -38,12 +38,15 @@ from freight.routing.labels import (
     rebuild_alternative,
 )
 from freight.routing.model import (
+    PIGGYBACK_MODE,
     Objective,
     RouteRequest,
     RouteResult,
 )
 
 ROAD, YARD, WAGON, FINAL = 0, 1, 2, 3
+#: a road semitrailer at a piggyback ramp ready to roll on; on a piggyback wagon off a train
+PB_YARD, PB_WAGON = 4, 5
 DAY_MIN = 1440.0
 #: Look this many days ahead for a train run with spare capacity.
 RUN_HORIZON_DAYS = 14
@@ -101,6 +104,7 @@ class _Query:
     no_road: bool
     no_rail: bool
     no_siding: bool
+    no_piggyback: bool
     road_modes_off: frozenset[str]
     xfer_co2: float
     is_container: bool
@@ -155,6 +159,7 @@ def _prepare(
         no_road="road" in am or not view.road_ok,
         no_rail=no_rail,
         no_siding=no_rail or "siding" in am,
+        no_piggyback=no_rail or PIGGYBACK_MODE in am or not view.pb_ok or "road" in am,
         road_modes_off=frozenset(m for m in am if m.startswith("road_")),
         xfer_co2=net.costs.transfer_co2_kg_per_t * rates.tonnes,
         is_container=req.cargo.form is CargoForm.CONTAINER,
@@ -220,7 +225,8 @@ class _Frontier:
         if self.dominated_by_final(lab):
             return
         dest = self.dest
-        if lab.node == dest and lab.where != FINAL and (lab.where == ROAD or self.dest_loadable):
+        where = lab.where
+        if lab.node == dest and (where == ROAD or (self.dest_loadable and where in (YARD, WAGON))):
             fin = Label(lab.cost, lab.t, lab.co2, lab.ntr, dest, FINAL, lab, None)
             if self.bags.insert(fin):
                 self.finals[:] = [f for f in self.finals if not f.dead] + [fin]
@@ -287,6 +293,8 @@ def _expand_road(q: _Query, fr: _Frontier, lab: Label) -> None:
                 ("road", arc.link_id, u, arc.to, t, arr, arc.km, wait),
             )
         )  # fmt: skip
+    if not q.no_piggyback and u in q.view.ramps:
+        _roll(q, fr, lab, "road->piggyback", PB_YARD)
     if not q.no_rail and u in q.view.loadable and u != q.req.origin:
         hs = _handling_start(q, u, t)
         if hs is None:
@@ -298,6 +306,47 @@ def _expand_road(q: _Query, fr: _Frontier, lab: Label) -> None:
                 ("xfer", "road->rail", u, hs, hours, c, q.xfer_co2),
             )
         )  # fmt: skip
+        if u in q.view.drop_hook:
+            _drop_and_hook(q, fr, lab, "road->rail", YARD, hs, c, hours, 0.0)
+
+
+def _drop_and_hook(
+    q: _Query, fr: _Frontier, lab: Label, kind: str, where: int, hs: float, c: float,
+    hours: float, road_fixed: float,
+) -> None:  # fmt: skip
+    """The same road<->rail transfer with semitrailers swapped (甩挂): ``hours`` less the
+    terminal's configured saving, plus the swap fee per trailer, minus the tractor time it
+    saves (a share of the road fixed charge; the loader keeps the transfer cost >= 0)."""
+    opt = q.view.drop_hook[lab.node]
+    r = q.rates
+    h = max(hours - opt.hours, 0.0)
+    cost = c + opt.cost_cny_per_trailer * r.trailers - r.tractor_saved
+    move = ("xfer", kind, lab.node, hs, h, cost, q.xfer_co2, r.tractor_saved)
+    fr.push(
+        Label(
+            lab.cost + cost + road_fixed, hs + h * 60.0, lab.co2 + q.xfer_co2, lab.ntr + 1,
+            lab.node, where, lab, move,
+        )
+    )  # fmt: skip
+
+
+def _roll(q: _Query, fr: _Frontier, lab: Label, kind: str, where: int, times: int = 1) -> None:
+    """Trailers roll on or off a piggyback train at a ramp (``times`` = 2: off and on)."""
+    u = lab.node
+    hs = _handling_start(q, u, lab.t)
+    if hs is None:
+        return
+    ramp = q.view.ramps[u]
+    hours = ramp.hours * times
+    cost = ramp.cost_cny_per_trailer * q.rates.trailers * times
+    # a tractor hauls the trailer on from the ramp, unless the ramp is the destination
+    fixed = q.rates.road_fixed if where == ROAD and u != q.req.destination else 0.0
+    fr.push(
+        Label(
+            lab.cost + cost + fixed, hs + hours * 60.0, lab.co2, lab.ntr + 1, u, where, lab,
+            ("xfer", kind, u, hs, hours, cost, 0.0),
+        )
+    )  # fmt: skip
 
 
 def _expand_rail(q: _Query, fr: _Frontier, lab: Label) -> None:
@@ -329,6 +378,8 @@ def _expand_rail(q: _Query, fr: _Frontier, lab: Label) -> None:
                 ("xfer", "rail->road", u, hs, hours, c, q.xfer_co2),
             )
         )  # fmt: skip
+        if u in q.view.drop_hook:
+            _drop_and_hook(q, fr, lab, "rail->road", ROAD, hs, c, hours, rates.road_fixed)
     push(
         Label(
             lab.cost + c, tt, co2, lab.ntr + 1, u, YARD, lab,
@@ -378,6 +429,58 @@ def _board(q: _Query, fr: _Frontier, lab: Label) -> None:
             )  # fmt: skip
 
 
+def _next_pb_run(q: _Query, svc: RailService, t: float, dep_at_i: float) -> tuple[int, date] | None:
+    """(day, run date) of the first piggyback run at or after ``t`` with room for the
+    consignment's trailers (and its tonnes and TEU), or None."""
+    rates = q.rates
+    d = math.ceil((t - dep_at_i) / DAY_MIN - _EPS)
+    for day in range(d, d + RUN_HORIZON_DAYS):
+        if day % 7 not in svc.weekdays:
+            continue
+        run_date = q.anchor.date() + timedelta(days=day)
+        rem_t, rem_teu = q.ledger.remaining(svc, run_date)
+        if (
+            rates.trailers > q.ledger.remaining_trailers(svc, run_date) + _EPS
+            or rates.tonnes > rem_t + _EPS
+            or (q.is_container and rates.teu > rem_teu + _EPS)
+        ):
+            q.pruned["train_full"] = q.pruned.get("train_full", 0) + 1
+            q.ledger.note_full(svc.id, run_date)
+            continue
+        return day, run_date
+    return None
+
+
+def _expand_piggyback(q: _Query, fr: _Frontier, lab: Label) -> None:
+    """A trailer at a ramp boards the next piggyback run with room; off a piggyback train
+    it rolls off to a tractor, or onto another piggyback train."""
+    u, t, rates = lab.node, lab.t, q.rates
+    if lab.where == PB_WAGON:
+        if not q.no_road:
+            _roll(q, fr, lab, "piggyback->road", ROAD)
+        _roll(q, fr, lab, "piggyback->piggyback", PB_YARD, times=2)
+        return
+    for b in q.view.pb_boardings.get(u, ()):
+        svc = b.service
+        dep_at_i = svc.depart_min + b.off_i_min
+        found = _next_pb_run(q, svc, t, dep_at_i)
+        if found is None:
+            continue
+        day, run_date = found
+        dep = day * DAY_MIN + dep_at_i
+        for hop in b.hops:
+            if hop.to in q.req.avoid_nodes:
+                continue
+            arr = dep + hop.off_min
+            fr.push(
+                Label(
+                    lab.cost + rates.pb_fixed + rates.pb_cny_km * hop.km, arr,
+                    lab.co2 + rates.pb_co2_km * hop.km, lab.ntr, hop.to, PB_WAGON, lab,
+                    ("pbride", svc.id, u, hop.to, dep, arr, hop.km, hop.links, run_date),
+                )
+            )  # fmt: skip
+
+
 def _search(q: _Query) -> _Outcome:
     """Label setting from the origin until no label can beat the arrivals found."""
     fr = _Frontier(q)
@@ -390,6 +493,9 @@ def _search(q: _Query) -> _Outcome:
         settled += 1
         if lab.where == ROAD:
             _expand_road(q, fr, lab)
+            continue
+        if lab.where >= PB_YARD:
+            _expand_piggyback(q, fr, lab)
             continue
         _expand_rail(q, fr, lab)
         if lab.where == YARD:

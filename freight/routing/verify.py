@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from freight.network.model import CargoForm, Network
+from freight.network.model import DROP_AND_HOOK, PIGGYBACK_RAMP, CargoForm, Network
 from freight.routing.index import (
     HAZMAT_STATION_ID,
     RoutingIndex,
     is_city_node,
 )
-from freight.routing.model import Alternative, Leg, RouteRequest
+from freight.routing.model import PIGGYBACK_MODE, Alternative, Leg, RouteRequest
 
 
 def _chain_errors(req: RouteRequest, legs: tuple[Leg, ...]) -> list[str]:
@@ -73,6 +73,8 @@ def _rail_leg_errors(network: Network, form: CargoForm, leg: Leg) -> list[str]:
     svc = network.services.get(leg.service or "")
     if svc is None:
         return [f"rail leg without a known service ({leg.service})"]
+    if svc.is_piggyback != (leg.mode == PIGGYBACK_MODE):
+        errs.append(f"{leg.mode} leg on {svc.kind} service {svc.id}")
     if form not in svc.forms:
         errs.append(f"service {svc.id} does not carry {form}")
     try:
@@ -99,11 +101,35 @@ def _handling_errors(network: Network, form: CargoForm, alt: Alternative) -> lis
     errs: list[str] = []
     legs = alt.legs
     idx = RoutingIndex(network)
-    handled = [t.terminal for t in alt.transfers]
-    if legs[0].mode != "road":
+    handled = [t.terminal for t in alt.transfers if "piggyback" not in t.kind]
+    for leg in legs:
+        if leg.mode != PIGGYBACK_MODE:
+            continue
+        on = [t for t in alt.transfers if t.terminal == leg.from_id and t.kind.endswith(
+            "->piggyback") and t.start <= leg.depart]  # fmt: skip
+        off = [t for t in alt.transfers if t.terminal == leg.to_id and t.kind.startswith(
+            "piggyback->") and t.start >= leg.arrive]  # fmt: skip
+        if not on or not off:
+            errs.append(f"piggyback leg {leg.from_id}->{leg.to_id} without roll-on and roll-off")
+    if legs[0].mode not in ("road", PIGGYBACK_MODE):
         handled.append(legs[0].from_id)
-    if legs[-1].mode != "road":
+    if legs[-1].mode not in ("road", PIGGYBACK_MODE):
         handled.append(legs[-1].to_id)
+    view = idx.view(form)
+    for t in alt.transfers:
+        if "piggyback" in t.kind and t.terminal not in view.ramps:
+            errs.append(f"{t.kind} at {t.terminal}: no piggyback ramp there for {form}")
+        if t.drop_and_hook:
+            opt = network.option(t.terminal, DROP_AND_HOOK)
+            if t.terminal not in view.drop_hook or opt is None:
+                errs.append(f"drop-and-hook at {t.terminal}, which offers none for {form}")
+            elif abs(t.hours - max(network.nodes[t.terminal].handling.hours - opt.hours, 0)) > 1e-9:
+                errs.append(f"drop-and-hook at {t.terminal}: {t.hours} h, not handling - saving")
+    for leg in legs:
+        if leg.mode == PIGGYBACK_MODE:
+            for end in (leg.from_id, leg.to_id):
+                if network.option(end, PIGGYBACK_RAMP) is None:
+                    errs.append(f"piggyback leg calls at {end}, which has no ramp")
     for nid in handled:
         why = idx.rail_rule_violation(network.nodes[nid], form)
         if why is not None:
@@ -126,10 +152,23 @@ def _total_errors(req: RouteRequest, alt: Alternative) -> list[str]:
         errs.append(f"total cost {alt.cost_cny} is not the sum {cost}")
     if abs((alt.arrive - req.ready_at).total_seconds() / 3600 - alt.hours) > 1e-6:
         errs.append("hours do not match ready_at -> arrival")
-    if alt.arrive != legs[-1].arrive:
-        errs.append("arrival differs from the last leg's arrival")
+    last = alt.transfers[-1] if alt.transfers else None
+    rolled_off = (
+        last is not None
+        and last.kind == "piggyback->road"
+        and last.terminal == req.destination
+        and last.start >= legs[-1].arrive
+        and alt.arrive == last.start + timedelta(hours=last.hours)
+    )
+    if alt.arrive != legs[-1].arrive and not rolled_off:
+        errs.append("arrival differs from the last leg's arrival (or the roll-off at the end)")
     if any(leg.mode == "road" for leg in legs) and req.avoid_modes & {"road"}:
         errs.append("road used although avoided")
+    if any(leg.mode == PIGGYBACK_MODE for leg in legs) and req.avoid_modes & {
+        "rail",
+        PIGGYBACK_MODE,
+    }:
+        errs.append("piggyback used although avoided")
     for leg in legs:
         if leg.to_id in req.avoid_nodes:
             errs.append(f"avoided node {leg.to_id} used")
@@ -148,7 +187,7 @@ def check_alternative(network: Network, req: RouteRequest, alt: Alternative) -> 
             errs.append(f"leg {leg.from_id}->{leg.to_id} arrives before it departs")
         if leg.mode in ("road", "siding"):
             errs += _link_leg_errors(network, form, leg)
-        elif leg.mode == "rail":
+        elif leg.mode in ("rail", PIGGYBACK_MODE):
             errs += _rail_leg_errors(network, form, leg)
         else:
             errs.append(f"unknown leg mode {leg.mode}")
