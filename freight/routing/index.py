@@ -186,6 +186,19 @@ class CapacityLedger:
             self.trailers[key] = self.trailers.get(key, 0.0) + trailers
 
 
+def _ramp_rule_violation(node: Node, ramp: TerminalOption, form: CargoForm) -> str | None:
+    """The rule that keeps ``form`` off the piggyback ramp ``ramp`` at ``node``, or None."""
+    if form in NOT_IN_TRAILERS:
+        return RULE_PIGGYBACK
+    if not node.accepts_freight:
+        return RULE_NO_FREIGHT
+    if form is CargoForm.HAZMAT and is_city_node(node) and node.id != HAZMAT_STATION_ID:
+        return RULE_HAZMAT_RAIL
+    if form not in ramp.forms:
+        return RULE_RAMP_FORM
+    return None
+
+
 def _arcs(link: Link) -> list[tuple[str, str]]:
     ends = [(link.source, link.target)]
     if not link.oneway:
@@ -453,15 +466,7 @@ class RoutingIndex:
             if node is None or opt.node in (ramps if opt.option == PIGGYBACK_RAMP else drop_hook):
                 continue
             if opt.option == PIGGYBACK_RAMP:
-                why = None
-                if form in NOT_IN_TRAILERS:
-                    why = RULE_PIGGYBACK
-                elif not node.accepts_freight:
-                    why = RULE_NO_FREIGHT
-                elif form is CargoForm.HAZMAT and is_city_node(node):
-                    why = None if node.id == HAZMAT_STATION_ID else RULE_HAZMAT_RAIL
-                elif form not in opt.forms:
-                    why = RULE_RAMP_FORM
+                why = _ramp_rule_violation(node, opt, form)
                 if why is None:
                     ramps[opt.node] = opt
                 else:
