@@ -50,7 +50,7 @@ class ResilienceResult(_Out):
 
 class UtilizationOut(_Out):
     id: str
-    kind: str = Field(description="service | terminal | link")
+    kind: str = Field(description="service | terminal | link | ramp | drop_hook")
     period: str = Field(description="YYYY-MM")
     load: float
     capacity: float
@@ -97,6 +97,11 @@ class AssignmentResult(_Out):
     tonnes_unassigned: float
     rail_share: float
     rail_tkm_share: float
+    tonnes_by_multimodal_form: dict[str, float] = Field(
+        default_factory=dict,
+        description="tonnes on routes using piggyback (驮背) and drop-and-hook (甩挂) "
+        "transfers; a route may use both",
+    )
     objective_cny: float
     co2_kg: float
     utilization: list[UtilizationOut]

@@ -109,8 +109,20 @@ class AvoidIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     modes: list[
-        Literal["road", "rail", "siding", "road_expressway", "road_national", "road_urban"]
-    ] = Field(default_factory=list, max_length=6)
+        Literal[
+            "road",
+            "rail",
+            "siding",
+            "road_expressway",
+            "road_national",
+            "road_urban",
+            "rail_piggyback",
+        ]
+    ] = Field(
+        default_factory=list,
+        max_length=7,
+        description="rail avoids every train; rail_piggyback only piggyback trains (驮背)",
+    )
     nodes: list[str] = Field(default_factory=list, max_length=100)
 
 
@@ -150,15 +162,28 @@ class LegOut(BaseModel):
     distance_km: float
     cost_cny: float
     co2_kg: float
+    trailers: int | None = Field(
+        None, description="rail_piggyback legs: road semitrailers carried (驮背)"
+    )
 
 
 class TransferOut(BaseModel):
     terminal: str
-    kind: str
+    kind: str = Field(
+        description="road->rail | rail->road | rail->rail (cargo handled); road->piggyback "
+        "| piggyback->road | piggyback->piggyback (trailers roll on/off at a ramp)"
+    )
     start: str
     hours: float
     cost_cny: float
     co2_kg: float
+    drop_and_hook: bool = Field(
+        False, description="the road side swapped semitrailers (甩挂) instead of waiting"
+    )
+    tractor_saved_cny: float = Field(
+        0.0, description="tractor time a drop-and-hook saves, already taken off cost_cny"
+    )
+    trailers: int = Field(0, description="semitrailers rolled or swapped")
 
 
 class AlternativeOut(BaseModel):
@@ -168,6 +193,9 @@ class AlternativeOut(BaseModel):
     modes: list[str]
     legs: list[LegOut]
     transfers: list[TransferOut]
+    multimodal_forms: list[str] = Field(
+        default_factory=list, description="piggyback and/or drop_and_hook, as the route uses"
+    )
     offer_id: str | None = Field(None, description="book this alternative: POST /v1/bookings")
     offer_expires_at: str | None = Field(None, description="the offer is valid until then")
 

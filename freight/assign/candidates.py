@@ -16,7 +16,7 @@ from freight.clock import BEIJING
 from freight.errors import InputError
 from freight.network.model import CargoForm, Network, NodeKind, RailService
 from freight.routing import Cargo, Objective, RouteRequest, RoutingIndex, Unit, find_routes
-from freight.routing.model import Alternative
+from freight.routing.model import PIGGYBACK_MODE, Alternative
 
 __all__ = ["candidate_routes", "parallel_services", "private_nodes"]
 
@@ -89,6 +89,9 @@ def _candidate(
     rail_tkm = 0.0
     tkm = 0.0
     container = form is CargoForm.CONTAINER
+    trailers_per_t = 0.0
+    if costs.trailer is not None:
+        trailers_per_t = costs.trailer.trailers(tonnes, tonnes * teu_per_t, container) / tonnes
     for leg in alt.legs:
         tkm += leg.distance_km
         if leg.mode == "road":
@@ -96,22 +99,34 @@ def _candidate(
                 uses[f"link:{lid}"] += 1.0 / costs.road_truck_payload_t
         else:
             rail_tkm += leg.distance_km
+            # a piggyback train is a train path for its own (smaller) payload
+            per_train = costs.train_payload_t
+            if leg.mode == PIGGYBACK_MODE and leg.service:
+                per_train = net.services[leg.service].capacity_t or per_train
             for lid in leg.links:
-                uses[f"link:{lid}"] += 1.0 / costs.train_payload_t
+                uses[f"link:{lid}"] += 1.0 / per_train
         if leg.service:
             uses[f"service:{leg.service}"] += 1.0
             if container:
                 uses[f"service_teu:{leg.service}"] += teu_per_t
-    handled = [t.terminal for t in alt.transfers]
-    if alt.legs and alt.legs[0].mode != "road":
+            if leg.mode == PIGGYBACK_MODE:
+                uses[f"service_trailers:{leg.service}"] += trailers_per_t
+    handled = [t.terminal for t in alt.transfers if "piggyback" not in t.kind]
+    if alt.legs and alt.legs[0].mode not in ("road", PIGGYBACK_MODE):
         handled.append(alt.legs[0].from_id)
-    if alt.legs and alt.legs[-1].mode != "road":
+    if alt.legs and alt.legs[-1].mode not in ("road", PIGGYBACK_MODE):
         handled.append(alt.legs[-1].to_id)
     for n in handled:
         if container:
             uses[f"terminal_teu:{n}"] += teu_per_t
         else:
             uses[f"terminal:{n}"] += 1.0
+    for t in alt.transfers:
+        if "piggyback" in t.kind:
+            rolls = 2.0 if t.kind == "piggyback->piggyback" else 1.0
+            uses[f"ramp:{t.terminal}"] += rolls * trailers_per_t
+        if t.drop_and_hook:
+            uses[f"drop_hook:{t.terminal}"] += trailers_per_t
     return Candidate(
         key=_signature(alt),
         cost_cny_per_t=alt.cost_cny / tonnes + co2_price * alt.co2_kg / tonnes / 1000.0,
@@ -120,6 +135,7 @@ def _candidate(
         rail=rail_tkm > 0,
         rail_tkm_per_t=rail_tkm,
         tkm_per_t=tkm,
+        forms=alt.multimodal_forms,
     )
 
 

@@ -33,6 +33,8 @@ class Candidate:
     rail: bool
     rail_tkm_per_t: float = 0.0
     tkm_per_t: float = 0.0
+    #: multimodal forms of the route: ``piggyback``, ``drop_and_hook``
+    forms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

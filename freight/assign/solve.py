@@ -32,9 +32,15 @@ from typing import Any, Protocol
 from freight.assign import summary
 from freight.assign.candidates import candidate_routes, parallel_services, private_nodes
 from freight.assign.lp import Candidate, Group, LpResult, solve_lp
-from freight.assign.summary import Usage
+from freight.assign.summary import MULTIMODAL_FORMS, Usage
 from freight.errors import FieldIssue, InputError, NotFoundError
-from freight.network.model import CargoForm, Network, RailService
+from freight.network.model import (
+    DROP_AND_HOOK,
+    PIGGYBACK_RAMP,
+    CargoForm,
+    Network,
+    RailService,
+)
 from freight.network.years import nodes_not_in_year
 from freight.routing import RoutingIndex
 from freight.routing.model import HAZMAT_COMMODITIES, REEFER_COMMODITIES
@@ -119,6 +125,8 @@ class AssignResult:
     options: AssignOptions
     notes: tuple[str, ...] = field(default=())
     flows: tuple[RouteFlow, ...] = field(default=())  # not in to_dict (large)
+    #: tonnes on routes that use each multimodal form (a route may use both)
+    form_tonnes: dict[str, float] = field(default_factory=dict)
 
     @property
     def tonnes_unassigned(self) -> float:
@@ -135,6 +143,9 @@ class AssignResult:
             "tonnes_unassigned": round(self.tonnes_unassigned, 3),
             "rail_share": round(self.rail_tonnes / assigned, 4) if assigned else 0.0,
             "rail_tkm_share": round(self.rail_tkm / self.tkm, 4) if self.tkm else 0.0,
+            "tonnes_by_multimodal_form": {
+                k: round(self.form_tonnes.get(k, 0.0), 3) for k in MULTIMODAL_FORMS
+            },
             "objective_cny": round(self.objective_cny, 2),
             "co2_kg": round(self.co2_kg, 1),
             "utilization": [
@@ -233,10 +244,18 @@ def _capacities(
                 value = net.nodes[rid].handling.capacity_t_per_day * ndays
             elif kind == "terminal_teu":
                 value = net.nodes[rid].handling.capacity_teu_per_day * ndays
-            elif kind in ("service", "service_teu"):
+            elif kind in ("service", "service_teu", "service_trailers"):
                 svc = net.services[rid]
                 runs = sum(1 for w in weekdays if w in svc.weekdays)
-                value = (svc.capacity_t if kind == "service" else svc.capacity_teu) * runs
+                per_run = {
+                    "service": svc.capacity_t,
+                    "service_teu": svc.capacity_teu,
+                    "service_trailers": svc.capacity_trailers,
+                }[kind]
+                value = per_run * runs
+            elif kind in ("ramp", "drop_hook"):
+                opt = net.option(rid, PIGGYBACK_RAMP if kind == "ramp" else DROP_AND_HOOK)
+                value = opt.capacity_trailers_per_day * ndays if opt else 0.0
             if value > 0:
                 cap[(r, p)] = value
     return cap
@@ -450,6 +469,7 @@ def assign(
         options=options,
         notes=_notes(index, cols.private),
         flows=_route_flows(net, groups, lp, cols.keys),
+        form_tonnes=totals.form_tonnes,
     )
 
 

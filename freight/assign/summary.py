@@ -36,13 +36,21 @@ _UNITS = {
     "terminal_teu": "TEU",
     "service": "t",
     "service_teu": "TEU",
+    "service_trailers": "trailers",
+    "ramp": "trailers",
+    "drop_hook": "trailers",
 }
+#: The plan's multimodal forms that routes may use (``Candidate.forms``).
+MULTIMODAL_FORMS = ("piggyback", "drop_and_hook")
 
 
 def resource_kind(resource: str) -> str:
-    """``link``, ``terminal`` or ``service`` (TEU and tonne resources report alike)."""
+    """``link``, ``terminal``, ``service``, ``ramp`` (piggyback) or ``drop_hook`` (TEU,
+    trailer and tonne resources of one service or terminal report alike)."""
     kind = resource.partition(":")[0]
-    return {"terminal_teu": "terminal", "service_teu": "service"}.get(kind, kind)
+    return {
+        "terminal_teu": "terminal", "service_teu": "service", "service_trailers": "service"
+    }.get(kind, kind)  # fmt: skip
 
 
 def _unit(resource: str) -> str:
@@ -71,19 +79,24 @@ class FlowTotals:
     rail_tkm: float
     tkm: float
     co2_kg: float
+    form_tonnes: dict[str, float]  # multimodal form -> tonnes on routes using it
 
 
 def flow_totals(groups: Sequence[Group], lp: LpResult) -> FlowTotals:
-    """Rail tonnes, rail and total tonne-km, CO2 of the flows the LP chose."""
+    """Rail tonnes, rail and total tonne-km, CO2 and tonnes per multimodal form of the
+    flows the LP chose."""
     by_group = {g.id: g for g in groups}
     rail_t = rail_tkm = tkm = co2 = 0.0
+    forms = dict.fromkeys(MULTIMODAL_FORMS, 0.0)
     for (gid, ckey), v in lp.flows.items():
         c = next(c for c in by_group[gid].candidates if c.key == ckey)
         rail_t += v if c.rail else 0.0
         rail_tkm += v * c.rail_tkm_per_t
         tkm += v * c.tkm_per_t
         co2 += v * c.co2_kg_per_t
-    return FlowTotals(rail_t, rail_tkm, tkm, co2)
+        for f in c.forms:
+            forms[f] = forms.get(f, 0.0) + v
+    return FlowTotals(rail_t, rail_tkm, tkm, co2, forms)
 
 
 def uncapacitated(groups: Sequence[Group], capacity: Capacity, lp: LpResult) -> dict[str, Any]:
