@@ -47,6 +47,10 @@ from freight.routing.model import (
 ROAD, YARD, WAGON, FINAL = 0, 1, 2, 3
 #: a road semitrailer at a piggyback ramp ready to roll on; on a piggyback wagon off a train
 PB_YARD, PB_WAGON = 4, 5
+#: on a truck that has not driven yet (at the origin, or just off rail): the road fixed
+#: charge is due with its first road link, and not at all if it hands over at once
+ROAD_NEW = 6
+ON_ROAD = (ROAD, ROAD_NEW)
 DAY_MIN = 1440.0
 #: Look this many days ahead for a train run with spare capacity.
 RUN_HORIZON_DAYS = 14
@@ -226,7 +230,9 @@ class _Frontier:
             return
         dest = self.dest
         where = lab.where
-        if lab.node == dest and (where == ROAD or (self.dest_loadable and where in (YARD, WAGON))):
+        if lab.node == dest and (
+            where in ON_ROAD or (self.dest_loadable and where in (YARD, WAGON))
+        ):
             fin = Label(lab.cost, lab.t, lab.co2, lab.ntr, dest, FINAL, lab, None)
             if self.bags.insert(fin):
                 self.finals[:] = [f for f in self.finals if not f.dead] + [fin]
@@ -240,7 +246,7 @@ def _start(q: _Query, fr: _Frontier) -> None:
     """The origin labels: on a truck, and in the yard if the form may be loaded there."""
     origin = q.req.origin
     if not q.no_road:
-        fr.push(Label(q.rates.road_fixed, q.t0, 0.0, 0, origin, ROAD, None, ("start", "road")))
+        fr.push(Label(0.0, q.t0, 0.0, 0, origin, ROAD_NEW, None, ("start", "road")))
     if not q.no_rail:
         if origin in q.view.loadable:
             fr.push(Label(0.0, q.t0, 0.0, 0, origin, YARD, None, ("start", "rail")))
@@ -279,6 +285,7 @@ def _expand_road(q: _Query, fr: _Frontier, lab: Label) -> None:
     """From a truck: drive each road link (after any entry ban), or hand over to rail."""
     u, t, rates, push = lab.node, lab.t, q.rates, fr.push
     avoid_n, modes_off = q.req.avoid_nodes, q.road_modes_off
+    fixed = rates.road_fixed if lab.where == ROAD_NEW else 0.0
     for arc in q.view.road.get(u, ()):
         if arc.to in avoid_n or arc.mode in modes_off:
             continue
@@ -288,8 +295,8 @@ def _expand_road(q: _Query, fr: _Frontier, lab: Label) -> None:
         arr = t + wait + arc.minutes
         push(
             Label(
-                lab.cost + rates.road_cny_km * arc.km, arr, lab.co2 + rates.road_co2_km * arc.km,
-                lab.ntr, arc.to, ROAD, lab,
+                lab.cost + fixed + rates.road_cny_km * arc.km, arr,
+                lab.co2 + rates.road_co2_km * arc.km, lab.ntr, arc.to, ROAD, lab,
                 ("road", arc.link_id, u, arc.to, t, arr, arc.km, wait),
             )
         )  # fmt: skip
@@ -307,12 +314,12 @@ def _expand_road(q: _Query, fr: _Frontier, lab: Label) -> None:
             )
         )  # fmt: skip
         if u in q.view.drop_hook:
-            _drop_and_hook(q, fr, lab, "road->rail", YARD, hs, c, hours, 0.0)
+            _drop_and_hook(q, fr, lab, "road->rail", YARD, hs, c, hours)
 
 
 def _drop_and_hook(
     q: _Query, fr: _Frontier, lab: Label, kind: str, where: int, hs: float, c: float,
-    hours: float, road_fixed: float,
+    hours: float,
 ) -> None:  # fmt: skip
     """The same road<->rail transfer with semitrailers swapped (甩挂): ``hours`` less the
     terminal's configured saving, plus the swap fee per trailer, minus the tractor time it
@@ -324,7 +331,7 @@ def _drop_and_hook(
     move = ("xfer", kind, lab.node, hs, h, cost, q.xfer_co2, r.tractor_saved)
     fr.push(
         Label(
-            lab.cost + cost + road_fixed, hs + h * 60.0, lab.co2 + q.xfer_co2, lab.ntr + 1,
+            lab.cost + cost, hs + h * 60.0, lab.co2 + q.xfer_co2, lab.ntr + 1,
             lab.node, where, lab, move,
         )
     )  # fmt: skip
@@ -339,11 +346,9 @@ def _roll(q: _Query, fr: _Frontier, lab: Label, kind: str, where: int, times: in
     ramp = q.view.ramps[u]
     hours = ramp.hours * times
     cost = ramp.cost_cny_per_trailer * q.rates.trailers * times
-    # a tractor hauls the trailer on from the ramp, unless the ramp is the destination
-    fixed = q.rates.road_fixed if where == ROAD and u != q.req.destination else 0.0
     fr.push(
         Label(
-            lab.cost + cost + fixed, hs + hours * 60.0, lab.co2, lab.ntr + 1, u, where, lab,
+            lab.cost + cost, hs + hours * 60.0, lab.co2, lab.ntr + 1, u, where, lab,
             ("xfer", kind, u, hs, hours, cost, 0.0),
         )
     )  # fmt: skip
@@ -374,12 +379,12 @@ def _expand_rail(q: _Query, fr: _Frontier, lab: Label) -> None:
     if not q.no_road:
         push(
             Label(
-                lab.cost + c + rates.road_fixed, tt, co2, lab.ntr + 1, u, ROAD, lab,
+                lab.cost + c, tt, co2, lab.ntr + 1, u, ROAD_NEW, lab,
                 ("xfer", "rail->road", u, hs, hours, c, q.xfer_co2),
             )
         )  # fmt: skip
         if u in q.view.drop_hook:
-            _drop_and_hook(q, fr, lab, "rail->road", ROAD, hs, c, hours, rates.road_fixed)
+            _drop_and_hook(q, fr, lab, "rail->road", ROAD_NEW, hs, c, hours)
     push(
         Label(
             lab.cost + c, tt, co2, lab.ntr + 1, u, YARD, lab,
@@ -457,7 +462,7 @@ def _expand_piggyback(q: _Query, fr: _Frontier, lab: Label) -> None:
     u, t, rates = lab.node, lab.t, q.rates
     if lab.where == PB_WAGON:
         if not q.no_road:
-            _roll(q, fr, lab, "piggyback->road", ROAD)
+            _roll(q, fr, lab, "piggyback->road", ROAD_NEW)
         _roll(q, fr, lab, "piggyback->piggyback", PB_YARD, times=2)
         return
     for b in q.view.pb_boardings.get(u, ()):
@@ -491,10 +496,10 @@ def _search(q: _Query) -> _Outcome:
         if lab.dead or fr.dominated_by_final(lab):
             continue
         settled += 1
-        if lab.where == ROAD:
+        if lab.where in ON_ROAD:
             _expand_road(q, fr, lab)
             continue
-        if lab.where >= PB_YARD:
+        if lab.where in (PB_YARD, PB_WAGON):
             _expand_piggyback(q, fr, lab)
             continue
         _expand_rail(q, fr, lab)
