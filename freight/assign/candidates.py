@@ -9,20 +9,47 @@ links and sidings, tonnes and TEU through terminals and on each train service).
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from freight.assign.lp import Candidate
 from freight.clock import BEIJING
 from freight.errors import InputError
-from freight.network.model import CargoForm, Network, NodeKind, RailService
+from freight.network.model import DROP_AND_HOOK, CargoForm, Network, NodeKind, RailService
 from freight.routing import Cargo, Objective, RouteRequest, RoutingIndex, Unit, find_routes
-from freight.routing.model import PIGGYBACK_MODE, Alternative
+from freight.routing.model import PIGGYBACK_MODE, Alternative, Transfer
 
 __all__ = ["candidate_routes", "parallel_services", "private_nodes"]
 
 
+SWAP_MARK = ";swap:"  # route signature: the terminals where the route swaps trailers
+
+
 def _signature(alt: Alternative) -> str:
-    return ";".join(f"{leg.mode}:{leg.service or ''}:{','.join(leg.links)}" for leg in alt.legs)
+    path = ";".join(f"{leg.mode}:{leg.service or ''}:{','.join(leg.links)}" for leg in alt.legs)
+    swaps = [t.terminal for t in alt.transfers if t.drop_and_hook]
+    return path + (f"{SWAP_MARK}{','.join(swaps)}" if swaps else "")
+
+
+def _without_swaps(net: Network, alt: Alternative) -> Alternative | None:
+    """The same path with plain transfers where ``alt`` swaps trailers (drop-and-hook), or
+    None: a candidate of its own, so that a full trailer pool leaves the path open. Only
+    its cost and resources matter to the LP (its times are not re-timed)."""
+    if not any(t.drop_and_hook for t in alt.transfers):
+        return None
+    plain: list[Transfer] = []
+    for t in alt.transfers:
+        opt = net.option(t.terminal, DROP_AND_HOOK) if t.drop_and_hook else None
+        if opt is not None:
+            fee = opt.cost_cny_per_trailer * t.trailers
+            t = replace(
+                t, cost_cny=t.cost_cny - fee + t.tractor_saved_cny, drop_and_hook=False,
+                tractor_saved_cny=0.0, trailers=0,
+                hours=net.nodes[t.terminal].handling.hours,
+            )  # fmt: skip
+        plain.append(t)
+    extra = sum(p.cost_cny for p in plain) - sum(t.cost_cny for t in alt.transfers)
+    return replace(alt, transfers=tuple(plain), cost_cny=alt.cost_cny + extra)
 
 
 def _services_of(alt: Alternative) -> tuple[str, ...]:
@@ -194,6 +221,9 @@ def _base_queries(ask: _Asker) -> tuple[list[Alternative], list[Alternative]]:
             alts += ask(Objective.COST, hubs)
     # the all-road route, whenever the rules let the cargo go by road
     alts += ask(Objective.COST, modes=frozenset({"rail", "siding"}), n=1, record=False)
+    # the cheapest route without piggyback trains: wagons when the piggyback train is full
+    if any(s.is_piggyback for s in ask.index.network.services.values()):
+        alts += ask(Objective.COST, modes=frozenset({PIGGYBACK_MODE}), n=1, record=False)
     return alts, rail_alts
 
 
@@ -242,9 +272,11 @@ def _select(
     max_routes: int,
 ) -> list[Candidate]:
     """Distinct paths kept once (cheapest); then the cheapest ``max_routes``, the cheapest
-    road-only route and the cheapest route per sequence of rail services."""
+    road-only route and the cheapest route per sequence of rail services; and, for each
+    route kept that swaps trailers, the same path with plain transfers."""
     found: dict[str, tuple[Candidate, tuple[str, ...]]] = {}
-    for alt in alts:
+    twins = [t for t in (_without_swaps(net, a) for a in alts) if t is not None]
+    for alt in alts + twins:
         c = _candidate(net, alt, tonnes, 1.0 / teu_t, form, co2_price)
         if c.key not in found or c.cost_cny_per_t < found[c.key][0].cost_cny_per_t:
             found[c.key] = (c, _services_of(alt))
@@ -259,6 +291,10 @@ def _select(
         if svcs and svcs not in per_service and len(per_service) < cap:
             per_service[svcs] = c
             keep[c.key] = c
+    for key in [k for k in keep if SWAP_MARK in k]:
+        plain = found.get(key.partition(SWAP_MARK)[0])
+        if plain is not None:
+            keep[plain[0].key] = plain[0]
     return sorted(keep.values(), key=lambda c: (c.cost_cny_per_t, c.key))
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from freight.network.model import (
+    PIGGYBACK_RAMP,
     CargoForm,
     CostModel,
     Handling,
@@ -15,7 +17,9 @@ from freight.network.model import (
     Node,
     NodeKind,
     RailService,
+    TerminalOption,
     TimeBan,
+    TrailerCosts,
 )
 
 ALL_FORMS = frozenset(CargoForm)
@@ -109,3 +113,61 @@ def corridor() -> Network:
     ]
     svcs = [service("s1", ("a", "b"), (0.0, 10.0))]
     return network(nodes, links, svcs)
+
+
+TRAILER = TrailerCosts(
+    trailer_payload_t=30.0, trailer_tare_t=7.0, teu_per_trailer=2.0,
+    cost_cny_per_trailer_km=4.0, fixed_cny_per_trailer=300.0, co2_g_per_trailer_km=300.0,
+    tractor_fixed_share_saved=0.5,
+)  # fmt: skip
+
+
+def ramp(nid: str, forms=ALL_FORMS - {CargoForm.BULK}) -> TerminalOption:
+    return TerminalOption(nid, PIGGYBACK_RAMP, 1.0, 150.0, 80.0, frozenset(forms))
+
+
+def piggyback_train(sid: str, route: tuple[str, ...], offsets: tuple[float, ...]) -> RailService:
+    return RailService(
+        sid, sid, route, frozenset(range(7)), 10 * 60, offsets, 80.0, 1200.0,
+        ALL_FORMS, kind="piggyback", capacity_trailers=40.0,
+    )  # fmt: skip
+
+
+def piggyback_corridor(
+    a: str = "a",
+    a_kind: NodeKind = NodeKind.FREIGHT_STATION,
+    options: tuple = (),
+    b_kind: NodeKind = NodeKind.FREIGHT_STATION,
+) -> Network:
+    """Plant P -- road 20 km -- A == rail 500 km == B -- road 30 km -- city D; road P-D 520 km.
+
+    Train S1 (wagons) and piggyback train PB1 A->B daily 10:00, 10 h; ramps at A and B
+    (1 h, 150 CNY per trailer). Road 0.40 CNY/t-km + 5 CNY/t, rail 0.15 CNY/t-km + 20 CNY/t,
+    handling 10 CNY/t and 2 h; piggyback 300 CNY + 4 CNY/km per trailer of 30 t.
+    For 60 t general cargo (2 trailers), ready Monday 08:00:
+      road only:  60 * (5 + 0.4 * 520)                                   = 12,780 CNY
+      rail:       780 (P->A) + 600 + 60 * (20 + 0.15 * 500) + 600 + 1,020 =  8,700 CNY
+                  (handling at A ends 10:20: Tuesday's train; arrives Tue 22:30, 38.5 h)
+      piggyback:  780 + 2 * 150 + (2 * 300 + 2 * 4 * 500) + 2 * 150 + 300 (tractor) + 720
+                                                                          =  7,000 CNY
+                  (rolled on at 09:20, Monday's train; arrives Mon 21:30, 13.5 h)
+    """
+    nodes = [
+        node("p"),
+        node(a, a_kind, rail=True),
+        node("b", b_kind, rail=True),
+        node("d", NodeKind.CITY),
+    ]
+    links = [
+        road("r_pa", "p", a, 20, hazmat=True),
+        rail("l_ab", a, "b", 500),
+        road("r_bd", "b", "d", 30, hazmat=True),
+        road("r_pd", "p", "d", 520, hazmat=True),
+    ]
+    svcs = [service("s1", (a, "b"), (0.0, 10.0)), piggyback_train("pb1", (a, "b"), (0.0, 10.0))]
+    net = network(nodes, links, svcs)
+    return replace(
+        net,
+        costs=replace(net.costs, trailer=TRAILER),
+        options=(ramp(a), ramp("b"), *options),
+    )
