@@ -98,6 +98,7 @@ class RouteFlow:
     tonnes: float
     rail: bool
     road_links: tuple[str, ...]
+    forms: tuple[str, ...] = ()  # multimodal forms of the route (piggyback, drop_and_hook)
 
 
 @dataclass(frozen=True)
@@ -404,7 +405,7 @@ def _route_flows(
             r[5:] for r, _ in c.uses
             if r.startswith("link:") and r[5:] in net.links and net.links[r[5:]].mode.is_road
         )  # fmt: skip
-        out.append(RouteFlow(o, d, str(form), com, period, v, c.rail, road))
+        out.append(RouteFlow(o, d, str(form), com, period, v, c.rail, road, c.forms))
     return tuple(out)
 
 
