@@ -19,6 +19,7 @@ from freight.booking.event import TrackEvent as TrackEvent
 from freight.clock import BEIJING as BEIJING
 from freight.clock import to_beijing
 from freight.errors import FieldIssue, InputError
+from freight.routing.model import TRAIN_MODES
 
 #: An offer is valid this long after the quote (at least 15 minutes are promised).
 OFFER_TTL_MIN = 30
@@ -175,7 +176,7 @@ class BookedLeg:
             raise ValueError(f"leg {self.seq}: times need an offset")
         if self.arrive < self.depart:
             raise ValueError(f"leg {self.seq}: arrive before depart")
-        if self.mode == "rail" and (self.service is None or self.run_depart is None):
+        if self.mode in TRAIN_MODES and (self.service is None or self.run_depart is None):
             raise ValueError(f"leg {self.seq}: a rail leg needs service and run_depart")
 
     @property

@@ -30,7 +30,7 @@ from freight.booking.model import (
 )
 from freight.errors import ExpiredError, FieldIssue, NotFoundError
 from freight.network.model import Network
-from freight.routing.model import Alternative, Leg, RouteResult
+from freight.routing.model import TRAIN_MODES, Alternative, Leg, RouteResult
 
 
 class OfferExpiredError(ExpiredError):
@@ -108,7 +108,7 @@ def claims_for(
     teu = cargo.teu if cargo.counts_teu else 0.0
     out: dict[tuple[str, str, str], Claim] = {}
     for leg in legs:
-        if leg.mode == "rail" and leg.service and leg.run_depart:
+        if leg.mode in TRAIN_MODES and leg.service and leg.run_depart:
             c = Claim("departure", leg.service, leg.run_depart.isoformat(), cargo.tonnes, teu)
             out[c.key] = c
     for node_id, day in terminals:

@@ -38,6 +38,7 @@ from freight.demand.model import Shipment
 from freight.errors import InputError
 from freight.network.model import CargoForm
 from freight.routing import CapacityLedger, Cargo, Objective, RouteRequest, RoutingIndex, Unit
+from freight.routing.model import TRAIN_MODES
 from freight.routing.search import find_routes
 
 DELAY_SHARE = 0.15
@@ -255,7 +256,7 @@ def _report(
     ][:15]
     return ReplayReport(
         year=year, days=days, seed=seed, shipments=n, accepted=len(booked),
-        accepted_rail=sum(1 for b in booked if any(leg.mode == "rail" for leg in b.legs)),
+        accepted_rail=sum(1 for b in booked if any(leg.mode in TRAIN_MODES for leg in b.legs)),
         refused=dict(sorted(refused.items(), key=lambda kv: -kv[1])),
         delayed=delayed,
         replanned=sum(1 for b in booked if b.replans),

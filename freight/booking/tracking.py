@@ -32,6 +32,7 @@ from freight.booking.model import (
 )
 from freight.booking.offer import settle
 from freight.errors import ConflictError, FieldIssue, InputError
+from freight.routing.model import TRAIN_MODES
 
 FINISHED = (BookingStatus.CANCELLED, BookingStatus.DELIVERED)
 
@@ -180,7 +181,7 @@ def propagate(legs: tuple[BookedLeg, ...], start: int) -> tuple[tuple[BookedLeg,
         if leg.status is not LegStatus.PLANNED:
             continue
         ready = prev.exp_arrive + timedelta(hours=leg.handling_h_before)
-        if leg.mode == "rail":
+        if leg.mode in TRAIN_MODES:
             if ready > leg.depart and missed is None:
                 missed = i
             out[i] = replace(leg, expected_depart=leg.depart, expected_arrive=leg.arrive)

@@ -30,6 +30,8 @@ COMMODITIES = frozenset(
 )  # fmt: skip
 #: Leg mode of a ride of road semitrailers on a piggyback train (驮背).
 PIGGYBACK_MODE = "rail_piggyback"
+#: Leg modes that ride a scheduled train run (capacity, missed-train tracking).
+TRAIN_MODES = frozenset({"rail", PIGGYBACK_MODE})
 #: Modes a query may avoid; ``rail`` avoids every train, ``rail_piggyback`` only piggyback.
 AVOIDABLE_MODES = frozenset(
     {"road", "rail", "siding", "road_expressway", "road_national", "road_urban", PIGGYBACK_MODE}
