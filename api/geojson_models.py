@@ -45,6 +45,9 @@ class FeatureCollection(BaseModel):
     network_year: int | None = Field(
         None, description="the network year drawn (GET /v1/network); absent elsewhere"
     )
+    network_scenario: str | None = Field(
+        None, description="the stored scenario drawn (GET /v1/network?scenario=)"
+    )
 
 
 def geojson_responses() -> dict[int | str, dict[str, object]]:

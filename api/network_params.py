@@ -18,6 +18,7 @@ from api.routes.routes import routing_index, scenario_index
 from api.routes.scenarios import ChangeIn
 from api.scenario_store import get_scenario
 from api.security import Principal
+from freight.clock import current_year
 from freight.network.model import Network
 
 
@@ -65,10 +66,13 @@ def network_params(
     return out
 
 
-def network_for(request: Request, who: Principal, year: int, scenario: str | None) -> Network:
-    """The network of ``year`` a request answered at once runs on: the shipped network's,
-    or with ``scenario`` that stored scenario's on ``year`` (visible to the caller, else
-    404). Both are built once per process (and year) and shared with route queries."""
+def network_for(
+    request: Request, who: Principal, year: int | None, scenario: str | None
+) -> Network:
+    """The network of ``year`` a request answered at once runs on: the shipped network's
+    (``year`` None: the current year's), or with ``scenario`` that stored scenario's on
+    ``year`` (None: its base year), visible to the caller, else 404. Both are built once
+    per process (and year) and shared with route queries."""
     if scenario is None:
-        return routing_index(year).network
+        return routing_index(current_year() if year is None else year).network
     return scenario_index(request, who, scenario, year).network

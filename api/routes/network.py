@@ -13,7 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.errors import problem_responses
 from api.geojson_models import FeatureCollection, geojson_responses
 from api.jobs import add_job_route, register_job_kind
+from api.network_params import network_for
 from api.network_store import get_node
+from api.security import current_principal
 from freight.clock import current_year
 from freight.errors import NotFoundError
 from freight.network import resilience
@@ -60,6 +62,7 @@ class NodeOut(BaseModel):
     responses=geojson_responses(),
 )
 def network(
+    request: Request,
     year: int | None = Query(
         None,
         ge=2000,
@@ -67,13 +70,24 @@ def network(
         examples=[2035],
         description="The network the plan has built by this year (the shipped network's "
         "works.csv: new stations, roads and railways, capacity changes); default: the "
-        "current year in Beijing time. The answer names it in `network_year`.",
+        "current year in Beijing time, or the scenario's base year. The answer names it in "
+        "`network_year`.",
+    ),
+    scenario: str | None = Query(
+        None,
+        max_length=64,
+        description="id of a stored scenario (POST /v1/scenarios) to draw: the caller's "
+        "organisation's or a shared one; named in `network_scenario`",
     ),
 ) -> Response:
-    return Response(
-        year_geojson(current_year() if year is None else year),
-        media_type="application/geo+json",
-    )
+    if scenario is None:
+        body = year_geojson(current_year() if year is None else year)
+    else:
+        net = network_for(request, current_principal(request), year, scenario)
+        fc = to_geojson(net)
+        fc.update(network_year=int(net.meta["year"]), network_scenario=scenario)
+        body = json.dumps(fc, ensure_ascii=False, separators=(",", ":")).encode()
+    return Response(body, media_type="application/geo+json")
 
 
 @functools.lru_cache(maxsize=16)

@@ -92,3 +92,22 @@ def test_network_of_a_year(client) -> None:
     assert r.status_code == 422
     assert r.headers["content-type"] == "application/problem+json"
     assert "year" in r.text
+
+
+def test_network_of_a_scenario_is_its_orgs(client, key_for) -> None:
+    a = key_for(client, "planner", "org-a")
+    sc = {"name": "no Kuqa railway", "base_year": 2035,
+          "changes": [{"op": "remove", "table": "links", "id": "r_kuytun__kuqa"}]}  # fmt: skip
+    sid = client.post("/v1/scenarios", json=sc, headers=a).json()["id"]
+    r = client.get(f"/v1/network?scenario={sid}", headers=a)
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("application/geo+json")
+    fc = r.json()
+    assert fc["network_year"] == 2035 and fc["network_scenario"] == sid  # its base year
+    ids = {f["properties"]["id"] for f in fc["features"]}
+    assert "r_kuytun__kuqa" not in ids and "kuytun_hazmat" in ids
+    on_2030 = client.get(f"/v1/network?scenario={sid}&year=2030", headers=a).json()
+    assert on_2030["network_year"] == 2030
+    other = key_for(client, "planner", "org-b")
+    assert client.get(f"/v1/network?scenario={sid}", headers=other).status_code == 404
+    assert client.get(f"/v1/network?scenario={sid}").status_code == 404  # not shared
