@@ -8,21 +8,24 @@ column names, as everywhere in the project.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from freight.clock import parse_time
 from freight.errors import InputError
 
 __all__ = [
     "COLUMNS",
     "TABLE_BUILDERS",
     "assignment_tables",
+    "booking_tables",
     "conversion_tables",
     "fleet_plan_tables",
     "fleet_solution_tables",
+    "matching_round_tables",
     "write_tables",
 ]
 
@@ -61,6 +64,27 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "visits": ("route", "seq", "kind", "id", "arrive", "depart", "soc_kwh", "load_kg",
                    "charge_min"),
         "unserved": ("id", "reason"),
+    },
+    "booking": {
+        "bookings": ("booking_id", "bill_no", "org", "status", "origin", "destination",
+                     "commodity", "form", "quoted_quantity", "quoted_unit", "quantity_t", "teu",
+                     "price_cny", "legs", "rail_legs", "distance_km", "depart", "eta",
+                     "due_by", "on_time", "replans", "reason", "reference", "shipper",
+                     "consignee", "network_year", "scenario", "created_at", "last_event_at"),
+        "legs": ("booking_id", "bill_no", "seq", "mode", "from_node", "to_node", "service",
+                 "carrier", "status", "depart", "arrive", "expected_depart", "expected_arrive",
+                 "delay_min", "run_depart", "handling_h_before", "price_cny", "distance_km",
+                 "quantity_t", "teu", "nodes"),
+    },
+    "matching-round": {
+        "lines": ("round_id", "assignment_id", "vehicle", "seq", "load", "backhaul",
+                  "pickup_at", "deliver_at", "empty_km", "loaded_km", "status"),
+        "assignments": ("round_id", "assignment_id", "vehicle", "load_count", "empty_km",
+                        "loaded_km", "cost_cny", "revenue_cny", "status"),
+        "unmatched": ("round_id", "load", "reason", "detail"),
+        "summary": ("round_id", "method", "objective", "network_year", "network_scenario",
+                    "loads", "matched", "trucks_used", "empty_km", "loaded_km", "empty_share",
+                    "cost_cny", "revenue_cny", "bound_matched", "wall_s"),
     },
 }  # fmt: skip
 
@@ -129,12 +153,87 @@ def fleet_solution_tables(result: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
     }
 
 
+def _beijing(text: str | None) -> str | None:
+    """An ISO 8601 time as Beijing time with its ``+08:00`` offset (None stays None)."""
+    return None if text is None else parse_time(text).isoformat()
+
+
+def _minutes(later: str, earlier: str) -> float:
+    return round((parse_time(later) - parse_time(earlier)).total_seconds() / 60.0, 1)
+
+
+LEG_TIMES = ("depart", "arrive", "expected_depart", "expected_arrive", "run_depart")
+
+
+def booking_tables(bookings: Sequence[Mapping[str, Any]]) -> dict[str, pd.DataFrame]:
+    """``bookings`` (one row per through-bill) and ``legs`` (one row per leg) of bookings
+    in their JSON shape (``Booking.to_dict()``, as ``GET /v1/bookings`` answers them).
+
+    Times are ISO 8601 strings in Beijing time (``+08:00``); ``quantity_t`` and ``teu`` are
+    the consignment's two measures, ``quoted_quantity`` its size in ``quoted_unit``.
+    """
+    k = "booking"
+    heads, legs = [], []
+    for b in bookings:
+        cargo = b["cargo"]
+        key = {"booking_id": b["id"], "bill_no": b["bill_no"], "quantity_t": cargo["tonnes"],
+               "teu": cargo["teu"]}  # fmt: skip
+        eta, due = _beijing(b["eta"]), _beijing(b.get("due_by"))
+        heads.append({
+            **b, **key, "commodity": cargo["commodity"], "form": cargo["form"],
+            "quoted_quantity": cargo["quantity"], "quoted_unit": cargo["unit"],
+            "legs": len(b["legs"]), "rail_legs": sum(leg["mode"] == "rail" for leg in b["legs"]),
+            "distance_km": round(sum(leg["distance_km"] for leg in b["legs"]), 3),
+            "depart": _beijing(b["legs"][0]["depart"]) if b["legs"] else None,
+            "eta": eta, "due_by": due,
+            "on_time": None if due is None else parse_time(b["eta"]) <= parse_time(due),
+            "replans": len(b.get("replans") or ()),
+            "shipper": b["shipper"]["name"], "consignee": b["consignee"]["name"],
+            "created_at": _beijing(b["created_at"]),
+            "last_event_at": _beijing(b.get("last_event_at")),
+        })  # fmt: skip
+        for leg in b["legs"]:
+            times = {t: _beijing(leg.get(t)) for t in LEG_TIMES}
+            legs.append({
+                **leg, **key, **times, "from_node": leg["from"], "to_node": leg["to"],
+                "delay_min": _minutes(leg["expected_arrive"], leg["arrive"]),
+                "nodes": ";".join(leg.get("nodes") or ()),
+            })  # fmt: skip
+    return {"bookings": _frame(k, "bookings", heads), "legs": _frame(k, "legs", legs)}
+
+
+def matching_round_tables(result: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
+    """Tables of a matching round (``GET /v1/matching/rounds/{id}``, a ``matching-round``
+    job's result or ``freight match round``): ``lines`` has one row per load a truck
+    carries, in the order it carries them; ``backhaul`` is true for every load after the
+    first of a chain (the truck comes loaded-in, not from where it was free)."""
+    k = "matching-round"
+    rid = {"round_id": result.get("id")}
+    lines, heads = [], []
+    for a in result["assignments"]:
+        head = {**rid, "assignment_id": a["id"], "vehicle": a["vehicle"],
+                "status": a.get("status", "proposed")}  # fmt: skip
+        heads.append({**a, **head, "load_count": len(a["loads"])})
+        for seq, p in enumerate(a["plan"], start=1):
+            lines.append({**p, **head, "seq": seq, "backhaul": seq > 1,
+                          "pickup_at": _beijing(p["pickup_at"]),
+                          "deliver_at": _beijing(p["deliver_at"])})  # fmt: skip
+    summary = {**result, **result["kpis"], **rid}
+    return {
+        "lines": _frame(k, "lines", lines),
+        "assignments": _frame(k, "assignments", heads),
+        "unmatched": _frame(k, "unmatched", [{**u, **rid} for u in result["unmatched"]]),
+        "summary": _frame(k, "summary", [summary]),
+    }
+
+
 #: Job kind -> its table builder.
 TABLE_BUILDERS: dict[str, Callable[[Mapping[str, Any]], dict[str, pd.DataFrame]]] = {
     "assignment": assignment_tables,
     "conversion-plan": conversion_tables,
     "fleet-plan": fleet_plan_tables,
     "fleet-route": fleet_solution_tables,
+    "matching-round": matching_round_tables,
 }
 
 

@@ -18,9 +18,11 @@ from starlette.concurrency import run_in_threadpool
 from api import booking_store as store
 from api.errors import problem_responses
 from api.routes.routes import offer_index, routing_index
+from api.routes.tables import TABLE_CONTENT, frame_response
 from api.security import Principal, require_role
 from freight.booking import BEIJING, EventType, Party, TrackEvent, beijing, decode_offer
 from freight.errors import ExpiredError
+from freight.tables import booking_tables
 
 router = APIRouter(tags=["bookings"], responses=problem_responses(401, 403, 404, 422, 429, 500))
 booker = require_role("operator")  # operator, platform and admin keys
@@ -246,18 +248,31 @@ async def create_booking(
     response_model=BookingPage,
     response_model_by_alias=True,
     operation_id="listBookings",
-    summary="The organisation's bookings, newest first",
+    summary="The organisation's bookings, newest first (JSON, or a CSV/Parquet table)",
+    responses={200: {"content": TABLE_CONTENT}},
 )
 def list_bookings(
     request: Request,
     status: BookingStatusName | None = Query(None),
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0, le=10_000_000),
+    fmt: Literal["json", "csv", "parquet"] = Query(
+        "json", alias="format", description="csv/parquet: the page as one table (?table=)"
+    ),
+    table: Literal["bookings", "legs"] = Query(
+        "bookings",
+        description="with csv/parquet: one row per booking, or per leg (docs/bookings.md)",
+    ),
     principal: Principal = Depends(booker),
-) -> dict[str, Any]:
+) -> Any:
+    """The same page (``status``, ``limit``, ``offset``) in every format; a table answer
+    carries the page's ``total`` in ``X-Total-Count``."""
     items, total = store.list_bookings(request.app.state.db, _org(principal), status, limit, offset)
-    return {"items": [b.to_dict() for b in items], "total": total, "limit": limit,
-            "offset": offset}  # fmt: skip
+    page = [b.to_dict() for b in items]
+    if fmt != "json":
+        df = booking_tables(page)[table]
+        return frame_response(df, fmt, f"bookings-{table}", {"X-Total-Count": str(total)})
+    return {"items": page, "total": total, "limit": limit, "offset": offset}
 
 
 @router.get(

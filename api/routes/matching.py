@@ -30,6 +30,7 @@ from api.jobs import service as jobs
 from api.matching_schemas import AssignmentOut, RoundOut
 from api.network_params import SCENARIO_QUERY, network_for, network_params
 from api.routes.routes import routing_index
+from api.routes.tables import TABLE_CONTENT, frame_response
 from api.security import Principal, require_role
 from freight.clock import current_year
 from freight.errors import FieldIssue, InputError
@@ -42,6 +43,7 @@ from freight.matching.io import (
     vehicle_to_dict,
 )
 from freight.matching.solve import match
+from freight.tables import matching_round_tables
 
 router = APIRouter(
     tags=["matching"], responses=problem_responses(401, 403, 404, 409, 422, 429, 500)
@@ -390,20 +392,39 @@ def run_round(
     "/v1/matching/rounds/{round_id}",
     operation_id="getMatchingRound",
     response_model=RoundOut,
-    responses={202: {"model": RoundAccepted, "description": "still solving (or failed)"}},
+    responses={
+        200: {"content": TABLE_CONTENT},
+        202: {"model": RoundAccepted, "description": "still solving (or failed)"},
+    },
 )
 def get_round(
-    request: Request, round_id: str = Path(max_length=36), _: Principal = Depends(member)
-) -> RoundOut | JSONResponse:
+    request: Request,
+    round_id: str = Path(max_length=36),
+    fmt: Literal["json", "csv", "parquet"] = Query(
+        "json", alias="format", description="csv/parquet: the plan as one table (?table=)"
+    ),
+    table: Literal["lines", "assignments", "unmatched", "summary"] = Query(
+        "lines", description="with csv/parquet: which table (docs/matching.md)"
+    ),
+    _: Principal = Depends(member),
+) -> RoundOut | Response:
+    """The round's plan once it is done (a table when ``format`` is csv or parquet);
+    202 while its job is solving or after it failed, in every format."""
     db = request.app.state.db
     row, job = store.get_round(db, round_id)
+    answer: dict[str, Any] | None = None
     if row.status == "solving" and job is not None and job.status == "succeeded" and job.result:
-        return RoundOut(**store.claim(db, round_id, dict(job.result)))
+        answer = store.claim(db, round_id, dict(job.result))
     if row.status == "solving" and job is not None and job.status in ("failed", "cancelled"):
         store.fail_round(db, round_id, job.error or {"detail": job.status})
         row, job = store.get_round(db, round_id)
-    if row.status == "done" and row.result:
-        return RoundOut(**row.result)
+    if answer is None and row.status == "done" and row.result:
+        answer = dict(row.result)
+    if answer is not None:
+        if fmt == "json":
+            return RoundOut(**answer)
+        df = matching_round_tables(answer)[table]
+        return frame_response(df, fmt, f"matching-round-{round_id[:8]}-{table}")
     detail = ""
     if row.status == "failed" and row.result:
         detail = str(row.result.get("error", {}).get("detail", ""))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from typing import Any, Literal
 
+import pandas as pd
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
@@ -57,13 +58,19 @@ def table_response(kind: str, job_id: str, result: dict[str, Any], table: str | 
     if table not in COLUMNS[kind]:
         raise NotFoundError(f"job kind {kind!r} has no table {table!r}; tables: "
                             f"{', '.join(COLUMNS[kind])}")  # fmt: skip
-    df = build(result)[table]
+    return frame_response(build(result)[table], fmt, f"{kind}-{job_id[:8]}-{table}")
+
+
+def frame_response(
+    df: pd.DataFrame, fmt: str, stem: str, headers: dict[str, str] | None = None
+) -> Response:
+    """``df`` as a CSV (UTF-8, header row even when empty) or Parquet attachment
+    ``<stem>.<fmt>``; ``headers`` are added to the answer."""
     if fmt == "csv":
         body: bytes = df.to_csv(index=False).encode("utf-8")
     else:
         buf = io.BytesIO()
         df.to_parquet(buf, index=False)
         body = buf.getvalue()
-    name = f"{kind}-{job_id[:8]}-{table}.{fmt}"
-    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
-    return Response(body, media_type=MEDIA[fmt], headers=headers)
+    disposition = {"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'}
+    return Response(body, media_type=MEDIA[fmt], headers={**disposition, **(headers or {})})
