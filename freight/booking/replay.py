@@ -163,9 +163,11 @@ class ReplayReport:
     binds_first: list[dict[str, Any]]
     wall_s: float
     kind: str = "bookings_replay"
+    #: the accepted bookings as they ended (``--format``: tables); not in ``to_dict``
+    bookings: tuple[Booking, ...] = field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        out = {f: getattr(self, f) for f in self.__dataclass_fields__}
+        out = {f: getattr(self, f) for f in self.__dataclass_fields__ if f != "bookings"}
         out["on_time_share"] = round(self.on_time_share, 4)
         out["wall_s"] = round(self.wall_s, 2)
         return out
@@ -274,4 +276,5 @@ def _report(
         turned_away=len(ledger.router.turned_away),
         turned_away_by_resource=_by_resource(ledger.router.turned_away),
         wall_s=wall_s,
+        bookings=tuple(booked),
     )  # fmt: skip

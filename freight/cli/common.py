@@ -6,11 +6,14 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
 from freight.errors import FreightError, InfeasibleError
+
+if TYPE_CHECKING:  # annotations only: importing the CLI loads no service code
+    from api.db import Database
 
 T = TypeVar("T")
 
@@ -53,3 +56,13 @@ def export_tables(kind: str, result: dict[str, Any], fmt: str | None, out: Path 
     for path in write_tables(TABLE_BUILDERS[kind](result), out, fmt):
         typer.echo(f"wrote {path}")
     return True
+
+
+def service_db() -> Database:
+    """The service's database (FREIGHT_DATABASE_URL), migrated; one line naming the URL
+    and exit 1 when it cannot be used. Imported lazily: only commands that read the
+    service's data load the service's code."""
+    from api.db import connect_database
+    from api.settings import Settings
+
+    return connect_database(Settings().database_url)
