@@ -90,7 +90,8 @@ def export(
             raise InputError(f"--status {status!r}: use one of {names}")
         from api.booking_store import list_bookings
 
-        db, page, rows = service_db(), 1000, []
+        db, page = service_db(), 1000
+        rows: list[dict[str, Any]] = []
         try:
             while True:
                 items, total = list_bookings(db, org, status, page, len(rows))

@@ -117,3 +117,14 @@ def test_empty_tables_have_the_columns() -> None:
         COLUMNS["matching-round"]["lines"]
     )
     assert len(round_tables["summary"]) == 1
+
+
+@pytest.mark.parametrize(("kind", "doc"), [("booking", "bookings.md"),
+                                           ("matching-round", "matching.md")])  # fmt: skip
+def test_every_column_is_documented(kind: str, doc: str) -> None:
+    text = (Path(__file__).resolve().parents[2] / "docs" / doc).read_text(encoding="utf-8")
+    section = text[text.index("## Tables (CSV and Parquet)") :]
+    for table, cols in COLUMNS[kind].items():
+        assert f"`{table}`" in section, table
+        missing = [c for c in cols if f"`{c}`" not in section]
+        assert not missing, (table, missing)
