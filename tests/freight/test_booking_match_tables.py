@@ -128,3 +128,16 @@ def test_every_column_is_documented(kind: str, doc: str) -> None:
         assert f"`{table}`" in section, table
         missing = [c for c in cols if f"`{c}`" not in section]
         assert not missing, (table, missing)
+
+
+def test_a_matching_round_job_result_has_the_tables() -> None:
+    """``GET /v1/jobs/{id}/tables/{table}`` of a ``matching-round`` job builds on this."""
+    from freight.matching.jobs import run
+    from freight.tables import TABLE_BUILDERS
+
+    result = run({"vehicles": [TRUCK], "loads": [OUT, BACK, HAZ], "id_prefix": "j-"})
+    tables = TABLE_BUILDERS["matching-round"](result)
+    assert tables["lines"]["assignment_id"].tolist() == ["j-1", "j-1"]
+    assert tables["lines"]["round_id"].isna().all()  # a job's result has no round id yet
+    assert tables["unmatched"]["load"].tolist() == ["haz"]
+    assert tables["summary"].loc[0, "network_year"] == 2025
