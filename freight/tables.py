@@ -16,6 +16,7 @@ import pandas as pd
 
 from freight.clock import parse_time
 from freight.errors import InputError
+from freight.routing.model import TRAIN_MODES
 
 __all__ = [
     "COLUMNS",
@@ -182,7 +183,8 @@ def booking_tables(bookings: Sequence[Mapping[str, Any]]) -> dict[str, pd.DataFr
         heads.append({
             **b, **key, "commodity": cargo["commodity"], "form": cargo["form"],
             "quoted_quantity": cargo["quantity"], "quoted_unit": cargo["unit"],
-            "legs": len(b["legs"]), "rail_legs": sum(leg["mode"] == "rail" for leg in b["legs"]),
+            "legs": len(b["legs"]),
+            "rail_legs": sum(leg["mode"] in TRAIN_MODES for leg in b["legs"]),
             "distance_km": round(sum(leg["distance_km"] for leg in b["legs"]), 3),
             "depart": _beijing(b["legs"][0]["depart"]) if b["legs"] else None,
             "eta": eta, "due_by": due,
