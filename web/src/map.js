@@ -96,6 +96,34 @@ function bufferedHull(latlons, radiusKm) {
   return hull(pts).map(([x, y]) => [y / ky, x / kx]);
 }
 
+/** Adds the diagonal hatch pattern `#bm-hatch` to an SVG renderer's <defs> (once it is on the map). */
+function addHatch(renderer) {
+  const svg = renderer._container;
+  if (!svg || svg.querySelector("#bm-hatch")) return;
+  const ns = "http://www.w3.org/2000/svg";
+  const defs = document.createElementNS(ns, "defs");
+  const pattern = document.createElementNS(ns, "pattern");
+  pattern.setAttribute("id", "bm-hatch");
+  pattern.setAttribute("patternUnits", "userSpaceOnUse");
+  pattern.setAttribute("width", "7");
+  pattern.setAttribute("height", "7");
+  pattern.setAttribute("patternTransform", "rotate(45)");
+  const bg = document.createElementNS(ns, "rect");
+  bg.setAttribute("width", "7");
+  bg.setAttribute("height", "7");
+  bg.setAttribute("fill", "#f3ece2");
+  const line = document.createElementNS(ns, "line");
+  line.setAttribute("x1", "0");
+  line.setAttribute("y1", "0");
+  line.setAttribute("x2", "0");
+  line.setAttribute("y2", "7");
+  line.setAttribute("stroke", "#c9b39a");
+  line.setAttribute("stroke-width", "2");
+  pattern.append(bg, line);
+  defs.append(pattern);
+  svg.prepend(defs);
+}
+
 const DISTRICT_FILLS = ["#d6eaf8", "#d5f5e3", "#fcf3cf", "#fadbd8", "#e8daef", "#d0ece7"];
 
 export class NetworkMap {
@@ -106,7 +134,7 @@ export class NetworkMap {
       preferCanvas: false,
       keyboard: true,
     });
-    this.map.attributionControl.setPrefix(t("Leaflet · basemap: © Natural Earth (border), © OpenStreetMap contributors, ODbL (water) · districts schematic"));
+    this.map.attributionControl.setPrefix(t("Leaflet · basemap: © Natural Earth (border, mountain ranges, urban areas), © OpenStreetMap contributors, ODbL (water) · districts schematic"));
     L.control.scale({ imperial: false }).addTo(this.map);
     this.map.setView(CENTRE, 11);
     this.basemap = L.layerGroup().addTo(this.map);
@@ -179,9 +207,32 @@ export class NetworkMap {
     if (b) this.map.fitBounds(b, { padding: [12, 12] });
   }
 
-  /** The regional layer: lakes, river areas, the national border, the Tianshan label. */
+  /** The regional layer: mountain ranges (hatched), urban areas, lakes, river areas, the national border. */
   drawBasemap() {
     const ll = (ring) => ring.map(([x, y]) => [y, x]);
+    // ranges: a light brown diagonal hatch (an SVG pattern in the ranges' own renderer)
+    const rangeRenderer = L.svg({ padding: 0.5 });
+    for (const range of BASEMAP.ranges) {
+      L.polygon(range.rings.map(ll), {
+        renderer: rangeRenderer,
+        stroke: false,
+        fillColor: "url(#bm-hatch)",
+        fillOpacity: 1,
+        interactive: false,
+        className: "bm-range-area",
+      }).addTo(this.basemap);
+    }
+    if (BASEMAP.ranges.length) addHatch(rangeRenderer);
+    for (const area of BASEMAP.urban) {
+      L.polygon(area.rings.map(ll), {
+        color: "#b9a48f",
+        weight: 0.8,
+        fillColor: "#e8dccb",
+        fillOpacity: 0.8,
+        interactive: false,
+        className: "bm-urban",
+      }).addTo(this.basemap);
+    }
     const water = { color: "#5dade2", weight: 0.6, fillColor: "#aed6f1", fillOpacity: 0.9, interactive: false };
     for (const r of BASEMAP.rivers) L.polygon(r.rings.map(ll), { ...water, className: "bm-river" }).addTo(this.basemap);
     for (const lake of BASEMAP.lakes) {
@@ -199,11 +250,13 @@ export class NetworkMap {
         className: "bm-border",
       }).addTo(this.basemap);
     }
-    L.marker([43.55, 84.6], {
-      icon: L.divIcon({ className: "bm-range", html: esc(t("Tianshan Mountains")), iconSize: null }),
-      interactive: false,
-      keyboard: false,
-    }).addTo(this.basemap);
+    for (const range of BASEMAP.ranges) {
+      L.marker([range.at[1], range.at[0]], {
+        icon: L.divIcon({ className: "bm-range", html: esc(t(range.en)), iconSize: null }),
+        interactive: false,
+        keyboard: false,
+      }).addTo(this.basemap);
+    }
   }
 
   drawBackground() {
@@ -490,7 +543,9 @@ export class NetworkMap {
         `<li><svg width="26" height="10" aria-hidden="true"><line x1="0" y1="5" x2="26" y2="5" stroke="#c2185b" stroke-width="3" stroke-dasharray="1 6" stroke-linecap="round"/></svg>${esc(t("Truck ban (hours)"))}</li>` +
         `<li><svg width="26" height="10" aria-hidden="true"><rect x="1" y="1" width="24" height="8" fill="#d6eaf8" stroke="#aab7b8"/></svg>${esc(t("District (schematic)"))}</li>` +
         `<li><svg width="26" height="10" aria-hidden="true"><rect x="1" y="1" width="24" height="8" fill="#aed6f1" stroke="#5dade2"/></svg>${esc(t("Lake, river"))}</li>` +
-        `<li><svg width="26" height="10" aria-hidden="true"><line x1="0" y1="5" x2="26" y2="5" stroke="#7d3c98" stroke-width="2" stroke-dasharray="6 3 1 3"/></svg>${esc(t("National border"))}</li>`;
+        `<li><svg width="26" height="10" aria-hidden="true"><line x1="0" y1="5" x2="26" y2="5" stroke="#7d3c98" stroke-width="2" stroke-dasharray="6 3 1 3"/></svg>${esc(t("National border"))}</li>` +
+        `<li><svg width="26" height="10" aria-hidden="true"><rect x="1" y="1" width="24" height="8" fill="#f3ece2"/><path d="M3 9L10 1M9 9L16 1M15 9L22 1M21 9L25 4" stroke="#c9b39a" stroke-width="1.5"/></svg>${esc(t("Mountain range"))}</li>` +
+        `<li><svg width="26" height="10" aria-hidden="true"><rect x="1" y="1" width="24" height="8" fill="#e8dccb" stroke="#b9a48f"/></svg>${esc(t("Urban area"))}</li>`;
       const kinds = [
         "freight_station",
         "hazmat_station",

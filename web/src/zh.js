@@ -88,8 +88,8 @@ export const ZH = {
   "Urban street": "城市道路",
   Road: "公路",
   Other: "其他",
-  "Leaflet · basemap: © Natural Earth (border), © OpenStreetMap contributors, ODbL (water) · districts schematic":
-    "Leaflet · 底图：© Natural Earth（国界）、© OpenStreetMap 贡献者，ODbL（水系）· 城区为示意",
+  "Leaflet · basemap: © Natural Earth (border, mountain ranges, urban areas), © OpenStreetMap contributors, ODbL (water) · districts schematic":
+    "Leaflet · 底图：© Natural Earth（国界、山脉、城市建成区）、© OpenStreetMap 贡献者，ODbL（水系）· 城区为示意",
   "Corridor: {name}": "通道：{name}",
   "Dangerous-goods corridor": "危险品运输通道",
   "Truck ban: {hours}": "货车禁行：{hours}",
@@ -112,6 +112,12 @@ export const ZH = {
   Region: "北疆",
   "Whole network": "全路网",
   "Tianshan Mountains": "天山",
+  "Borohoro Mountains": "婆罗科努山",
+  "Mountain range": "山脉",
+  "Urban area": "城市建成区",
+  "Alataw Mountains": "阿拉套山",
+  "Tarbagatay Mountains": "塔尔巴哈台山",
+  "Altay Mountains": "阿尔泰山",
   "Ebinur Lake": "艾比湖",
   "Sayram Lake": "赛里木湖",
   "Ulungur Lake": "乌伦古湖",
