@@ -9,6 +9,7 @@ import json
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 
@@ -35,7 +36,7 @@ class Page:
     def _request(self, r: Any) -> None:
         if not r.url.startswith(self.base) and not r.url.startswith(("data:", "blob:")):
             self.outside.append(r.url)
-        if r.url.endswith("/v1/routes") and r.method == "POST":
+        if urlparse(r.url).path == "/v1/routes" and r.method == "POST":
             self.route_bodies.append(json.loads(r.post_data or "{}"))
 
     def open(self, fragment: str = "") -> Any:

@@ -10,6 +10,7 @@ import re
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 
@@ -331,7 +332,10 @@ def test_first_click_after_typing_destination_is_not_swallowed(
         assert listbox.locator("[role=option]").count() >= 1  # suggestions are offered
         page.screenshot(path=str(artifacts / "web-suggestions.png"))
         sent: list[str] = []
-        page.on("request", lambda r: sent.append(r.url) if r.url.endswith("/v1/routes") else None)
+        page.on(
+            "request",
+            lambda r: sent.append(r.url) if urlparse(r.url).path == "/v1/routes" else None,
+        )
         box = page.locator("#route-submit").bounding_box()
         assert box is not None
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)

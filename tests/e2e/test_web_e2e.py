@@ -26,15 +26,18 @@ def _open(browser, base: str, width: int = 1280, height: int = 800):
     return ctx, page, outside, errors
 
 
-def _network(base: str) -> dict:
-    with urllib.request.urlopen(base + "/v1/network", timeout=10) as r:
+def _network(base: str, year: str) -> dict:
+    with urllib.request.urlopen(f"{base}/v1/network?year={year}", timeout=10) as r:
         return json.load(r)
 
 
 def test_map_route_query_and_error(service: str, browser, artifacts: Path) -> None:
     ctx, page, outside, errors = _open(browser, service)
     try:
-        fc = _network(service)
+        # the map shows the network of the page's network year (the current one by default)
+        year = page.get_attribute("body", "data-network-year")
+        assert year == page.input_value("#year")
+        fc = _network(service, year)
         n_links = sum(f["geometry"]["type"] == "LineString" for f in fc["features"])
         n_nodes = sum(f["geometry"]["type"] == "Point" for f in fc["features"])
         # every link and node of the network is drawn

@@ -7,6 +7,7 @@ import { BookingsPanel, CapacityPanel } from "./bookings.js";
 import { lang, setLang, t, translatePage } from "./i18n.js";
 import { MatchingPanel } from "./matching.js";
 import { NetworkMap } from "./map.js";
+import { NetworkYear, currentYear, parseYear } from "./netyear.js";
 import { setNameMode } from "./places.js";
 import { JobsPanel, PlansPanel, showJob } from "./plans.js";
 import { RoutePanel, problemHtml } from "./route.js";
@@ -19,7 +20,7 @@ const TAB_OF = { routes: "tab-route" };
 const tabId = (view) => TAB_OF[view] || `tab-${view}`;
 const viewOf = (tab) => VIEWS.find((v) => tabId(v) === tab.id) || "routes";
 
-function setupTabs() {
+function setupTabs(paramsOf) {
   const tabs = [...document.querySelectorAll('[role="tab"]')];
   const select = (tab, focus, record = true) => {
     for (const x of tabs) {
@@ -29,7 +30,7 @@ function setupTabs() {
       document.getElementById(x.getAttribute("aria-controls")).hidden = !on;
     }
     if (focus) tab.focus();
-    if (record && parseHash(location.hash).view !== viewOf(tab)) go(viewOf(tab));
+    if (record && parseHash(location.hash).view !== viewOf(tab)) go(viewOf(tab), "", paramsOf(viewOf(tab)));
     tab.dispatchEvent(new CustomEvent("tab-shown", { bubbles: true }));
   };
   tabs.forEach((x, i) => {
@@ -57,20 +58,42 @@ function setupLanguage() {
   });
 }
 
+/** The network year a route URL names (its ``year``, else the current year). */
+function routeYear(params) {
+  return parseYear(params.get("year")) || currentYear();
+}
+
 /** Show the view a fragment names (used on load and when the fragment changes). */
-function applyHash(ctx) {
+async function applyHash(ctx) {
   const { view, id, params } = parseHash(location.hash);
   if (!VIEWS.includes(view)) return;
   ctx.selectView(view, false);
-  if (view === "routes" && fillRouteForm(ctx.route, params)) ctx.route.submit({ record: false });
-  else if (view === "bookings" && id) ctx.bookings.open(id, { record: false });
+  if (view === "routes") {
+    const year = routeYear(params);
+    if (year !== ctx.netyear.year) {
+      try {
+        await ctx.netyear.load(year);
+      } catch (err) {
+        ctx.showNetworkProblem(err);
+        return;
+      }
+    }
+    if (fillRouteForm(ctx.route, params)) ctx.route.submit({ record: false });
+  } else if (view === "bookings" && id) ctx.bookings.open(id, { record: false });
   else if (view === "scenarios" && id) ctx.scenarios.open(id, { record: false });
+  else if (view === "scenarios" && params.get("a") && params.get("b")) ctx.scenarios.openComparison(params);
   else if (view === "jobs" && id) showJob(id, document.getElementById("job-view"));
 }
 
 async function main() {
   setupLanguage();
-  const selectView = setupTabs();
+  let netyear = null;
+  // the route tab names a network year other than the current one (#/routes?year=2030)
+  const tabParams = (view) =>
+    view === "routes" && netyear && netyear.year && netyear.year !== currentYear()
+      ? new URLSearchParams({ year: String(netyear.year) })
+      : undefined;
+  const selectView = setupTabs(tabParams);
   const keyInput = document.getElementById("apikey");
   keyInput.value = sessionStorage.getItem("kfo-api-key") || "";
   setApiKey(keyInput.value);
@@ -83,7 +106,7 @@ async function main() {
   netmap.addLegend();
   setViewMap(netmap);
   const route = new RoutePanel(netmap);
-  route.onQuery = (body) => go("routes", "", routeParams(body));
+  route.onQuery = (body, year) => go("routes", "", routeParams(body, year));
   const plans = new PlansPanel(document.getElementById("plans"));
   const jobs = new JobsPanel(document.getElementById("jobs"));
   document.getElementById("tab-jobs").addEventListener("tab-shown", () => jobs.refresh());
@@ -96,6 +119,7 @@ async function main() {
   document.getElementById("tab-matching").addEventListener("tab-shown", () => matching.refresh());
   const scenarios = new ScenariosPanel(document.getElementById("scenarios"), netmap);
   scenarios.onOpen = (id) => go("scenarios", id);
+  scenarios.onCompare = (params) => go("scenarios", "", params);
   document.getElementById("tab-scenarios").addEventListener("tab-shown", () => scenarios.refresh());
   window.kfo = { netmap, route, plans, bookings, capacity, matching, scenarios }; // for debugging and the browser tests
 
@@ -117,21 +141,43 @@ async function main() {
     })
     .catch(() => plans.adoptSchema(null));
 
+  // the network year: the map, the place search and route queries follow it
   const status = document.getElementById("map-status");
-  const ctx = { selectView, route, bookings, scenarios };
-  try {
-    const { data } = await api("GET", "/v1/network");
-    const n = netmap.draw(data);
-    route.setPlaces(netmap.nodesById);
-    status.textContent = t("Network: {nodes} places, {links} links.", { nodes: n.nodes, links: n.links });
-    document.body.dataset.network = "ready";
-  } catch (err) {
+  netyear = new NetworkYear(netmap);
+  const showNetworkProblem = (err) => {
     status.innerHTML = `<span class="error" role="alert">${problemHtml(
       err instanceof ApiProblem ? err.problem : { title: String(err) },
     )}</span>`;
+  };
+  netyear.onChange((year, n) => {
+    route.setPlaces(netmap.nodesById);
+    route.setYear(year);
+    route.networkChanged(year);
+    scenarios.networkShown(year, n);
+    status.textContent = t("Network {year}: {nodes} places, {links} links.", { year, nodes: n.nodes, links: n.links });
+  });
+  const loadYear = async (year) => {
+    try {
+      await netyear.load(year);
+    } catch (err) {
+      showNetworkProblem(err);
+    }
+  };
+  scenarios.loadNetwork = (year) => netyear.load(year);
+  route.onYear = (year) => {
+    go("routes", "", new URLSearchParams({ year: String(year) }));
+    loadYear(year);
+  };
+  const ctx = { selectView, route, bookings, scenarios, netyear, showNetworkProblem };
+  const first = parseHash(location.hash);
+  try {
+    await netyear.load(first.view === "routes" ? routeYear(first.params) : currentYear(), { fit: true });
+    document.body.dataset.network = "ready";
+  } catch (err) {
+    showNetworkProblem(err);
     document.body.dataset.network = "failed";
   }
-  applyHash(ctx);
+  await applyHash(ctx);
   window.addEventListener("popstate", () => applyHash(ctx));
   document.body.dataset.view = "ready";
 }

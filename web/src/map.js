@@ -161,8 +161,8 @@ export class NetworkMap {
     this.onPick = null;
   }
 
-  /** Draw a GeoJSON FeatureCollection from GET /v1/network. */
-  draw(fc) {
+  /** Draw a GeoJSON FeatureCollection from GET /v1/network; ``fit`` shows Kuytun afterwards. */
+  draw(fc, { fit = true } = {}) {
     this.background.clearLayers();
     this.links.clearLayers();
     this.overlays.clearLayers();
@@ -197,7 +197,7 @@ export class NetworkMap {
         ? L.latLngBounds(region)
         : this.allBounds;
     this.localBounds = local.length >= 2 ? L.latLngBounds(local).pad(0.05) : this.regionBounds;
-    this.show("local");
+    if (fit) this.show("local");
     return { nodes: points.length, links: lines.length };
   }
 

@@ -4,6 +4,7 @@ import { ApiProblem, api, enumAt, statusHint } from "./api.js";
 import { fmtCny, fmtNum, fmtTime, label, localProblem, t } from "./i18n.js";
 import { PlaceCombobox } from "./combobox.js";
 import { modeLabel, modeStyle } from "./map.js";
+import { currentYear, YEARS } from "./netyear.js";
 import { esc, pickable, pickerText, placeNameHtml, resolvePlace } from "./places.js";
 
 const COMMODITIES = [
@@ -18,8 +19,10 @@ const OBJECTIVE_LABELS = () => ({ cost: t("Lowest cost"), time: t("Fastest"), ho
 const UNIT_LABELS = () => ({ t: t("tonnes (t)"), teu: t("containers (TEU)") });
 const FIELD_IDS = [
   "origin", "destination", "commodity", "form", "quantity", "unit", "ready_at", "objective",
-  "alternatives",
+  "alternatives", "year",
 ];
+// the id a picker's text ends with: "奎屯西站 · Kuytun West Station (kuytun_west)"
+const TEXT_ID = /\(([^()]+)\)\s*$/;
 
 function fillSelect(sel, values, labels = {}, keep) {
   const prev = keep ?? sel.value;
@@ -73,6 +76,8 @@ export class RoutePanel {
     fillSelect(this.$("form"), FORMS, {}, "container");
     fillSelect(this.$("unit"), UNITS, UNIT_LABELS(), "teu");
     fillSelect(this.$("objective"), OBJECTIVES, OBJECTIVE_LABELS(), "cost");
+    fillSelect(this.$("year"), YEARS.map(String), {}, String(currentYear()));
+    this.$("year").addEventListener("change", () => this.onYear && this.onYear(Number(this.$("year").value)));
     const start = new Date();
     start.setDate(start.getDate() + 1);
     start.setHours(8, 0, 0, 0);
@@ -112,6 +117,36 @@ export class RoutePanel {
     set("unit", ["cargo", "unit"], UNIT_LABELS());
     set("objective", ["objective"], OBJECTIVE_LABELS());
     return true;
+  }
+
+  /** The network year of the form (the places offered and the routes' ``year``). */
+  year() {
+    return Number(this.$("year").value) || currentYear();
+  }
+
+  /** Show ``year`` as the form's network year (the map has drawn that year's network). */
+  setYear(year) {
+    const sel = this.$("year");
+    if (![...sel.options].some((o) => o.value === String(year))) {
+      sel.insertAdjacentHTML("beforeend", `<option value="${esc(year)}">${esc(year)}</option>`);
+    }
+    sel.value = String(year);
+  }
+
+  /** A new year's network: drop results drawn on the last one, flag ends it does not have. */
+  networkChanged(year) {
+    this.alts = [];
+    this.render();
+    this.status.textContent = "";
+    this.clearErrors();
+    for (const id of ["origin", "destination"]) {
+      const m = this.$(id).value.trim().match(TEXT_ID);
+      this.showHint(id);
+      if (m && !this.nodesById.has(m[1])) {
+        this.$(id).setAttribute("aria-invalid", "true");
+        this.$(`${id}-err`).textContent = t("not in the network of {year}", { year });
+      }
+    }
   }
 
   setPlaces(nodesById) {
@@ -171,6 +206,8 @@ export class RoutePanel {
     const nodes = this.nodesById || new Map();
     const end = (id) => {
       const text = this.$(id).value.trim();
+      const m = text.match(TEXT_ID);
+      if (m && !nodes.has(m[1])) return m[1]; // a place of another year: the API names it
       return resolvePlace(nodes, text) || text; // unknown text goes as typed: the API names it
     };
     const q = this.$("quantity").value;
@@ -208,9 +245,10 @@ export class RoutePanel {
     button.disabled = true;
     this.form.setAttribute("aria-busy", "true");
     this.status.textContent = t("Searching routes…");
-    if (record && this.onQuery) this.onQuery(body);
+    const year = this.year();
+    if (record && this.onQuery) this.onQuery(body, year);
     try {
-      const { data } = await api("POST", "/v1/routes", body);
+      const { data } = await api("POST", `/v1/routes?year=${encodeURIComponent(year)}`, body);
       this.alts = (data && data.alternatives) || [];
       this.chosen = 0;
       this.render();

@@ -1,5 +1,6 @@
-// Shareable view URLs in the fragment: "#/routes?from=kuytun_west&to=alashankou&…",
-// "#/bookings/ID", "#/jobs/ID", "#/plans", "#/capacity", "#/matching". Reloading or opening
+// Shareable view URLs in the fragment: "#/routes?from=kuytun_west&to=alashankou&…&year=2030",
+// "#/bookings/ID", "#/jobs/ID", "#/plans", "#/capacity", "#/matching",
+// "#/scenarios?a=2035&b=SCENARIO_ID&year=2035&limit=20" (a comparison). Reloading or opening
 // such a link shows the same view; views report what they show with `go()` (history entry,
 // no hashchange loop).
 
@@ -25,8 +26,8 @@ export function go(view, id, params) {
   if (location.hash !== next) history.pushState(null, "", next);
 }
 
-/** Query parameters describing a route request body. */
-export function routeParams(body) {
+/** Query parameters describing a route request body on the network of ``year``. */
+export function routeParams(body, year) {
   const p = new URLSearchParams();
   p.set("from", body.origin);
   p.set("to", body.destination);
@@ -35,6 +36,7 @@ export function routeParams(body) {
   if (body.objective) p.set("objective", body.objective);
   if (body.alternatives) p.set("alternatives", body.alternatives);
   if (body.ready_at) p.set("ready_at", String(body.ready_at).slice(0, 16));
+  if (year) p.set("year", String(year));
   return p;
 }
 

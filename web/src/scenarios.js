@@ -3,12 +3,14 @@
 // the map (/v1/network?year=), and a comparison of two sides (a network year or a stored
 // scenario) by running the assignment job on both (/v1/assignments?year= or ?scenario=):
 // tonnes by mode, rail share, unassigned tonnes, cost and CO2 side by side as a table and a
-// chart.
+// chart. A comparison's settings are its URL (#/scenarios?a=2035&b=ID&year=2035&limit=20):
+// opening it runs the same comparison again (a result already shown in this tab is reused).
 
 import { ApiProblem, api, hasApiKey } from "./api.js";
 import { barChart, dataTable, fmt, PALETTE, progressHtml } from "./charts.js";
 import { fmtCny, fmtTime, label, t } from "./i18n.js";
 import { esc } from "./places.js";
+import { YEARS, currentYear } from "./netyear.js";
 import { followJob } from "./plans.js";
 import { problemHtml } from "./route.js";
 
@@ -18,13 +20,27 @@ export const EXAMPLE = {
   base_year: 2035,
   changes: [{ op: "update", table: "links", id: "r_kuytun__kuqa", values: { capacity_per_day: 40 } }],
 };
-const YEARS = Array.from({ length: 16 }, (_, i) => 2025 + i);
 const problemOf = (err) => (err instanceof ApiProblem ? err.problem : { title: String(err) });
 
 /** The assignment job request of one side: the network by query (?year= or ?scenario=). */
 export function sideRequest(side, demandYear, timeLimitS) {
   const q = side.kind === "year" ? `year=${side.year}` : `scenario=${encodeURIComponent(side.scenario.id)}`;
   return { path: `/v1/assignments?${q}`, body: { year: demandYear, time_limit_s: timeLimitS } };
+}
+
+/** A side's select value ("year:2035", "scenario:ID") as a URL value ("2035", "ID"), and back. */
+export function sideParam(value) {
+  const [kind, ref] = String(value).split(/:(.*)/s);
+  return kind === "year" ? ref : ref || "";
+}
+export function sideValue(param) {
+  const p = String(param || "");
+  return /^\d{4}$/.test(p) ? `year:${p}` : `scenario:${p}`;
+}
+
+/** The URL query of a comparison's settings. */
+export function comparisonParams({ a, b, demandYear, timeLimitS }) {
+  return new URLSearchParams({ a: sideParam(a), b: sideParam(b), year: String(demandYear), limit: String(timeLimitS) });
 }
 
 /** The headline figures of an assignment result (same definitions as freight.assign.compare). */
@@ -52,7 +68,7 @@ export class ScenariosPanel {
     el.innerHTML = `<section aria-labelledby="sc-h"><h2 id="sc-h">${esc(t("Network scenarios"))}</h2>
 <p class="hint">${esc(t("A scenario changes rows of the network (nodes, links, services) of a base year. Needs a planner's API key."))}</p>
 <div class="row"><div class="field"><label for="sc-netyear">${esc(t("Network year on the map"))}</label>
-<select id="sc-netyear"><option value="">${esc(t("today"))}</option>${yearOpts(null)}</select></div></div>
+<select id="sc-netyear">${yearOpts(currentYear())}</select></div></div>
 <p id="sc-netstatus" class="status" role="status" aria-live="polite"></p>
 <h3>${esc(t("Scenarios of this key"))}</h3>
 <div class="row"><div class="field actions"><button type="button" id="sc-refresh">${esc(t("Refresh list"))}</button></div></div>
@@ -83,6 +99,7 @@ export class ScenariosPanel {
     this.$("sc-create").addEventListener("click", () => this.create());
     this.$("sc-run").addEventListener("click", () => this.compare());
     this.$("sc-netyear").addEventListener("change", () => this.showNetwork(this.$("sc-netyear").value));
+    this.shown = new Map(); // comparison URL query -> its finished output, for Back and reloads of a view
     this.$("sc-list").addEventListener("click", (ev) => {
       const b = ev.target.closest("button[data-act]");
       if (b && b.dataset.act === "open") this.open(b.dataset.id);
@@ -108,19 +125,24 @@ export class ScenariosPanel {
     box.hidden = false;
   }
 
-  /** Draw the network of ``year`` ("" = today's) on the map. */
+  /** Draw the network of ``year`` on the map (the page's network year: place search follows). */
   async showNetwork(year) {
     const st = this.$("sc-netstatus");
     st.textContent = t("Loading the network…");
     try {
-      const { data } = await api("GET", year ? `/v1/network?year=${encodeURIComponent(year)}` : "/v1/network");
-      const n = this.netmap.draw(data);
-      st.textContent = t("Network {year}: {nodes} places, {links} links.", {
-        year: year || t("today"), nodes: n.nodes, links: n.links,
-      });
+      await this.loadNetwork(Number(year) || currentYear());
     } catch (err) {
       st.innerHTML = `<span class="error">${problemHtml(problemOf(err))}</span>`;
     }
+  }
+
+  /** The page drew the network of ``year`` (from here or from the route form). */
+  networkShown(year, counts) {
+    const sel = this.$("sc-netyear");
+    if ([...sel.options].some((o) => o.value === String(year))) sel.value = String(year);
+    this.$("sc-netstatus").textContent = t("Network {year}: {nodes} places, {links} links.", {
+      year, nodes: counts.nodes, links: counts.links,
+    });
   }
 
   async refresh() {
@@ -250,11 +272,56 @@ ${dataTable(t("changes of {name}", { name: s.name }), [
     }
   }
 
-  async compare() {
+  /** The comparison's settings as in the form. */
+  settings() {
+    return {
+      a: this.$("sc-a").value,
+      b: this.$("sc-b").value,
+      demandYear: Number(this.$("sc-demand").value),
+      timeLimitS: Math.min(600, Math.max(1, Number(this.$("sc-limit").value) || 30)),
+    };
+  }
+
+  /**
+   * Reopen the comparison a URL names (#/scenarios?a=…&b=…&year=…&limit=…): fill the form
+   * (loading the scenarios it names) and show its result, run again unless this tab has it.
+   */
+  async openComparison(params) {
+    const want = [params.get("a"), params.get("b")].map(sideValue);
+    for (const v of want) {
+      const [kind, ref] = v.split(/:(.*)/s);
+      if (kind !== "scenario" || !ref || this.items.some((s) => s.id === ref)) continue;
+      try {
+        const { data } = await api("GET", `/v1/scenarios/${encodeURIComponent(ref)}`);
+        if (!this.items.some((s) => s.id === data.id)) this.items.push(data);
+      } catch (err) {
+        this.fail(err);
+        return;
+      }
+    }
+    this.fillSides();
+    this.$("sc-a").value = want[0];
+    this.$("sc-b").value = want[1];
+    const demand = params.get("year");
+    if (demand && [...this.$("sc-demand").options].some((o) => o.value === demand)) this.$("sc-demand").value = demand;
+    if (params.get("limit")) this.$("sc-limit").value = params.get("limit");
+    const key = comparisonParams(this.settings()).toString();
+    if (this.shown.has(key)) {
+      this.$("sc-compare").innerHTML = this.shown.get(key);
+      return;
+    }
+    await this.compare({ record: false });
+  }
+
+  /** Run both sides; ``record: false`` keeps the address bar as it is. */
+  async compare({ record = true } = {}) {
     const out = this.$("sc-compare");
-    const sides = [this.side(this.$("sc-a").value), this.side(this.$("sc-b").value)];
-    const limit = Math.min(600, Math.max(1, Number(this.$("sc-limit").value) || 30));
-    const demand = Number(this.$("sc-demand").value);
+    const settings = this.settings();
+    const sides = [this.side(settings.a), this.side(settings.b)];
+    const limit = settings.timeLimitS;
+    const demand = settings.demandYear;
+    const key = comparisonParams(settings).toString();
+    if (record && this.onCompare) this.onCompare(comparisonParams(settings));
     out.innerHTML = `<div class="sc-jobs" aria-live="polite"><div id="sc-job-a"></div><div id="sc-job-b"></div></div><div id="sc-result"></div>`;
     if (sides.some((s) => s.kind === "scenario" && !s.scenario)) {
       out.innerHTML = `<div class="error" role="alert">${esc(t("Unknown scenario: refresh the list."))}</div>`;
@@ -266,7 +333,10 @@ ${dataTable(t("changes of {name}", { name: s.name }), [
       // one after the other: the job workers are shared with everyone else's jobs
       results.push(await this.runSide(s, reqs[i], this.$(i ? "sc-job-b" : "sc-job-a")));
     }
-    if (results.every(Boolean)) this.$("sc-result").innerHTML = comparisonHtml(sides, results);
+    if (results.every(Boolean)) {
+      this.$("sc-result").innerHTML = comparisonHtml(sides, results);
+      this.shown.set(key, out.innerHTML);
+    }
   }
 }
 
