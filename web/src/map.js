@@ -204,7 +204,10 @@ export class NetworkMap {
   show(which) {
     const b =
       which === "all" ? this.allBounds : which === "region" ? this.regionBounds : this.localBounds;
-    if (b) this.map.fitBounds(b, { padding: [12, 12] });
+    if (!b) return;
+    // Leaflet drops a zoom asked for while another zoom animates: fit once that one ends
+    if (this.map._animatingZoom) this.map.once("zoomend", () => this.show(which));
+    else this.map.fitBounds(b, { padding: [12, 12] });
   }
 
   /** The regional layer: mountain ranges (hatched), urban areas, lakes, river areas, the national border. */
