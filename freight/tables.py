@@ -34,7 +34,7 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "assignment": {
         "summary": ("year", "shipments", "groups", "tonnes_total", "tonnes_assigned",
                     "tonnes_unassigned", "rail_share", "rail_tkm_share", "objective_cny",
-                    "co2_kg", "capacity_cost_cny"),
+                    "co2_kg", "capacity_cost_cny", "piggyback_t", "drop_and_hook_t"),
         "utilization": ("id", "kind", "period", "load", "capacity", "unit", "ratio"),
         "bottlenecks": ("id", "kind", "period", "load", "capacity", "unit", "ratio",
                         "shadow_price_cny_per_unit"),
@@ -95,11 +95,17 @@ def _frame(kind: str, table: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
     return pd.DataFrame([{c: r.get(c) for c in cols} for r in rows], columns=cols)
 
 
+def _form_tonnes(result: Mapping[str, Any]) -> dict[str, float]:
+    """``tonnes_by_multimodal_form`` as summary columns (``piggyback_t``, ...)."""
+    forms = result.get("tonnes_by_multimodal_form") or {}
+    return {f"{form}_t": float(t) for form, t in forms.items()}
+
+
 def assignment_tables(result: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
     """Tables of an assignment (``freight assign`` / job kind ``assignment``)."""
     k = "assignment"
     return {
-        "summary": _frame(k, "summary", [dict(result)]),
+        "summary": _frame(k, "summary", [{**result, **_form_tonnes(result)}]),
         "utilization": _frame(k, "utilization", list(result["utilization"])),
         "bottlenecks": _frame(k, "bottlenecks", list(result["bottlenecks"])),
         "unassigned": _frame(k, "unassigned", list(result["unassigned"])),

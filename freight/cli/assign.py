@@ -70,6 +70,11 @@ def assign_cmd(
             f"rail share {out['rail_share']:.1%} (tonnes), {out['rail_tkm_share']:.1%} (t-km); "
             f"cost {out['objective_cny']:,.0f} CNY, CO2 {out['co2_kg'] / 1000:,.0f} t"
         )
+        forms = out.get("tonnes_by_multimodal_form", {})
+        typer.echo(
+            f"piggyback (驮背) {forms.get('piggyback', 0.0):,.0f} t, "
+            f"drop-and-hook (甩挂) {forms.get('drop_and_hook', 0.0):,.0f} t"
+        )
         typer.echo(
             f"uncapacitated cheapest paths: rail share {un['rail_share']:.1%}, "
             f"{un['overloaded_count']} resource-months over capacity; capacity costs "

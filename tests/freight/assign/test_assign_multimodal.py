@@ -9,6 +9,7 @@ import pytest
 
 from freight.assign import assign
 from freight.network.model import DROP_AND_HOOK, PIGGYBACK_RAMP, TerminalOption
+from freight.tables import assignment_tables
 from tests.freight.routing.helpers import ALL_FORMS, piggyback_corridor, ramp
 
 
@@ -54,6 +55,12 @@ def test_piggyback_takes_what_its_ramps_allow_and_wagons_the_rest():
     ramps = [b for b in d["bottlenecks"] if b["kind"] == "ramp"]
     assert {b["id"] for b in ramps} == {"a", "b"}
     assert all(b["unit"] == "trailers" and b["capacity"] == 930.0 for b in ramps)
+    summary = assignment_tables(d)["summary"]
+    assert summary.loc[0, "piggyback_t"] == pytest.approx(27_900.0)
+    assert summary.loc[0, "drop_and_hook_t"] == 0.0
+    # the route flows name their forms (for downstream planners)
+    pb = sum(f.tonnes for f in res.flows if "piggyback" in f.forms)
+    assert pb == pytest.approx(27_900.0)
 
 
 def test_the_trailer_slots_of_the_piggyback_train_bind_when_the_ramps_do_not():
