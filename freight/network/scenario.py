@@ -19,7 +19,12 @@ from typing import Any
 
 from freight.clock import current_year
 from freight.errors import DataError, FieldIssue, InputError
-from freight.network.loader import LINK_COLUMNS, NODE_COLUMNS, SERVICE_COLUMNS
+from freight.network.loader import (
+    LINK_COLUMNS,
+    NODE_COLUMNS,
+    SERVICE_COLUMNS,
+    SERVICE_OPTIONAL_COLUMNS,
+)
 from freight.network.model import Network
 from freight.network.years import default_network_for_year, load_plan, network_for_year
 from freight.paths import network_dir
@@ -28,7 +33,7 @@ OPS = ("add", "remove", "update")
 TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "nodes": ("nodes.csv", NODE_COLUMNS + ("source",)),
     "links": ("links.csv", LINK_COLUMNS + ("geometry", "ref")),
-    "services": ("services.csv", SERVICE_COLUMNS + ("ref",)),
+    "services": ("services.csv", SERVICE_COLUMNS + ("ref",) + SERVICE_OPTIONAL_COLUMNS),
 }
 _LOC = re.compile(r"^((?:planned_)?(?:nodes|links|services)\.csv):row (\d+):(\w+)$")
 
@@ -95,6 +100,10 @@ def _patch(root: Path, changes: tuple[Change, ...]) -> dict[tuple[str, int], int
             for k, r in enumerate(files[name][1])
             if r.get("id") == ch.id
         ]
+        for name in (main, f"planned_{main}"):
+            if name in files:  # an optional column (capacity_trailers) the file lacks
+                header = files[name][0]
+                header += [c for c, _ in ch.values if c in allowed and c not in header]
         if ch.op == "add":
             if found:
                 issues.append(FieldIssue(f"{at}.id", f"{ch.table} {ch.id!r} exists already"))

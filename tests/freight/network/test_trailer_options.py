@@ -170,3 +170,22 @@ def test_trailer_cost_tables_come_together_and_are_checked(tmp_path):
     with pytest.raises(DataError) as info:
         load_network(net_dir(tmp_path / "none", GOOD, costs=""))
     assert "costs.toml:piggyback" in [i.loc for i in info.value.issues]
+
+
+def test_a_scenario_adds_a_piggyback_train_and_names_a_bad_value_by_json_path():
+    from freight.errors import InputError
+    from freight.network.scenario import apply_scenario, change_of
+
+    extra = change_of(
+        "add", "services", "pb_extra_horgos",
+        {"name": "Extra Kuytun West–Horgos piggyback", "route": "kuytun_west>horgos",
+         "weekdays": "Sun", "depart": "20:00", "offsets_h": "0;8.5", "capacity_teu": 80,
+         "capacity_t": 1200, "forms": "container;general;reefer", "kind": "piggyback",
+         "capacity_trailers": 40},
+    )  # fmt: skip
+    net = apply_scenario(2035, (extra,))
+    assert net.services["pb_extra_horgos"].capacity_trailers == 40
+    bad = change_of("update", "services", "reg_kuytun_urumqi", {"capacity_trailers": 10})
+    with pytest.raises(InputError) as info:
+        apply_scenario(2035, (bad,))
+    assert [i.loc for i in info.value.issues] == ["$.changes[0].values.capacity_trailers"]
