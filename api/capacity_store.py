@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Float, String, and_, select, update
+from sqlalchemy import Float, String, and_, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -79,6 +80,51 @@ def _fits_empty(claim: Claim, cap_t: float, cap_teu: float) -> bool:
     return cap_t <= 0 or claim.tonnes <= cap_t + _EPS
 
 
+def _full(claim: Claim) -> ConflictError:
+    return ConflictError(
+        f"{claim.label()} is full: it cannot take {claim.tonnes:g} t / "
+        f"{claim.teu:g} TEU more; nothing was booked",
+        resources=[claim.label()],
+        issues=[FieldIssue("$.offer_id", f"{claim.label()} is full")],
+    )
+
+
+@lru_cache(maxsize=32)  # keys: 2 dialects x 2 kinds x 4 check sets
+def _upsert(dialect: str, kind: str, checks: tuple[str, ...]) -> Any:
+    """The claim's upsert, built once per shape: the values are bound parameters
+    (``resource``, ``when``, ``cap_t``, ``cap_teu``, ``tonnes``, ``teu``), so every
+    booking reuses the statement and its compiled SQL (SQLAlchemy's cache)."""
+    ins = pg_insert if dialect == "postgresql" else sqlite_insert
+    table: Any = (DepartureCapacityRow if kind == "departure" else TerminalCapacityRow).__table__
+    keys = ("service", "depart") if kind == "departure" else ("node", "day")
+    c = table.c
+    tonnes, teu = bindparam("tonnes", type_=Float), bindparam("teu", type_=Float)
+    fits = {
+        "t": c.booked_t + tonnes <= c.capacity_t + _EPS,
+        "teu": c.booked_teu + teu <= c.capacity_teu + _EPS,
+    }
+    first = ins(table).values(
+        {keys[0]: bindparam("resource"), keys[1]: bindparam("when"),
+         "capacity_t": bindparam("cap_t", type_=Float),
+         "capacity_teu": bindparam("cap_teu", type_=Float),
+         "booked_t": tonnes, "booked_teu": teu}
+    )  # fmt: skip
+    return first.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={"booked_t": c.booked_t + tonnes, "booked_teu": c.booked_teu + teu},
+        where=and_(*(fits[k] for k in checks)) if checks else None,
+    ).returning(c.booked_t)
+
+
+def _checks(claim: Claim, cap_t: float, cap_teu: float) -> tuple[str, ...]:
+    """Which measures the upsert checks against the capacity (as the router)."""
+    if claim.kind == "departure":  # tonnes always, TEU for containers
+        return ("t", "teu") if claim.teu > 0 else ("t",)
+    if claim.teu > 0:  # terminals: containers count TEU; capacity 0 = not limited
+        return ("teu",) if cap_teu > 0 else ()
+    return ("t",) if cap_t > 0 else ()  # other forms tonnes
+
+
 def take_claims(s: Session, network: Network, claims: tuple[Claim, ...]) -> None:
     """Raise every claim's booked amount, or raise ConflictError naming the full ones.
 
@@ -86,43 +132,17 @@ def take_claims(s: Session, network: Network, claims: tuple[Claim, ...]) -> None
     + x WHERE booked + x <= capacity RETURNING``; no row back means full. The first
     booking of a resource inserts its row (checked against the capacity beforehand).
     """
-    ins = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
+    conn = s.connection()
+    dialect = conn.dialect.name
     for claim in sorted(claims, key=lambda c: c.key):
         cap_t, cap_teu = _capacity_of(network, claim)
-        full = ConflictError(
-            f"{claim.label()} is full: it cannot take {claim.tonnes:g} t / "
-            f"{claim.teu:g} TEU more; nothing was booked",
-            resources=[claim.label()],
-            issues=[FieldIssue("$.offer_id", f"{claim.label()} is full")],
-        )
         if not _fits_empty(claim, cap_t, cap_teu):
-            raise full
-        model: Any
-        if claim.kind == "departure":
-            model, pk = DepartureCapacityRow, {"service": claim.resource, "depart": claim.when}
-        else:
-            model, pk = TerminalCapacityRow, {"node": claim.resource, "day": claim.when}
-        check_t = model.booked_t + claim.tonnes <= model.capacity_t + _EPS
-        check_teu = model.booked_teu + claim.teu <= model.capacity_teu + _EPS
-        cond: list[Any] = []
-        if claim.kind == "departure":  # as the router: tonnes always, TEU for containers
-            cond += [check_t, check_teu] if claim.teu > 0 else [check_t]
-        elif claim.teu > 0 and cap_teu > 0:  # terminals: containers count TEU
-            cond.append(check_teu)
-        elif claim.teu <= 0 and cap_t > 0:  # other forms tonnes; capacity 0 = not limited
-            cond.append(check_t)
-        first = ins(model).values(
-            **pk, capacity_t=cap_t, capacity_teu=cap_teu, booked_t=claim.tonnes,
-            booked_teu=claim.teu,
-        )  # fmt: skip
-        upsert = first.on_conflict_do_update(
-            index_elements=list(pk),
-            set_={"booked_t": model.booked_t + claim.tonnes,
-                  "booked_teu": model.booked_teu + claim.teu},
-            where=and_(*cond) if cond else None,
-        ).returning(model.booked_t)  # fmt: skip
-        if s.execute(upsert).first() is None:
-            raise full
+            raise _full(claim)
+        upsert = _upsert(dialect, claim.kind, _checks(claim, cap_t, cap_teu))
+        params = {"resource": claim.resource, "when": claim.when, "cap_t": cap_t,
+                  "cap_teu": cap_teu, "tonnes": claim.tonnes, "teu": claim.teu}  # fmt: skip
+        if conn.execute(upsert, params).first() is None:
+            raise _full(claim)
 
 
 def give_back(s: Session, claims: tuple[Claim, ...]) -> None:

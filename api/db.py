@@ -31,7 +31,7 @@ from sqlalchemy import (
     event,
     text,
 )
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
@@ -183,11 +183,24 @@ class Database:
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         writer = self.engine.execution_options(sqlite_immediate=True)
         self._write = sessionmaker(writer, expire_on_commit=False)
+        # one-statement reads need no transaction: on PostgreSQL no BEGIN and ROLLBACK
+        # round trips around them
+        self._lookup = (
+            self.engine
+            if self.is_sqlite
+            else self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        )
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
         with self._read() as session:
             yield session
+
+    @contextlib.contextmanager
+    def lookup(self) -> Iterator[Connection]:
+        """A Core connection for a single read statement (autocommit on PostgreSQL)."""
+        with self._lookup.connect() as conn:
+            yield conn
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:

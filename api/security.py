@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from fastapi import Depends, Request
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from api.db import ApiKey, Database, as_utc, utcnow
 from api.errors import ApiError
@@ -117,6 +117,13 @@ def revoke_key(db: Database, key_id: int) -> KeyInfo:
         return _info(row)
 
 
+#: The key lookup of every authenticated request: built once, only the columns it needs.
+_KEYS = ApiKey.__table__.c
+_KEY_BY_HASH = select(_KEYS.id, _KEYS.name, _KEYS.role, _KEYS.org, _KEYS.revoked_at).where(
+    _KEYS.key_sha256 == bindparam("sha256")
+)
+
+
 def authenticate(db: Database, authorization: str | None) -> Principal:
     """Resolve an ``Authorization`` header; anonymous when absent, 401 when wrong."""
     if not authorization:
@@ -129,8 +136,8 @@ def authenticate(db: Database, authorization: str | None) -> Principal:
             "Authorization must be 'Bearer <API key>'",
             headers={"WWW-Authenticate": 'Bearer realm="freight"'},
         )
-    with db.read() as s:
-        row = s.scalar(select(ApiKey).where(ApiKey.key_sha256 == hash_key(token)))
+    with db.lookup() as conn:
+        row = conn.execute(_KEY_BY_HASH, {"sha256": hash_key(token)}).first()
     if row is None or row.revoked_at is not None:
         raise ApiError(
             401,
