@@ -170,14 +170,15 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
-    # 20 connections at most, as before, but all kept open: an overflow connection above a
-    # pool of 10 was closed at check-in and a new one opened for the next request (one
-    # PostgreSQL connection set-up per ~9 bookings with 16 requests in flight per worker)
+    # 20 connections at most, all kept open (no overflow): an overflow connection is closed
+    # at check-in, so a pool smaller than the requests in flight would open and close a
+    # PostgreSQL connection for every few requests
     return create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=0)
 
 
 class Database:
-    """Engine plus two session factories: plain readers and (on SQLite) IMMEDIATE writers."""
+    """Engine plus two session factories, plain readers and (on SQLite) IMMEDIATE writers,
+    and ``lookup`` connections for one-statement reads."""
 
     def __init__(self, url: str) -> None:
         self.url = url
