@@ -32,7 +32,13 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    DisconnectionError,
+    NoSuchModuleError,
+    OperationalError,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 log = logging.getLogger("api.db")
@@ -173,7 +179,33 @@ def make_engine(url: str) -> Engine:
     # 20 connections at most, all kept open (no overflow): an overflow connection is closed
     # at check-in, so a pool smaller than the requests in flight would open and close a
     # PostgreSQL connection for every few requests
-    return create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=0)
+    engine = create_engine(url, pool_size=20, max_overflow=0)
+    _ping_when_idle(engine)
+    return engine
+
+
+#: A pooled connection that has been idle longer than this is pinged before use (a server
+#: restarted or failed over, a firewall's idle timeout meanwhile) and replaced if the ping
+#: fails. One in steady use is not pinged: that would be one more round trip for every
+#: checkout, two per booking. A connection that broke less than this ago fails its
+#: statement; SQLAlchemy then invalidates the whole pool, so the next checkouts connect anew.
+PING_AFTER_IDLE_S = 10.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_conn: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_S:
+            return  # new, or in use moments ago
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except Exception as exc:  # the pool drops it and checks out another (up to 3)
+            raise DisconnectionError(f"pooled connection failed its ping: {exc}") from exc
 
 
 class Database:
