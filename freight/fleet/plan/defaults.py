@@ -99,45 +99,6 @@ class FleetDefaults:
         """Time-weighted mean price (CNY/kWh), for energy bought en route or by day."""
         return sum((b - a) * p for a, b, p in self.tariff) / 1440.0
 
-    def as_assumptions(self) -> dict[str, Any]:
-        """The defaults with their source keys, for the answer's ``assumptions`` block."""
-        src = "networks/kuytun/fleet_defaults.toml (sources: networks/kuytun/SOURCES-fleet.md)"
-        return {
-            "operating_days_per_year": self.operating_days_per_year,
-            "winter_days_per_year": self.winter_days_per_year,
-            "summer_days_per_year": self.summer_days_per_year,
-            "discount_rate": self.discount_rate,
-            "reserve_share": self.reserve_share,
-            "road_factor": self.road_factor,
-            "speed_kmh": self.speed_kmh,
-            "shift": f"{self.shift_start_min // 60:02d}:{self.shift_start_min % 60:02d}-"
-            f"{self.shift_end_min // 60:02d}:{self.shift_end_min % 60:02d}",
-            "fuel_cny_per_l": self.fuel_cny_per_l,
-            "tariff_cny_per_kwh": [
-                {"from_min": a, "to_min": b, "cny_per_kwh": p} for a, b, p in self.tariff
-            ],
-            "vehicles": {
-                v.id: {
-                    "powertrain": v.powertrain,
-                    "battery_kwh": v.battery_kwh,
-                    "kwh_per_km_summer": v.kwh_per_km_summer,
-                    "kwh_per_km_winter": v.kwh_per_km_winter,
-                    "capacity_kg": v.capacity_kg,
-                    "price_cny": v.price_cny,
-                    "life_years": v.life_years,
-                    "driver_cny_per_hour": v.driver_cny_per_hour,
-                }
-                for v in self.vehicles
-            },
-            "chargers": [
-                {"power_kw": c.power_kw, "kind": c.kind, "capex_cny": c.capex_cny}
-                for c in self.chargers
-            ],
-            "charger_life_years": self.charger_life_years,
-            "charger_om_share_per_year": self.charger_om_share,
-            "source": src,
-        }
-
 
 def capital_recovery_factor(rate: float, years: int) -> float:
     """Annuity factor: yearly payment per CNY of capital over ``years`` at ``rate``."""

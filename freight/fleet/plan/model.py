@@ -31,7 +31,11 @@ __all__ = [
     "FleetPlan",
     "FleetPlanSet",
     "FleetRow",
+    "PlanAssumptions",
     "PlanPolicy",
+    "TariffBand",
+    "VehicleAssumption",
+    "ChargerClassAssumption",
     "plan_from_dict",
 ]
 
@@ -157,6 +161,82 @@ class PlanCost:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class TariffBand:
+    """One time-of-use band of the electricity tariff (minutes after midnight, Beijing time)."""
+
+    from_min: int
+    to_min: int
+    cny_per_kwh: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VehicleAssumption:
+    """The cited figures of one planner vehicle type."""
+
+    powertrain: Literal["bev", "phev"] | None = None
+    battery_kwh: float | None = None
+    kwh_per_km_summer: float | None = None
+    kwh_per_km_winter: float | None = None
+    capacity_kg: float | None = None
+    price_cny: float | None = None
+    life_years: int | None = None
+    driver_cny_per_hour: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChargerClassAssumption:
+    """One candidate charger class: power, AC or DC, installed cost."""
+
+    power_kw: float = field(metadata={"positive": True})
+    kind: Literal["ac", "dc"]
+    capex_cny: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlanAssumptions:
+    """The cited defaults (``source``) and this run's settings behind a plan.
+
+    Every field is optional: a plan records what its planner version used.
+    """
+
+    operating_days_per_year: int | None = None
+    winter_days_per_year: int | None = None
+    summer_days_per_year: int | None = None
+    discount_rate: float | None = None
+    reserve_share: float | None = None
+    road_factor: float | None = None
+    speed_kmh: float | None = None
+    #: driver shift, ``"HH:MM-HH:MM"`` Beijing time
+    shift: str | None = None
+    fuel_cny_per_l: float | None = None
+    tariff_cny_per_kwh: tuple[TariffBand, ...] = ()
+    #: by planner vehicle type id
+    vehicles: Mapping[str, VehicleAssumption] = field(default_factory=dict)
+    chargers: tuple[ChargerClassAssumption, ...] = ()
+    charger_life_years: int | None = None
+    charger_om_share_per_year: float | None = None
+    #: where the defaults above come from
+    source: str | None = None
+    part_stops: int | None = None
+    max_iterations_per_part: int | None = None
+    seed: int | None = None
+    engine: str | None = None
+    charger_powers_kw: tuple[float, ...] = ()
+    #: how a year between the baseline and the target year gets its target
+    intermediate_year_target: str | None = None
+    #: how charger occupancy is counted
+    occupancy: str | None = None
+    #: how charging between trips is modelled
+    midday_charging: str | None = None
+    energy_days_per_year: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``assumptions`` JSON object."""
+        out: dict[str, Any] = _to_json(self)
+        return out
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class FleetPlan:
     """One year's fleet and charger plan."""
 
@@ -171,8 +251,8 @@ class FleetPlan:
     daily_check: tuple[DayCheck, ...]
     policy: PlanPolicy
     cost: PlanCost
-    #: the defaults and settings used, each with its source (an open set of named values)
-    assumptions: Mapping[str, Any] = field(default_factory=dict)
+    #: the defaults (with their source) and settings used
+    assumptions: PlanAssumptions = field(default_factory=PlanAssumptions)
     sampled: bool = False
     partial: bool = False
     wall_s: float | None = None

@@ -2,11 +2,11 @@
 
 One rule per annotation: ``str`` a non-empty string, ``int`` an integer >= 0 (or the
 field's ``minimum`` metadata), ``float`` a finite number (``positive`` metadata: > 0),
-``bool``, a ``Literal`` of strings, ``tuple[X, ...]`` a list, ``Mapping`` an object, a
-nested dataclass an object. ``X | None`` may be null; a field with a default may be
-absent. A field's ``alias`` metadata is its JSON name. Unknown keys are ignored (the
-contract lets answers grow). Every problem is collected by a
-:class:`~freight.jsonread.JsonReader`; the caller raises them together.
+``bool``, a ``Literal`` of strings, ``tuple[X, ...]`` a list, ``Mapping`` an object
+(``Mapping[str, X]``: each value read as ``X``), a nested dataclass an object. ``X | None``
+may be null; a field with a default may be absent. A field's ``alias`` metadata is its JSON
+name. Unknown keys are ignored (the contract lets answers grow). Every problem is collected
+by a :class:`~freight.jsonread.JsonReader`; the caller raises them together.
 """
 
 from __future__ import annotations
@@ -107,7 +107,12 @@ def _read_value(r: JsonReader, f: dataclasses.Field[Any], tp: Any, v: Any, loc: 
         return tuple(_read_value(r, f, item, x, f"{loc}[{i}]") for i, x in enumerate(r.arr(v, loc)))
     if tp is Mapping or origin is Mapping:
         m = r.obj(v, loc)
-        return dict(m) if m is not None else None
+        if m is None:
+            return None
+        args = typing.get_args(tp)
+        if not args or args[1] is Any:
+            return dict(m)
+        return {k: _read_value(r, f, args[1], x, key_path(loc, k)) for k, x in m.items()}
     if dataclasses.is_dataclass(tp):
         return read_dataclass(r, typing.cast(type, tp), v, loc)
     return _read_scalar(r, f, tp, v, loc)

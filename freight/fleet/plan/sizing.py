@@ -10,7 +10,6 @@ import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from freight.demand import ChargingSiteCandidate, UrbanDepot
 from freight.fleet.charging_schedule import TariffPeriod
@@ -25,12 +24,16 @@ from freight.fleet.plan.chargers import (
 from freight.fleet.plan.defaults import ChargerClass, FleetDefaults, capital_recovery_factor
 from freight.fleet.plan.duties import DutyResult
 from freight.fleet.plan.model import (
+    ChargerClassAssumption,
     ChargerSite,
     DayCheck,
     DepotMove,
     DepotRatio,
+    PlanAssumptions,
     PlanCost,
     PlanPolicy,
+    TariffBand,
+    VehicleAssumption,
 )
 from freight.fleet.plan.params import PlanParams
 from freight.fleet.problem import FleetProblem
@@ -269,29 +272,65 @@ def annual_cost(
     )
 
 
-def assumptions(d: FleetDefaults, params: PlanParams, days_per_year: float) -> dict[str, Any]:
+#: Where the cited defaults of ``fleet_defaults.toml`` come from.
+DEFAULTS_SOURCE = "networks/kuytun/fleet_defaults.toml (sources: networks/kuytun/SOURCES-fleet.md)"
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def assumptions(d: FleetDefaults, params: PlanParams, days_per_year: float) -> PlanAssumptions:
     """The cited defaults and this run's settings, each with its source or reasoning."""
-    out = d.as_assumptions()
-    out.update(
-        {
-            "part_stops": params.part_stops,
-            "max_iterations_per_part": params.max_iterations,
-            "seed": params.seed,
-            "engine": params.engine,
-            "charger_powers_kw": list(params.charger_powers_kw),
-            "intermediate_year_target": "straight line from baseline_year to target_year",
-            "occupancy": (
-                "charger-slots in use / (chargers x 15-min slots of the site's charging window: "
-                "first arrival, midday stays included, to last departure, at most 24 h)"
-            ),
-            "midday_charging": (
-                "between trips at min(vehicle on-board kW, slowest candidate class), whole "
-                "15-min slots of the gap; scheduled with the night on the same chargers"
-            ),
-            "energy_days_per_year": round(days_per_year, 2),
-        }
+    return PlanAssumptions(
+        operating_days_per_year=d.operating_days_per_year,
+        winter_days_per_year=d.winter_days_per_year,
+        summer_days_per_year=d.summer_days_per_year,
+        discount_rate=d.discount_rate,
+        reserve_share=d.reserve_share,
+        road_factor=d.road_factor,
+        speed_kmh=d.speed_kmh,
+        shift=f"{_hhmm(d.shift_start_min)}-{_hhmm(d.shift_end_min)}",
+        fuel_cny_per_l=d.fuel_cny_per_l,
+        tariff_cny_per_kwh=tuple(
+            TariffBand(from_min=a, to_min=b, cny_per_kwh=p) for a, b, p in d.tariff
+        ),
+        vehicles={
+            v.id: VehicleAssumption(
+                powertrain=v.powertrain,  # type: ignore[arg-type]
+                battery_kwh=v.battery_kwh,
+                kwh_per_km_summer=v.kwh_per_km_summer,
+                kwh_per_km_winter=v.kwh_per_km_winter,
+                capacity_kg=v.capacity_kg,
+                price_cny=v.price_cny,
+                life_years=v.life_years,
+                driver_cny_per_hour=v.driver_cny_per_hour,
+            )
+            for v in d.vehicles
+        },
+        chargers=tuple(
+            ChargerClassAssumption(power_kw=c.power_kw, kind=c.kind, capex_cny=c.capex_cny)  # type: ignore[arg-type]
+            for c in d.chargers
+        ),
+        charger_life_years=d.charger_life_years,
+        charger_om_share_per_year=d.charger_om_share,
+        source=DEFAULTS_SOURCE,
+        part_stops=params.part_stops,
+        max_iterations_per_part=params.max_iterations,
+        seed=params.seed,
+        engine=params.engine,
+        charger_powers_kw=tuple(params.charger_powers_kw),
+        intermediate_year_target="straight line from baseline_year to target_year",
+        occupancy=(
+            "charger-slots in use / (chargers x 15-min slots of the site's charging window: "
+            "first arrival, midday stays included, to last departure, at most 24 h)"
+        ),
+        midday_charging=(
+            "between trips at min(vehicle on-board kW, slowest candidate class), whole "
+            "15-min slots of the gap; scheduled with the night on the same chargers"
+        ),
+        energy_days_per_year=round(days_per_year, 2),
     )
-    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,7 +59,9 @@ def cost_rows(p: FleetPlan) -> tuple[tuple[str, float], ...]:
 
 
 def assumption_rows(p: FleetPlan) -> tuple[tuple[str, str], ...]:
-    return tuple((str(k), fmt_plain(p.assumptions[k])) for k in sorted(p.assumptions, key=str))
+    """The assumptions the plan records (absent ones left out), by name."""
+    named = {k: v for k, v in p.assumptions.to_dict().items() if v not in (None, [], {})}
+    return tuple((k, fmt_plain(named[k])) for k in sorted(named))
 
 
 def vpc_limit(p: FleetPlan) -> float:

@@ -122,7 +122,12 @@ def plan(year: int = 2035, scale: int = 1) -> dict[str, Any]:
             "driver_and_maintenance_cny_per_year": 7654321.0,
             "total_cny_per_year": 9555776.0,
         },
-        "assumptions": {"operating_days_per_year": {"value": 300, "source": "stated assumption"}},
+        "assumptions": {
+            "operating_days_per_year": 300,
+            "tariff_cny_per_kwh": [{"from_min": 0, "to_min": 480, "cny_per_kwh": 0.35}],
+            "vehicles": {"bev_light": {"powertrain": "bev", "battery_kwh": 81.0}},
+            "source": "stated assumption",
+        },
         "sampled": False,
         "partial": False,
         "wall_s": 612.3,

@@ -79,6 +79,10 @@ def test_a_plan_set_of_one_year_reads_as_a_set() -> None:
         (lambda d: d["daily_check"][1].update(day="summer"), "$.daily_check[1].day"),
         (lambda d: d["chargers"][0].update(site_max_plugs=-1), "$.chargers[0].site_max_plugs"),
         (lambda d: d.update(assumptions=[1]), "$.assumptions"),
+        (lambda d: d["assumptions"]["vehicles"]["bev_light"].update(battery_kwh="big"),
+         "$.assumptions.vehicles.bev_light.battery_kwh"),
+        (lambda d: d["assumptions"]["tariff_cny_per_kwh"][0].pop("to_min"),
+         "$.assumptions.tariff_cny_per_kwh[0].to_min"),
         (lambda d: d.pop("overnight_energy_ok"), "$.overnight_energy_ok"),
     ],
 )  # fmt: skip
