@@ -24,6 +24,7 @@ __all__ = [
     "assignment_tables",
     "booking_tables",
     "conversion_tables",
+    "fleet_plan_route_tables",
     "fleet_plan_tables",
     "fleet_solution_tables",
     "matching_round_tables",
@@ -58,6 +59,12 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "cost": ("year", "vehicles_cny_per_year", "chargers_cny_per_year",
                  "energy_cny_per_year", "driver_and_maintenance_cny_per_year",
                  "total_cny_per_year"),
+        "routes": ("year", "season", "route", "vehicle", "vehicle_type", "depot", "start",
+                   "end", "distance_km", "energy_kwh", "cost_cny", "load_kg", "stops",
+                   "charging_stops"),
+        "route_stops": ("year", "season", "route", "vehicle", "seq", "kind", "id", "lon", "lat",
+                        "arrive", "arrive_min", "depart_min", "load_kg", "soc_kwh",
+                        "charge_min"),
     },
     "fleet-route": {
         "routes": ("route", "vehicle_type", "start", "end", "duration_min", "waiting_min",
@@ -129,7 +136,8 @@ def conversion_tables(result: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
 
 
 def fleet_plan_tables(plan: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
-    """Tables of a fleet plan, one year or several (every row says its ``year``)."""
+    """Tables of a fleet plan, one year or several (every row says its ``year``); the
+    ``routes`` and ``route_stops`` tables are empty for a plan that kept no routes."""
     k = "fleet-plan"
     years = list(plan["plans"]) if "plans" in plan else [plan]
     rows: dict[str, list[dict[str, Any]]] = {"vehicles": [], "chargers": [], "days": [],
@@ -140,7 +148,34 @@ def fleet_plan_tables(plan: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
         rows["chargers"] += [{**y, **c} for c in p["chargers"]]
         rows["days"] += [{**y, **d} for d in p["daily_check"]]
         rows["cost"].append({**y, **p["cost"]})
-    return {name: _frame(k, name, r) for name, r in rows.items()}
+    tables = {name: _frame(k, name, r) for name, r in rows.items()}
+    days = [d for p in years for d in p.get("routes") or ()]
+    return tables | fleet_plan_route_tables(days)
+
+
+def fleet_plan_route_tables(days: Sequence[Mapping[str, Any]]) -> dict[str, pd.DataFrame]:
+    """``routes`` (one row per route) and ``route_stops`` (one row per stop or charging
+    stop, in driving order) of a fleet plan's kept days (``DayRoutes.to_dict()``).
+
+    ``route`` numbers a day's routes from 1 (as the GeoJSON's ``route``); ``stops`` and
+    ``charging_stops`` count a route's visits; times carry Beijing's ``+08:00``.
+    """
+    k = "fleet-plan"
+    routes: list[dict[str, Any]] = []
+    visits: list[dict[str, Any]] = []
+    for day in days:
+        key = {"year": day["year"], "season": day["season"]}
+        for n, r in enumerate(day["routes"], start=1):
+            head = {**key, "route": n, "vehicle": r["vehicle"]}
+            routes.append({**r, **head, "stops": len(r["stops"]),
+                           "charging_stops": len(r["charging"])})  # fmt: skip
+            charges = sorted(r["charging"], key=lambda c: (c["after_stops"], c["arrive_min"]))
+            ordered = [(c["after_stops"] - 0.5, "charge", c) for c in charges]
+            ordered += [(float(i), "stop", s) for i, s in enumerate(r["stops"])]
+            for seq, (_, kind, v) in enumerate(sorted(ordered, key=lambda t: t[0]), start=1):
+                visits.append({**v, **head, "seq": seq, "kind": kind,
+                               "id": v.get("id", v.get("site"))})  # fmt: skip
+    return {"routes": _frame(k, "routes", routes), "route_stops": _frame(k, "route_stops", visits)}
 
 
 def fleet_solution_tables(result: Mapping[str, Any]) -> dict[str, pd.DataFrame]:

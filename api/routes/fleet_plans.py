@@ -7,6 +7,10 @@ The result (``GET /v1/jobs/{id}/result``) is the fleet-plan JSON contract plus
 (:class:`~freight.fleet.plan.model.FleetPlan` or ``FleetPlanSet``, so the OpenAPI document
 lists every field). ``GET /v1/fleet/plans/{id}/report`` answers the report as
 ``text/markdown`` (``?format=html``: a self-contained HTML page with the same SVG charts).
+``GET /v1/fleet/plans/{id}/routes`` answers the routes the plan kept (``?year=&season=``
+filters) as JSON, GeoJSON (``?format=geojson`` or ``Accept: application/geo+json``: one
+LineString Feature per route) or one CSV/Parquet table (``?format=csv|parquet&table=``);
+the plan endpoint leaves them out unless ``?routes=true``.
 Parameters are checked by the planner's one validator (:mod:`freight.fleet.plan.params`).
 """
 
@@ -15,16 +19,18 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from api.errors import ApiError, problem_responses
+from api.geojson_models import GEOJSON_MEDIA_TYPE
 from api.jobs import add_job_route, register_job_kind, service
 from api.jobs.routing import REPORT_MEDIA, report_responses
 from api.network_params import NetworkScenarioIn
+from api.routes.tables import TABLE_CONTENT
 from api.security import ROLES, Principal, require_role
 from freight.errors import InputError, IssueCollector, NotFoundError
-from freight.fleet.plan.model import FleetPlan, FleetPlanSet, plan_from_dict
+from freight.fleet.plan.model import DayRoutes, FleetPlan, FleetPlanSet, plan_from_dict
 from freight.fleet.plan.params import (
     DEFAULT_TIME_LIMIT_S,
     FIRST_YEAR,
@@ -92,6 +98,11 @@ class FleetPlanParams(BaseModel):
             "networks/kuytun/fleet_defaults.toml (default: all of them)",
         )
     )
+    keep_routes: bool = Field(
+        True,
+        description="keep both days' routes in the plan (served by GET /v1/fleet/plans/{id}"
+        "/routes); false leaves them out of very large plans",
+    )
     network_scenario: NetworkScenarioIn | None = Field(
         None,
         description="the stored scenario whose network (on the plan's year) decides which "
@@ -109,7 +120,9 @@ class FleetPlanParams(BaseModel):
             raise ValueError("; ".join(i.message for i in exc.issues) or exc.message) from None
         return v
 
-    @field_validator("seed", "time_limit_s", "max_stops", "engine", "charger_powers_kw")
+    @field_validator(
+        "seed", "time_limit_s", "max_stops", "engine", "charger_powers_kw", "keep_routes"
+    )
     @classmethod
     def _planner_accepts(cls, v: Any, info: ValidationInfo) -> Any:
         """The planner's validator, field by field (its messages, this field's path)."""
@@ -179,10 +192,17 @@ def _read_stored(result: dict[str, Any]) -> FleetPlan | FleetPlanSet:
 def get_fleet_plan(
     request: Request,
     job_id: str = Path(max_length=36, description="id of a fleet-plan job"),
+    routes: bool = Query(
+        False,
+        description="also answer the kept routes (each plan's `routes`; null without this, "
+        "as they can be large: GET /v1/fleet/plans/{id}/routes serves them by year and day)",
+    ),
     principal: Principal = Depends(require_role(*ROLES)),
 ) -> FleetPlanResult:
     job, result = _stored_plan(request, job_id, principal)
     plan = _read_stored(result)
+    if not routes:
+        plan = plan.without_routes()
     report = result.get("report_md")
     return FleetPlanResult(
         id=job.id,
@@ -213,3 +233,63 @@ def fleet_plan_report(
     plan = _read_stored(result)
     text = render_report_html(plan) if format == "html" else render_report(plan)
     return Response(text, media_type=REPORT_MEDIA[format])
+
+
+class FleetPlanRoutes(BaseModel):
+    """The routes a succeeded fleet-plan job kept, one entry per year and representative day."""
+
+    id: str = Field(description="job id")
+    kind: Literal["fleet-plan-routes"] = "fleet-plan-routes"
+    partial: bool = Field(description="the time limit cut the plan short")
+    days: list[DayRoutes] = Field(description="in year order, the days asked for")
+
+
+def routes_responses() -> dict[int | str, dict[str, Any]]:
+    """OpenAPI answers: JSON (the model), GeoJSON, or one CSV/Parquet table."""
+    geo = {"schema": {"$ref": "#/components/schemas/FeatureCollection"}}
+    return {200: {"content": {GEOJSON_MEDIA_TYPE: geo, **TABLE_CONTENT}}}
+
+
+@router.get(
+    "/v1/fleet/plans/{job_id}/routes",
+    response_model=FleetPlanRoutes,
+    operation_id="getFleetPlanRoutes",
+    summary="The routes of a fleet plan by year and day: JSON, GeoJSON, CSV or Parquet",
+    responses=routes_responses(),
+)
+def fleet_plan_routes(
+    request: Request,
+    job_id: str = Path(max_length=36, description="id of a fleet-plan job"),
+    year: Year | None = Query(None, description="one year of the plan (default: every year)"),
+    season: Literal["winter", "summer"] | None = Query(
+        None, description="one representative day (default: both)"
+    ),
+    fmt: Literal["json", "geojson", "csv", "parquet"] = Query(
+        "json",
+        alias="format",
+        description="geojson: one LineString Feature per route (also with Accept: "
+        "application/geo+json); csv/parquet: one table (see table)",
+    ),
+    table: Literal["routes", "route_stops"] = Query(
+        "routes",
+        description="with csv/parquet: routes (one row per route) or route_stops (one row "
+        "per stop or charging stop)",
+    ),
+    principal: Principal = Depends(require_role(*ROLES)),
+) -> Response:
+    from freight.fleet.plan.plan_routes import routes_geojson, select_days
+
+    job, result = _stored_plan(request, job_id, principal)
+    days = select_days(_read_stored(result), year, season, loc_prefix="query.")
+    accept = request.headers.get("accept", "")
+    if fmt == "geojson" or (GEOJSON_MEDIA_TYPE in accept and "application/json" not in accept):
+        return JSONResponse(routes_geojson(days), media_type=GEOJSON_MEDIA_TYPE)
+    if fmt in ("csv", "parquet"):
+        from api.routes.tables import frame_response
+        from freight.tables import fleet_plan_route_tables
+
+        df = fleet_plan_route_tables([d.to_dict() for d in days])[table]
+        return frame_response(df, fmt, f"fleet-plan-{job.id[:8]}-{table}")
+    body = {"id": job.id, "kind": "fleet-plan-routes", "partial": bool(job.partial),
+            "days": [d.to_dict() for d in days]}  # fmt: skip
+    return JSONResponse(body)

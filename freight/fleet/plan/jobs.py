@@ -26,7 +26,7 @@ __all__ = ["parse_years", "plan_params_kwargs", "run"]
 REPORT_RESERVE_S = 5.0
 REPORT_RESERVE_SHARE = 0.05
 #: The settings a job may give (the rest, e.g. workers, are the service's).
-JOB_FIELDS = ("seed", "time_limit_s", "max_stops", "engine", "charger_powers_kw")
+JOB_FIELDS = ("seed", "time_limit_s", "max_stops", "engine", "charger_powers_kw", "keep_routes")
 
 
 def plan_params_kwargs(params: Mapping[str, Any]) -> dict[str, Any]:

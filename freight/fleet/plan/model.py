@@ -31,7 +31,13 @@ __all__ = [
     "FleetPlan",
     "FleetPlanSet",
     "FleetRow",
+    "DayRoutes",
     "PlanAssumptions",
+    "PlanRoute",
+    "RouteCharge",
+    "RoutePlace",
+    "RouteStop",
+    "UnservedStop",
     "PlanPolicy",
     "TariffBand",
     "VehicleAssumption",
@@ -237,6 +243,109 @@ class PlanAssumptions:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class RoutePlace:
+    """A place a route starts or ends at (a depot), WGS84."""
+
+    id: str
+    lon: float
+    lat: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RouteStop:
+    """A delivery on a planned route.
+
+    ``arrive`` is Beijing time with its offset (``"09:12+08:00"``); the exact minutes after
+    midnight (``*_min``, to 1e-7) let a client re-check the route. ``load_kg`` and
+    ``soc_kwh`` are on board when leaving (``soc_kwh`` null for a PHEV).
+    """
+
+    id: str
+    lon: float
+    lat: float
+    arrive: str
+    arrive_min: float
+    start_min: float
+    depart_min: float
+    load_kg: float
+    soc_kwh: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RouteCharge:
+    """A charging stop on a planned route, made after ``after_stops`` deliveries."""
+
+    site: str
+    lon: float
+    lat: float
+    after_stops: int
+    arrive: str
+    arrive_min: float
+    start_min: float
+    charge_min: float
+    depart_min: float
+    soc_kwh: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlanRoute:
+    """One trip of one vehicle: from its depot through the stops (in order) and back.
+
+    ``vehicle`` names the vehicle's day (``type@depot#n``; a vehicle drives several routes),
+    ``load_kg`` is the load leaving the depot; times as in :class:`RouteStop`.
+    """
+
+    vehicle: str
+    vehicle_type: str
+    depot: str
+    start: str
+    end: str
+    start_min: float
+    end_min: float
+    distance_km: float
+    energy_kwh: float
+    cost_cny: float
+    load_kg: float
+    stops: tuple[RouteStop, ...]
+    charging: tuple[RouteCharge, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UnservedStop:
+    """A delivery of the day that no route serves, and why."""
+
+    id: str
+    lon: float
+    lat: float
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DayRoutes:
+    """The routes of one representative day of one year (what ``daily_check`` counts)."""
+
+    year: int = field(metadata={"minimum": 1900})
+    season: Literal["winter", "summer"]
+    depots: tuple[RoutePlace, ...]
+    routes: tuple[PlanRoute, ...]
+    unserved: tuple[UnservedStop, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The day's routes JSON."""
+        out: dict[str, Any] = _to_json(self)
+        return out
+
+    @classmethod
+    def from_dict(cls, raw: Any) -> DayRoutes:
+        """Read one day's routes; :class:`~freight.errors.InputError` names bad paths."""
+        r = JsonReader(max_issues=MAX_ISSUES)
+        day: DayRoutes | None = read_dataclass(r, cls, raw, "$")
+        r.raise_if_any("the day's routes are malformed", InputError)
+        assert day is not None
+        return day
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class FleetPlan:
     """One year's fleet and charger plan."""
 
@@ -256,6 +365,8 @@ class FleetPlan:
     sampled: bool = False
     partial: bool = False
     wall_s: float | None = None
+    #: the routes of both representative days (null: not kept, or left out of this answer)
+    routes: tuple[DayRoutes, ...] | None = None
     kind: Literal["fleet-plan"] = "fleet-plan"
 
     @property
@@ -264,6 +375,10 @@ class FleetPlan:
 
     def day(self, name: str) -> DayCheck | None:
         return next((d for d in self.daily_check if d.day == name), None)
+
+    def without_routes(self) -> FleetPlan:
+        """The plan with ``routes`` left out (null), for answers that do not carry them."""
+        return dataclasses.replace(self, routes=None)
 
     def to_dict(self) -> dict[str, Any]:
         """The fleet-plan JSON contract."""
@@ -292,6 +407,10 @@ class FleetPlanSet:
         """The multi-year fleet-plan JSON contract."""
         out: dict[str, Any] = _to_json(self)
         return out
+
+    def without_routes(self) -> FleetPlanSet:
+        """Every year's plan with ``routes`` left out."""
+        return dataclasses.replace(self, plans=tuple(p.without_routes() for p in self.plans))
 
     @classmethod
     def from_dict(cls, raw: Any) -> FleetPlanSet:
@@ -347,6 +466,13 @@ def _read_plan(r: JsonReader, raw: Any, path: str) -> FleetPlan | None:
         if d.day in seen:
             r.add(f"{path}.daily_check[{i}].day", f"{d.day!r} appears twice")
         seen.add(d.day)
+    days: set[str] = set()
+    for i, day in enumerate(plan.routes or ()):
+        if day.year != plan.year:
+            r.add(f"{path}.routes[{i}].year", f"routes of {day.year} in the plan of {plan.year}")
+        if day.season in days:
+            r.add(f"{path}.routes[{i}].season", f"{day.season!r} appears twice")
+        days.add(day.season)
     return plan
 
 

@@ -140,6 +140,11 @@ def plan_param_issues(raw: Mapping[str, Any], issues: IssueCollector) -> dict[st
         powers = _check_powers(raw["charger_powers_kw"], issues)
         if powers is not None:
             kw["charger_powers_kw"] = powers
+    if "keep_routes" in given:
+        if not isinstance(raw["keep_routes"], bool):
+            issues.add("$.keep_routes", f"must be true or false, got {raw['keep_routes']!r}")
+        else:
+            kw["keep_routes"] = raw["keep_routes"]
     return kw
 
 
@@ -160,6 +165,8 @@ class PlanParams:
     charger_powers_kw: tuple[float, ...] = field(default_factory=_default_powers)
     part_stops: int = DEFAULT_PART_STOPS
     max_iterations: int = DEFAULT_MAX_ITERATIONS
+    #: keep both days' routes in the plan (``FleetPlan.routes``); false leaves them out
+    keep_routes: bool = True
 
     def __post_init__(self) -> None:
         issues = IssueCollector()

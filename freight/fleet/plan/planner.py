@@ -19,6 +19,9 @@
    drivers (per paid hour: each duty's first departure to last return) and maintenance;
    the policy block compares with the 3,000-vehicle 2035 target
    (intermediate years: a straight-line ramp from the baseline year, a stated assumption).
+6. Routes: both days' routes are kept in the plan (``FleetPlan.routes``, unless
+   ``keep_routes`` is false): vehicle, depot, stops in order with coordinates and Beijing
+   times, charging stops, distance, energy and load (:mod:`freight.fleet.plan.plan_routes`).
 """
 
 from __future__ import annotations
@@ -49,8 +52,16 @@ from freight.fleet.plan.defaults import (
 )
 from freight.fleet.plan.duties import DEFAULT_RELOAD_MIN, chain_by_type
 from freight.fleet.plan.executors import PartTask, run_parts
-from freight.fleet.plan.model import DayCheck, DepotMove, FleetPlan, FleetPlanSet, FleetRow
+from freight.fleet.plan.model import (
+    DayCheck,
+    DayRoutes,
+    DepotMove,
+    FleetPlan,
+    FleetPlanSet,
+    FleetRow,
+)
 from freight.fleet.plan.params import PlanParams, check_year
+from freight.fleet.plan.plan_routes import day_routes
 from freight.fleet.plan.rebalance import Move, plan_moves
 from freight.fleet.plan.sizing import (
     ChargerEconomics,
@@ -474,6 +485,16 @@ def _size_and_cost(ctx: PlanContext, days: Rebalanced) -> FleetPlan:
         sampled=days.parts.sampled,
         partial=days.partial or time.perf_counter() > ctx.deadline,
         wall_s=round(time.perf_counter() - ctx.t0, 3),
+        routes=kept_routes(ctx, days) if ctx.params.keep_routes else None,
+    )
+
+
+def kept_routes(ctx: PlanContext, days: Rebalanced) -> tuple[DayRoutes, ...]:
+    """Stage 9: both days' routes as the plan keeps them (vehicle, stops, times, charging)."""
+    ev = days.evaluation
+    return tuple(
+        day_routes(ctx.year, day, days.parts.parts[day], ev.merged[day], ev.duties[day])
+        for day in DAYS
     )
 
 
