@@ -225,8 +225,8 @@ def select_days(
     """The plan's kept routes of ``year`` and ``season`` (each ``None``: all), year order.
 
     Raises :class:`~freight.errors.NotFoundError` whose issue names ``year`` (prefixed by
-    ``loc_prefix``, e.g. ``"query."``) when the plan has no such year, and ``routes`` when a
-    chosen year's plan kept no routes.
+    ``loc_prefix``, e.g. ``"query."``) when the plan has no such year, and ``routes`` when
+    a chosen year's plan kept no routes.
     """
     plans = plan.plans if isinstance(plan, FleetPlanSet) else (plan,)
     years = [p.year for p in plans]
@@ -244,9 +244,7 @@ def select_days(
                 f"the plan of {p.year} kept no routes (planned before they were kept, or "
                 "with keep_routes false)"
             )
-            raise NotFoundError(
-                f"no routes for {p.year}", issues=[FieldIssue(loc_prefix + "routes", msg)]
-            )
+            raise NotFoundError(f"no routes for {p.year}", issues=[FieldIssue("routes", msg)])
         out += [d for d in p.routes if season is None or d.season == season]
     return tuple(out)
 
