@@ -34,14 +34,31 @@ def echo_json(payload: Any) -> None:
     sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
-def check_table_args(fmt: str | None, out: Path | None) -> None:
+def check_table_args(
+    fmt: str | None, out: Path | None, allowed: tuple[str, ...] = ("csv", "parquet")
+) -> None:
     """Refuse a bad ``--format``/``--out`` before any solving starts."""
     from freight.errors import InputError
 
-    if fmt is not None and fmt not in ("csv", "parquet"):
-        raise InputError(f"--format must be csv or parquet, got {fmt!r}")
+    if fmt is not None and fmt not in allowed:
+        raise InputError(
+            f"--format must be {', '.join(allowed[:-1])} or {allowed[-1]}, got {fmt!r}"
+        )
     if fmt is not None and out is None:
         raise InputError("--format needs --out DIR (where the tables go)")
+
+
+def write_geojson(doc: dict[str, Any], out: Path, name: str) -> Path:
+    """Write the GeoJSON ``doc`` as ``<out>/<name>.geojson`` (UTF-8); its path."""
+    from freight.errors import InputError
+
+    path = out / f"{name}.geojson"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"--out: cannot write {path} ({exc})") from None
+    return path
 
 
 def export_tables(kind: str, result: dict[str, Any], fmt: str | None, out: Path | None) -> bool:

@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from freight.cli.common import check_table_args, echo_json, export_tables, run_cli
+from freight.cli.common import (
+    check_table_args,
+    echo_json,
+    export_tables,
+    run_cli,
+    write_geojson,
+)
 from freight.errors import InputError
 
 if TYPE_CHECKING:
@@ -56,14 +62,20 @@ def plan(
     ),
     report: Path | None = typer.Option(None, "--report", help="Write a Markdown report."),
     table_format: str | None = typer.Option(
-        None, "--format", help="write the result's tables: csv or parquet (into --out)"
+        None,
+        "--format",
+        help="write the result's tables as csv or parquet (routes and route_stops among them), "
+        "or the routes as geojson (routes.geojson), into --out",
     ),
-    out_dir: Path | None = typer.Option(None, "--out", help="directory for --format tables"),
+    out_dir: Path | None = typer.Option(None, "--out", help="directory for --format output"),
+    keep_routes: bool = typer.Option(
+        True, "--routes/--no-routes", help="Keep both days' routes in the plan."
+    ),
 ) -> None:
     """Size the urban EV fleet and depot chargers for --year Y or --years A-B."""
 
     def go() -> None:
-        check_table_args(table_format, out_dir)
+        check_table_args(table_format, out_dir, ("csv", "parquet", "geojson"))
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
         from freight.cli.scenario import scenario_patch
@@ -80,6 +92,7 @@ def plan(
             workers=workers,
             ray_address=address,
             max_stops=max_stops,
+            keep_routes=keep_routes,
         )
         with Progress(
             TextColumn("{task.description}"),
@@ -106,6 +119,12 @@ def plan(
                 report.write_text(render_report(plan), encoding="utf-8")
             except OSError as exc:
                 raise InputError(f"--report: cannot write {report} ({exc})") from None
+        if table_format == "geojson" and out_dir is not None:
+            from freight.fleet.plan.plan_routes import routes_geojson, select_days
+
+            path = write_geojson(routes_geojson(select_days(plan)), out_dir, "routes")
+            typer.echo(f"wrote {path}")
+            return
         if export_tables("fleet-plan", plan.to_dict(), table_format, out_dir):
             return
         if as_json:

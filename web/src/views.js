@@ -193,10 +193,40 @@ ${plans.length > 1 ? barChart({ title: t("Winter vs summer: vehicles used on the
             : ""
         }</p>`
       : "";
+  const routesOnMap = plans.some((p) => Array.isArray(p.routes) && p.routes.length)
+    ? `<p><button type="button" class="fleet-routes-map" aria-pressed="false">${esc(t("Show the year's routes on the map"))}</button>
+<label for="fleet-route-day">${esc(t("Representative day"))}</label> <select id="fleet-route-day" class="fleet-route-day"><option value="winter">${esc(t("Winter day"))}</option><option value="summer">${esc(t("Summer day"))}</option></select></p>`
+    : "";
   return `<section class="fleet-view" aria-label="${esc(t("Fleet plan"))}">
 ${r.partial || last.partial ? `<p class="warn">${esc(t("Partial plan: the time limit cut it short (best plan so far)."))}</p>` : ""}
 ${last.sampled ? `<p class="hint">${esc(t("Sampled run (max_stops): figures are for a subsample of each representative day."))}</p>` : ""}
-${kpis}${report}${overview}${select}<div class="fleet-year-detail">${fleetYearHtml(last)}</div></section>`;
+${kpis}${report}${overview}${select}${routesOnMap}<div class="fleet-year-detail">${fleetYearHtml(last)}</div></section>`;
+}
+
+/** One year's kept routes of one representative day on the map: a line per route (depot,
+ * stops and charging stops in driving order, depot), coloured by depot. */
+function drawFleetRoutes(layer, plan, season) {
+  layer.clearLayers();
+  const day = (plan.routes || []).find((x) => x.season === season);
+  if (!day) return;
+  const home = new Map((day.depots || []).map((x) => [x.id, [x.lat, x.lon]]));
+  const colour = new Map([...home.keys()].map((id, j) => [id, PALETTE[j % PALETTE.length]]));
+  for (const route of day.routes) {
+    const charges = [...(route.charging || [])].sort((a, b) => a.after_stops - b.after_stops);
+    const pts = [home.get(route.depot)];
+    route.stops.forEach((s, k) => {
+      for (const c of charges.filter((c) => c.after_stops === k)) pts.push([c.lat, c.lon]);
+      pts.push([s.lat, s.lon]);
+    });
+    for (const c of charges.filter((c) => c.after_stops >= route.stops.length)) pts.push([c.lat, c.lon]);
+    pts.push(home.get(route.depot));
+    if (pts.some((x) => !x)) continue;
+    L.polyline(pts, { color: colour.get(route.depot), weight: 2, opacity: 0.75, className: "fleet-route" })
+      .bindTooltip(
+        esc(t("{vehicle}: {stops} stops, {km} km, {start}–{end}", { vehicle: route.vehicle, stops: route.stops.length, km: fmt(route.distance_km, 1), start: route.start, end: route.end })),
+      )
+      .addTo(layer);
+  }
 }
 
 function fleetFileName(years) {
@@ -215,9 +245,28 @@ function download(name, text, type) {
 function bindFleet(el, r, ctx) {
   const plans = Array.isArray(r.plans) ? r.plans : [r];
   const sel = el.querySelector("select.fleet-year");
+  const routesButton = el.querySelector("button.fleet-routes-map");
+  const daySel = el.querySelector("select.fleet-route-day");
+  const layer = routesButton && netmap ? L.layerGroup().addTo(netmap.map) : null;
+  const redrawRoutes = () => {
+    if (!layer || routesButton.getAttribute("aria-pressed") !== "true") return;
+    drawFleetRoutes(layer, plans[sel ? Number(sel.value) : plans.length - 1], daySel.value);
+  };
+  if (routesButton) {
+    routesButton.disabled = !netmap;
+    routesButton.addEventListener("click", () => {
+      const on = routesButton.getAttribute("aria-pressed") !== "true";
+      routesButton.setAttribute("aria-pressed", String(on));
+      routesButton.textContent = on ? t("Hide the routes") : t("Show the year's routes on the map");
+      if (on) redrawRoutes();
+      else if (layer) layer.clearLayers();
+    });
+    daySel.addEventListener("change", redrawRoutes);
+  }
   if (sel) {
     sel.addEventListener("change", () => {
       el.querySelector(".fleet-year-detail").innerHTML = fleetYearHtml(plans[Number(sel.value)]);
+      redrawRoutes();
     });
   }
   const a = el.querySelector("a.report-md");

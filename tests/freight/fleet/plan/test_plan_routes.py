@@ -6,6 +6,7 @@ import dataclasses
 import io
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import geojson
@@ -231,3 +232,36 @@ def test_charging_stops_are_kept_in_driving_order() -> None:
     assert day_result(day).routes[0].visits == route.visits
     stops = fleet_plan_route_tables([day.to_dict()])["route_stops"]
     assert list(stops["kind"]) == ["charge", "stop"] and list(stops["id"]) == ["c0", "s0"]
+
+
+def test_cli_exports_routes_as_geojson_csv_and_parquet(tmp_path: Any) -> None:
+    from typer.testing import CliRunner
+
+    from freight.cli.main import app
+
+    base = ["fleet", "plan", "--year", "2026", "--max-stops", "8", "--workers", "1"]
+    runner = CliRunner()
+    r = runner.invoke(app, [*base, "--format", "geojson", "--out", str(tmp_path / "geo")])
+    assert r.exit_code == 0, r.output
+    doc = geojson.loads((tmp_path / "geo" / "routes.geojson").read_text(encoding="utf-8"))
+    assert doc.is_valid and doc["features"]
+    assert {f["properties"]["season"] for f in doc["features"]} == {"winter", "summer"}
+    for fmt in ("csv", "parquet"):
+        r = runner.invoke(app, [*base, "--format", fmt, "--out", str(tmp_path / fmt)])
+        assert r.exit_code == 0, r.output
+        for table in ("routes", "route_stops"):
+            path = tmp_path / fmt / f"{table}.{fmt}"
+            df = pd.read_csv(path) if fmt == "csv" else pd.read_parquet(path)
+            assert list(df.columns) == list(COLUMNS["fleet-plan"][table]) and len(df)
+    r = runner.invoke(app, [*base, "--format", "kml", "--out", str(tmp_path)])
+    assert r.exit_code == 2 and "geojson" in r.output
+    r = runner.invoke(app, [*base, "--no-routes", "--format", "geojson", "--out", str(tmp_path)])
+    assert r.exit_code == 2 and "routes" in r.output
+
+
+def test_route_table_columns_are_documented() -> None:
+    doc = (Path(__file__).resolve().parents[4] / "docs" / "fleet-plan.md").read_text("utf-8")
+    section = doc[doc.index("## 4. Routes kept") : doc.index("## 5. Limits")]
+    for table in ("routes", "route_stops"):
+        missing = [c for c in COLUMNS["fleet-plan"][table] if f"`{c}`" not in section]
+        assert not missing, f"docs/fleet-plan.md §4 lacks {table} columns {missing}"
