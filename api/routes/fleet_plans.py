@@ -176,9 +176,42 @@ def _stored_plan(request: Request, job_id: str, principal: Principal) -> tuple[A
     return service.get_result(db, job_id, principal)
 
 
-def _read_stored(result: dict[str, Any]) -> FleetPlan | FleetPlanSet:
+def _trimmed(
+    result: dict[str, Any], routes: bool, year: int | None = None, season: str | None = None
+) -> dict[str, Any]:
+    """The stored plan JSON with only the routes asked for (``routes`` false: none), so a
+    large plan's other days are not read."""
+
+    def trim(p: Any) -> Any:
+        if not isinstance(p, dict) or not isinstance(p.get("routes"), list):
+            return p
+        if not routes or (year is not None and p.get("year") != year):
+            return {**p, "routes": None}
+        if season is None:
+            return p
+        days = p["routes"]
+        return {
+            **p,
+            "routes": [d for d in days if not isinstance(d, dict) or d.get("season") == season],
+        }
+
+    top = {k: v for k, v in result.items() if k != "report_md"}
+    if isinstance(top.get("plans"), list):
+        return {**top, "plans": [trim(p) for p in top["plans"]]}
+    out: dict[str, Any] = trim(top)
+    return out
+
+
+def _read_stored(
+    result: dict[str, Any],
+    routes: bool = False,
+    year: int | None = None,
+    season: str | None = None,
+) -> FleetPlan | FleetPlanSet:
+    """The stored plan, typed; its kept routes only when ``routes`` (of ``year`` and
+    ``season`` when given)."""
     try:
-        return plan_from_dict({k: v for k, v in result.items() if k != "report_md"})
+        return plan_from_dict(_trimmed(result, routes, year, season))
     except InputError as exc:  # a stored result is ours, never the caller's input
         raise ApiError(500, f"the stored plan does not match the fleet-plan model: {exc}") from None
 
@@ -200,9 +233,7 @@ def get_fleet_plan(
     principal: Principal = Depends(require_role(*ROLES)),
 ) -> FleetPlanResult:
     job, result = _stored_plan(request, job_id, principal)
-    plan = _read_stored(result)
-    if not routes:
-        plan = plan.without_routes()
+    plan = _read_stored(result, routes)
     report = result.get("report_md")
     return FleetPlanResult(
         id=job.id,
@@ -280,7 +311,8 @@ def fleet_plan_routes(
     from freight.fleet.plan.plan_routes import routes_geojson, select_days
 
     job, result = _stored_plan(request, job_id, principal)
-    days = select_days(_read_stored(result), year, season, loc_prefix="query.")
+    plan = _read_stored(result, True, year, season)
+    days = select_days(plan, year, season, loc_prefix="query.")
     accept = request.headers.get("accept", "")
     if fmt == "geojson" or (GEOJSON_MEDIA_TYPE in accept and "application/json" not in accept):
         return JSONResponse(routes_geojson(days), media_type=GEOJSON_MEDIA_TYPE)
