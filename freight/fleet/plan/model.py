@@ -7,6 +7,12 @@ reads that JSON back, checking every field and naming the JSON path of each bad 
 (``$.plans[2].vehicles[0].count``). Fields that plans from earlier versions of the planner
 lack are optional (``None``), so a stored answer still reads.
 
+A plan keeps the routes of its two representative days (:attr:`FleetPlan.routes`, one
+:class:`DayRoutes` per season: :class:`PlanRoute` with :class:`RouteStop` and
+:class:`RouteCharge`; built by :mod:`freight.fleet.plan.plan_routes`); ``null`` when the
+planner was told not to keep them, or an answer leaves them out. :class:`PlanAssumptions`
+records the cited defaults and settings behind the plan.
+
 The classes are plain dataclasses, so ``pydantic.TypeAdapter(FleetPlan)`` validates and
 serialises them and gives their JSON schema (the API's OpenAPI document uses it).
 """
