@@ -76,7 +76,7 @@ const virtual = {
   },
 };
 
-const KEEP = new Set(["app.js", "app.css", "index.html"]);
+const KEEP = new Set(["app.js", "app.css", "index.html", "favicon.svg"]);
 if (!check) {
   for (const f of readdirSync(target, { withFileTypes: true })) {
     if (f.isFile() && (KEEP.has(f.name) || f.name.endsWith(".png"))) rmSync(join(target, f.name));
@@ -99,6 +99,7 @@ await build({
   plugins: [virtual],
 });
 cpSync(join(here, "src", "index.html"), join(outdir, "index.html"));
+cpSync(join(here, "src", "favicon.svg"), join(outdir, "favicon.svg"));
 
 if (check) {
   const differ = readdirSync(outdir).filter((f) => {

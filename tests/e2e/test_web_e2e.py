@@ -122,6 +122,25 @@ def test_phone_width_and_keyboard(service: str, browser, artifacts: Path) -> Non
         ctx.close()
 
 
+def test_page_load_has_no_failed_request(service: str, browser) -> None:
+    """Opening the page asks for nothing the service does not have (the icon included)."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = ctx.new_page()
+    failed: list[str] = []
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    try:
+        page.goto(service + "/")
+        page.wait_for_selector("body[data-network='ready']", timeout=20_000)
+        page.wait_for_load_state("networkidle")
+        icon = page.evaluate("document.querySelector('link[rel=icon]').href")
+        assert icon == service + "/static/favicon.svg"
+        with urllib.request.urlopen(icon, timeout=5) as answer:
+            assert answer.headers["content-type"].startswith("image/svg+xml")
+        assert failed == []
+    finally:
+        ctx.close()
+
+
 def test_static_refuses_paths(service: str) -> None:
     for bad in ("/static/..%2Fmain.py", "/static/nope.js"):
         try:
