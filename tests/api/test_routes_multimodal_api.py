@@ -78,3 +78,11 @@ def test_a_booked_piggyback_leg_claims_its_train_run() -> None:
         {"commodity": "general", "form": "general", "quantity": 60, "unit": "t",
          "tonnes": 60, "teu": 0}))  # fmt: skip
     assert [(c.kind, c.resource) for c in claims] == [("departure", "pb1")]
+
+
+def test_geojson_answer_draws_the_piggyback_leg_on_its_rail_links(trailers) -> None:
+    r = trailers.post("/v1/routes?format=geojson", json=BODY)
+    assert r.status_code == 200, r.text
+    legs = [f for f in r.json()["features"] if f["properties"].get("mode") == "rail_piggyback"]
+    assert legs and legs[0]["properties"]["service"] == "pb1"
+    assert legs[0]["geometry"]["type"] == "LineString"
