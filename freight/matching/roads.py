@@ -19,7 +19,9 @@ departure time (FIFO), so the table is exact at each mark.
 
 from __future__ import annotations
 
+import threading
 import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -172,15 +174,30 @@ def travel(
     return arrive, dist
 
 
-_CACHE: dict[int, tuple[weakref.ref[Network], RoadTables]] = {}
+#: Networks whose tables are kept (most recently used): each holds two (N, N, 288) tables,
+#: ~50 MB for the Kuytun network, and a service may see rounds of many network years.
+CACHE_NETWORKS = 4
+_CACHE: OrderedDict[int, tuple[weakref.ref[Network], RoadTables]] = OrderedDict()
+_LOCK = threading.RLock()  # re-entrant: a finalizer may run (GC) while it is held
 
 
 def road_tables(network: Network) -> RoadTables:
-    """The network's tables, built on first use and kept while the network lives."""
-    got = _CACHE.get(id(network))
-    if got is not None and got[0]() is network:
-        return got[1]
-    tables = RoadTables(network)
-    _CACHE[id(network)] = (weakref.ref(network), tables)
-    weakref.finalize(network, _CACHE.pop, id(network), None)
+    """The network's tables, built on first use and kept while the network lives and is
+    among the ``CACHE_NETWORKS`` most recently used."""
+    with _LOCK:
+        got = _CACHE.get(id(network))
+        if got is not None and got[0]() is network:
+            _CACHE.move_to_end(id(network))
+            return got[1]
+    tables = RoadTables(network)  # outside the lock: seconds of work
+    with _LOCK:
+        _CACHE[id(network)] = (weakref.ref(network), tables)
+        while len(_CACHE) > CACHE_NETWORKS:
+            _CACHE.popitem(last=False)
+    weakref.finalize(network, _forget, id(network))
     return tables
+
+
+def _forget(key: int) -> None:
+    with _LOCK:
+        _CACHE.pop(key, None)

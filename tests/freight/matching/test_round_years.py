@@ -83,3 +83,20 @@ def test_nodes_the_year_lacks_are_left_out_not_an_error() -> None:
         NotFoundError, match="unusable node"
     ):  # an id no year knows is still an error
         match(net, trucks, [load_from_dict({**LOAD, **window, "destination": "atlantis"})])
+
+
+def test_road_tables_of_a_few_networks_are_kept() -> None:
+    """Rounds of many network years must not keep ~50 MB of tables per year forever."""
+    from pathlib import Path
+
+    from freight.matching import roads
+    from freight.network.loader import load_network
+
+    good = Path(__file__).resolve().parents[2] / "fixtures" / "network" / "good"
+    nets = [load_network(good) for _ in range(roads.CACHE_NETWORKS + 2)]
+    tables = [roads.road_tables(n) for n in nets]
+    assert roads.road_tables(nets[-1]) is tables[-1]  # kept: the same object
+    kept = {key for key in roads._CACHE}
+    assert id(nets[0]) not in kept and id(nets[1]) not in kept  # the least recently used
+    assert len(roads._CACHE) <= roads.CACHE_NETWORKS
+    assert roads.road_tables(nets[0]) is not tables[0]  # built again when asked again
