@@ -19,7 +19,7 @@ from api.network_params import SCENARIO_QUERY, network_for
 from api.security import Principal, require_role
 from freight.clock import now_beijing
 from freight.errors import FieldIssue, InputError, NotFoundError
-from freight.network.years import default_plan
+from freight.network.years import FIRST_YEAR, LAST_YEAR, default_plan
 
 router = APIRouter(tags=["capacity"], responses=problem_responses(401, 403, 404, 422, 429, 500))
 reader = require_role("operator", "planner")
@@ -64,6 +64,7 @@ def departures(
         raise InputError(
             "bad date range", issues=[FieldIssue("query.to", f"within from..from+{MAX_DAYS} days")]
         )
+    _check_years(first, last, "query.from" if first.year < FIRST_YEAR else "query.to")
     spans = [(network_for(request, who, y, scenario), a, b) for y, a, b in year_spans(first, last)]
     if service is not None and all(service not in net.services for net, _, _ in spans):
         raise _absent(
@@ -90,10 +91,18 @@ def terminals(
     who: Principal = Depends(reader),
 ) -> list[store.TerminalUse]:
     day = date_ or now_beijing().date()
+    _check_years(day, day, "query.date")
     network = network_for(request, who, day.year, scenario)
     if node is not None and node not in network.nodes:
         raise _absent("node", node, default_plan().base.nodes, day, day, "query.node")
     return store.terminal_usage(request.app.state.db, network, day, node)
+
+
+def _check_years(first: date, last: date, loc: str) -> None:
+    """Days outside the network years (``works.csv`` dates them 2000..2100) are 422."""
+    if first.year < FIRST_YEAR or last.year > LAST_YEAR:
+        msg = f"days must lie in {FIRST_YEAR}..{LAST_YEAR}, the years a network has"
+        raise InputError(msg, issues=[FieldIssue(loc, msg)])
 
 
 def year_spans(first: date, last: date) -> list[tuple[int, date, date]]:

@@ -113,3 +113,11 @@ def test_a_booking_of_a_later_year_shows_on_that_years_capacity(
     day = leg["depart"][:10]
     runs = _departures(c, op, f"service={KUQA_TRAIN}&from={day}&to={day}").json()
     assert runs[0]["booked_t"] == pytest.approx(500.0)
+
+
+def test_days_without_a_network_year_are_422_naming_the_parameter(client, key_for) -> None:
+    op = key_for(client, "operator")
+    r = _departures(client, op, "from=1999-12-30&to=2000-01-02")
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == "query.from"
+    r = client.get("/v1/capacity/terminals?date=2101-01-01", headers=op)
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == "query.date"
