@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Float, String, and_, bindparam, select, update
+from sqlalchemy import Float, String, and_, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -42,6 +42,9 @@ class DepartureCapacityRow(Base):
     capacity_teu: Mapped[float] = mapped_column(Float)
     booked_t: Mapped[float] = mapped_column(Float, default=0.0)
     booked_teu: Mapped[float] = mapped_column(Float, default=0.0)
+    #: semitrailer slots of a piggyback run (0 for other trains) and those booked
+    capacity_trailers: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    booked_trailers: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
 
 
 class TerminalCapacityRow(Base):
@@ -63,17 +66,20 @@ def _insert_ignore(s: Session, model: Any, values: dict[str, Any]) -> None:
     s.execute(ins(model).values(**values).on_conflict_do_nothing())
 
 
-def _capacity_of(network: Network, claim: Claim) -> tuple[float, float]:
+def _capacity_of(network: Network, claim: Claim) -> tuple[float, float, float]:
+    """``(t, TEU, trailer slots)`` of the claimed run or terminal day."""
     if claim.kind == "departure":
         svc = network.services[claim.resource]
-        return svc.capacity_t, svc.capacity_teu
+        return svc.capacity_t, svc.capacity_teu, svc.capacity_trailers
     h = network.nodes[claim.resource].handling
-    return h.capacity_t_per_day, h.capacity_teu_per_day
+    return h.capacity_t_per_day, h.capacity_teu_per_day, 0.0
 
 
-def _fits_empty(claim: Claim, cap_t: float, cap_teu: float) -> bool:
+def _fits_empty(claim: Claim, cap_t: float, cap_teu: float, cap_trailers: float) -> bool:
     """Whether the claim fits a resource with nothing booked yet (same rules as below)."""
     if claim.kind == "departure":
+        if claim.trailers > 0 and claim.trailers > cap_trailers + _EPS:
+            return False
         return claim.tonnes <= cap_t + _EPS and (claim.teu <= 0 or claim.teu <= cap_teu + _EPS)
     if claim.teu > 0:
         return cap_teu <= 0 or claim.teu <= cap_teu + _EPS
@@ -81,19 +87,21 @@ def _fits_empty(claim: Claim, cap_t: float, cap_teu: float) -> bool:
 
 
 def _full(claim: Claim) -> ConflictError:
+    slots = f" / {claim.trailers:g} trailers" if claim.trailers else ""
     return ConflictError(
         f"{claim.label()} is full: it cannot take {claim.tonnes:g} t / "
-        f"{claim.teu:g} TEU more; nothing was booked",
+        f"{claim.teu:g} TEU{slots} more; nothing was booked",
         resources=[claim.label()],
         issues=[FieldIssue("$.offer_id", f"{claim.label()} is full")],
     )
 
 
-@lru_cache(maxsize=32)  # keys: 2 dialects x 2 kinds x 4 check sets
+@lru_cache(maxsize=32)  # keys: 2 dialects x 2 kinds x 6 check sets
 def _upsert(dialect: str, kind: str, checks: tuple[str, ...]) -> Any:
     """The claim's upsert, built once per shape: the values are bound parameters
-    (``resource``, ``when``, ``cap_t``, ``cap_teu``, ``tonnes``, ``teu``), so every
-    booking reuses the statement and its compiled SQL (SQLAlchemy's cache)."""
+    (``resource``, ``when``, ``cap_t``, ``cap_teu``, ``tonnes``, ``teu``; departures also
+    ``cap_trailers``, ``trailers``), so every booking reuses the statement and its
+    compiled SQL (SQLAlchemy's cache)."""
     ins = pg_insert if dialect == "postgresql" else sqlite_insert
     table: Any = (DepartureCapacityRow if kind == "departure" else TerminalCapacityRow).__table__
     keys = ("service", "depart") if kind == "departure" else ("node", "day")
@@ -103,23 +111,36 @@ def _upsert(dialect: str, kind: str, checks: tuple[str, ...]) -> Any:
         "t": c.booked_t + tonnes <= c.capacity_t + _EPS,
         "teu": c.booked_teu + teu <= c.capacity_teu + _EPS,
     }
-    first = ins(table).values(
-        {keys[0]: bindparam("resource"), keys[1]: bindparam("when"),
-         "capacity_t": bindparam("cap_t", type_=Float),
-         "capacity_teu": bindparam("cap_teu", type_=Float),
-         "booked_t": tonnes, "booked_teu": teu}
-    )  # fmt: skip
-    return first.on_conflict_do_update(
-        index_elements=list(keys),
-        set_={"booked_t": c.booked_t + tonnes, "booked_teu": c.booked_teu + teu},
-        where=and_(*(fits[k] for k in checks)) if checks else None,
-    ).returning(c.booked_t)
+    values = {keys[0]: bindparam("resource"), keys[1]: bindparam("when"),
+              "capacity_t": bindparam("cap_t", type_=Float),
+              "capacity_teu": bindparam("cap_teu", type_=Float),
+              "booked_t": tonnes, "booked_teu": teu}  # fmt: skip
+    set_ = {"booked_t": c.booked_t + tonnes, "booked_teu": c.booked_teu + teu}
+    if kind == "departure":
+        trailers = bindparam("trailers", type_=Float)
+        cap_tr = bindparam("cap_trailers", type_=Float)
+        # a row stored before runs counted trailer slots has capacity 0: the network's then
+        slots = func.coalesce(func.nullif(c.capacity_trailers, 0.0), cap_tr)
+        fits["trailers"] = c.booked_trailers + trailers <= slots + _EPS
+        values.update(capacity_trailers=cap_tr, booked_trailers=trailers)
+        set_.update(booked_trailers=c.booked_trailers + trailers, capacity_trailers=slots)
+    return (
+        ins(table)
+        .values(values)
+        .on_conflict_do_update(
+            index_elements=list(keys),
+            set_=set_,
+            where=and_(*(fits[k] for k in checks)) if checks else None,
+        )
+        .returning(c.booked_t)
+    )
 
 
 def _checks(claim: Claim, cap_t: float, cap_teu: float) -> tuple[str, ...]:
     """Which measures the upsert checks against the capacity (as the router)."""
-    if claim.kind == "departure":  # tonnes always, TEU for containers
-        return ("t", "teu") if claim.teu > 0 else ("t",)
+    if claim.kind == "departure":  # tonnes always, TEU for containers, slots for trailers
+        base = ("t", "teu") if claim.teu > 0 else ("t",)
+        return (*base, "trailers") if claim.trailers > 0 else base
     if claim.teu > 0:  # terminals: containers count TEU; capacity 0 = not limited
         return ("teu",) if cap_teu > 0 else ()
     return ("t",) if cap_t > 0 else ()  # other forms tonnes
@@ -135,12 +156,14 @@ def take_claims(s: Session, network: Network, claims: tuple[Claim, ...]) -> None
     conn = s.connection()
     dialect = conn.dialect.name
     for claim in sorted(claims, key=lambda c: c.key):
-        cap_t, cap_teu = _capacity_of(network, claim)
-        if not _fits_empty(claim, cap_t, cap_teu):
+        cap_t, cap_teu, cap_trailers = _capacity_of(network, claim)
+        if not _fits_empty(claim, cap_t, cap_teu, cap_trailers):
             raise _full(claim)
         upsert = _upsert(dialect, claim.kind, _checks(claim, cap_t, cap_teu))
         params = {"resource": claim.resource, "when": claim.when, "cap_t": cap_t,
                   "cap_teu": cap_teu, "tonnes": claim.tonnes, "teu": claim.teu}  # fmt: skip
+        if claim.kind == "departure":
+            params.update(cap_trailers=cap_trailers, trailers=claim.trailers)
         if conn.execute(upsert, params).first() is None:
             raise _full(claim)
 
@@ -148,17 +171,19 @@ def take_claims(s: Session, network: Network, claims: tuple[Claim, ...]) -> None
 def give_back(s: Session, claims: tuple[Claim, ...]) -> None:
     for claim in sorted(claims, key=lambda c: c.key):
         model: Any
+        values: dict[str, Any]
         if claim.kind == "departure":
             model = DepartureCapacityRow
             where = and_(model.service == claim.resource, model.depart == claim.when)
+            values = {"booked_trailers": model.booked_trailers - claim.trailers}
         else:
             model = TerminalCapacityRow
             where = and_(model.node == claim.resource, model.day == claim.when)
-        s.execute(
-            update(model)
-            .where(where)
-            .values(booked_t=model.booked_t - claim.tonnes, booked_teu=model.booked_teu - claim.teu)
+            values = {}
+        values.update(
+            booked_t=model.booked_t - claim.tonnes, booked_teu=model.booked_teu - claim.teu
         )
+        s.execute(update(model).where(where).values(**values))
 
 
 def ledger_for(s: Session, ready: datetime, horizon_days: int = 30) -> CapacityLedger:
@@ -170,6 +195,7 @@ def ledger_for(s: Session, ready: datetime, horizon_days: int = 30) -> CapacityL
         select(
             DepartureCapacityRow.service, DepartureCapacityRow.depart,
             DepartureCapacityRow.booked_t, DepartureCapacityRow.booked_teu,
+            DepartureCapacityRow.booked_trailers,
         ).where(
             DepartureCapacityRow.depart >= lo, DepartureCapacityRow.depart <= hi,
             DepartureCapacityRow.booked_t > 0,
@@ -185,7 +211,7 @@ def ledger_for(s: Session, ready: datetime, horizon_days: int = 30) -> CapacityL
         )
     ).all()  # fmt: skip
     return ledger_from_usage(
-        ((r[0], datetime.fromisoformat(r[1]), r[2], r[3]) for r in deps),
+        ((r[0], datetime.fromisoformat(r[1]), r[2], r[3], r[4]) for r in deps),
         ((r[0], date.fromisoformat(r[1]), r[2], r[3]) for r in terms),
     )
 
@@ -198,6 +224,8 @@ class DepartureUse:
     booked_teu: float
     capacity_t: float
     booked_t: float
+    capacity_trailers: float = 0.0  # piggyback runs: semitrailer slots
+    booked_trailers: float = 0.0
 
 
 def departure_usage(
@@ -223,6 +251,8 @@ def departure_usage(
                 round(r.booked_teu, 3) if r else 0.0,
                 r.capacity_t if r else run.capacity_t,
                 round(r.booked_t, 3) if r else 0.0,
+                (r.capacity_trailers or run.capacity_trailers) if r else run.capacity_trailers,
+                round(r.booked_trailers, 3) if r else 0.0,
             )  # fmt: skip
         )
     return out

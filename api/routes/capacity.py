@@ -11,7 +11,7 @@ from collections.abc import Container
 from datetime import date, timedelta
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from api import capacity_store as store
 from api.errors import problem_responses
@@ -33,6 +33,10 @@ class DepartureCapacityOut(BaseModel):
     booked_teu: float
     capacity_t: float
     booked_t: float
+    capacity_trailers: float = Field(
+        0.0, description="piggyback runs (驮背): semitrailer slots of the run; 0 for other trains"
+    )
+    booked_trailers: float = Field(0.0, description="semitrailer slots booked on the run")
 
 
 class TerminalCapacityOut(BaseModel):

@@ -20,6 +20,7 @@ class Departure:
     depart: datetime
     capacity_t: float
     capacity_teu: float
+    capacity_trailers: float = 0.0
 
 
 def departures_between(
@@ -34,23 +35,27 @@ def departures_between(
             if day.weekday() in svc.weekdays:
                 t = time(svc.depart_min // 60, svc.depart_min % 60)
                 dep = datetime.combine(day, t, tzinfo=BEIJING)
-                out.append(Departure(svc.id, dep, svc.capacity_t, svc.capacity_teu))
+                out.append(
+                    Departure(svc.id, dep, svc.capacity_t, svc.capacity_teu, svc.capacity_trailers)
+                )
         day += timedelta(days=1)
     return sorted(out, key=lambda d: (d.depart, d.service))
 
 
 def ledger_from_usage(
-    departures: Iterable[tuple[str, datetime, float, float]],
+    departures: Iterable[tuple[str, datetime, float, float, float]],
     terminals: Iterable[tuple[str, date, float, float]],
 ) -> CapacityLedger:
-    """The router's ledger from booked ``(service, run depart, t, teu)`` and
+    """The router's ledger from booked ``(service, run depart, t, teu, trailers)`` and
     ``(node, day, t, teu)``; terminal days are enforced."""
     ledger = CapacityLedger(terminal_capacity=True)
-    for sid, dep, t, teu in departures:
+    for sid, dep, t, teu, trailers in departures:
         key = (sid, dep.astimezone(BEIJING).date())
         used = ledger.booked.setdefault(key, [0.0, 0.0])
         used[0] += t
         used[1] += teu
+        if trailers:
+            ledger.trailers[key] = ledger.trailers.get(key, 0.0) + trailers
     for node, day, t, teu in terminals:
         used = ledger.terminals.setdefault((node, day), [0.0, 0.0])
         used[0] += t

@@ -117,13 +117,15 @@ class CargoSpec:
 
 @dataclass(frozen=True, slots=True)
 class Claim:
-    """Capacity a booking holds: one train departure or one terminal handling day."""
+    """Capacity a booking holds: one train departure or one terminal handling day
+    (``trailers``: semitrailer slots on a piggyback run; 0 for every other claim)."""
 
     kind: str  # departure | terminal
     resource: str  # service id or node id
     when: str  # departure: ISO datetime of the run's first departure; terminal: ISO date
     tonnes: float
     teu: float
+    trailers: float = 0.0
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -140,11 +142,15 @@ class Claim:
             "when": self.when,
             "tonnes": self.tonnes,
             "teu": self.teu,
+            "trailers": self.trailers,
         }
 
     @staticmethod
     def from_dict(d: dict[str, Any]) -> Claim:
-        return Claim(d["kind"], d["resource"], d["when"], float(d["tonnes"]), float(d["teu"]))
+        return Claim(
+            d["kind"], d["resource"], d["when"], float(d["tonnes"]), float(d["teu"]),
+            float(d.get("trailers", 0.0)),
+        )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +170,7 @@ class BookedLeg:
     handling_h_before: float  # transfer hours at ``from_id`` before this leg departs
     nodes: tuple[str, ...]  # every node the leg passes (for event locations)
     run_depart: datetime | None = None  # rail: the run's first departure (capacity key)
+    trailers: int = 0  # rail_piggyback: semitrailer slots the leg takes on its run
     status: LegStatus = LegStatus.PLANNED
     expected_depart: datetime | None = None
     expected_arrive: datetime | None = None
@@ -206,6 +213,7 @@ class BookedLeg:
             "handling_h_before": self.handling_h_before,
             "nodes": list(self.nodes),
             "links": list(self.links),
+            "trailers": self.trailers,
         }
 
     @staticmethod
@@ -230,6 +238,7 @@ class BookedLeg:
             handling_h_before=float(d.get("handling_h_before", 0.0)),
             nodes=tuple(d.get("nodes", (d["from"], d["to"]))),
             run_depart=t("run_depart"),
+            trailers=int(d.get("trailers", 0)),
             status=LegStatus(d.get("status", "planned")),
             expected_depart=t("expected_depart"),
             expected_arrive=t("expected_arrive"),

@@ -104,12 +104,16 @@ def claims_for(
     network: Network, legs: tuple[BookedLeg, ...], terminals: list[tuple[str, date]],
     cargo: CargoSpec,
 ) -> tuple[Claim, ...]:  # fmt: skip
-    """Departures and terminal handling days that the legs use, each once, sorted."""
+    """Departures and terminal handling days that the legs use, each once, sorted (a
+    piggyback leg's departure also claims its semitrailer slots)."""
     teu = cargo.teu if cargo.counts_teu else 0.0
     out: dict[tuple[str, str, str], Claim] = {}
     for leg in legs:
         if leg.mode in TRAIN_MODES and leg.service and leg.run_depart:
-            c = Claim("departure", leg.service, leg.run_depart.isoformat(), cargo.tonnes, teu)
+            c = Claim(
+                "departure", leg.service, leg.run_depart.isoformat(), cargo.tonnes, teu,
+                float(leg.trailers),
+            )  # fmt: skip
             out[c.key] = c
     for node_id, day in terminals:
         if node_id in network.nodes:
@@ -150,6 +154,7 @@ def booked_legs(
             nodes=_leg_nodes(network, leg),
             run_depart=run_depart_of(network, leg) if leg.service else None,
             links=leg.links,
+            trailers=leg.trailers,
         )
         for i, ((leg, _, hours), price) in enumerate(zip(raw, prices, strict=True))
     )

@@ -49,11 +49,14 @@ def ledger_without(ledger: CapacityLedger, claims: tuple[Claim, ...]) -> Capacit
         {k: list(v) for k, v in ledger.booked.items()},
         {k: list(v) for k, v in ledger.terminals.items()},
         ledger.terminal_capacity,
+        trailers=dict(ledger.trailers),
     )
     for c in claims:
         if c.kind == "departure":
             key = (c.resource, datetime.fromisoformat(c.when).astimezone(BEIJING).date())
             used = out.booked.get(key)
+            if c.trailers and key in out.trailers:
+                out.trailers[key] = max(0.0, out.trailers[key] - c.trailers)
         else:
             used = out.terminals.get((c.resource, date.fromisoformat(c.when)))
         if used is not None:

@@ -72,10 +72,23 @@ class _Ledger:
         h = net.nodes[c.resource].handling
         return h.capacity_t_per_day, h.capacity_teu_per_day
 
+    def _trailer_key(self, c: Claim) -> tuple[str, date]:
+        return (c.resource, datetime.fromisoformat(c.when).astimezone(BEIJING).date())
+
+    def _add_trailers(self, c: Claim, sign: float) -> None:
+        if c.kind == "departure" and c.trailers:
+            key = self._trailer_key(c)
+            self.router.trailers[key] = self.router.trailers.get(key, 0.0) + sign * c.trailers
+
     def fits(self, c: Claim) -> bool:
         used = self._used(c)
         cap_t, cap_teu = self.capacity(c)
         if c.kind == "departure":
+            if c.trailers > 0:  # piggyback runs: trailer slots as well as tonnes
+                svc = self.index.network.services[c.resource]
+                booked = self.router.trailers.get(self._trailer_key(c), 0.0)
+                if booked + c.trailers > svc.capacity_trailers + 1e-6:
+                    return False
             return used[0] + c.tonnes <= cap_t + 1e-6 and (
                 c.teu <= 0 or used[1] + c.teu <= cap_teu + 1e-6
             )
@@ -89,11 +102,13 @@ class _Ledger:
             u = self._used(c)
             u[0] -= c.tonnes
             u[1] -= c.teu
+            self._add_trailers(c, -1.0)
         if all(self.fits(c) for c in take):
             for c in take:
                 u = self._used(c)
                 u[0] += c.tonnes
                 u[1] += c.teu
+                self._add_trailers(c, 1.0)
                 if self.fill(c) >= FULL_AT and c.key not in self.first_full:
                     self.first_full[c.key] = now.isoformat()
             return True
@@ -101,6 +116,7 @@ class _Ledger:
             u = self._used(c)
             u[0] += c.tonnes
             u[1] += c.teu
+            self._add_trailers(c, 1.0)
         return False
 
     def fill(self, c: Claim) -> float:
@@ -109,6 +125,10 @@ class _Ledger:
         shares = [used[0] / cap_t if cap_t > 0 else 0.0]
         if cap_teu > 0:
             shares.append(used[1] / cap_teu)
+        if c.kind == "departure":
+            cap_tr = self.index.network.services[c.resource].capacity_trailers
+            if cap_tr > 0:
+                shares.append(self.router.trailers.get(self._trailer_key(c), 0.0) / cap_tr)
         return max(shares)
 
 

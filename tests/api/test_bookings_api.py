@@ -73,7 +73,8 @@ def test_quote_book_track_contract(db_url, make_client, key_for) -> None:
     # 20 TEU of cotton at 13 t per TEU (costs.toml tonnes_per_teu)
     assert dep == [
         {"service": "reg_kuytun_alashankou", "depart": "2025-03-03T10:00:00+08:00",
-         "capacity_teu": 80.0, "booked_teu": 20.0, "capacity_t": 2500.0, "booked_t": 260.0}
+         "capacity_teu": 80.0, "booked_teu": 20.0, "capacity_t": 2500.0, "booked_t": 260.0,
+         "capacity_trailers": 0.0, "booked_trailers": 0.0}  # not a piggyback train
     ]  # fmt: skip
     # GET one, list, bill
     assert client.get(f"/v1/bookings/{b['id']}", headers=op).json() == b

@@ -222,3 +222,55 @@ def test_kill_9_mid_burst_loses_no_booking(db_url, service) -> None:
     some = sorted(created)[0]
     r = httpx.get(f"{again.base}/v1/bookings/{some}", headers=auth, timeout=30)
     assert r.status_code == 200 and r.json()["status"] == "confirmed"
+
+
+PB_RUN = "departure pb_kuytun_urumqi 2030-03-04T21:00:00+08:00"
+
+
+def test_concurrent_piggyback_bookings_never_overbook_trailer_slots(db_url, service) -> None:
+    """Part-load reefer trailers (20 t each) on a 40-slot, 1,200 t piggyback run: by
+    tonnes 60 would fit, by trailer slots 40; two worker processes book 60 at once."""
+    auth = operator_key(db_url)
+    srv = service()
+    r = httpx.post(
+        srv.base + "/v1/routes?year=2030",
+        json={"origin": "kuytun_west", "destination": "urumqi",
+              "cargo": {"commodity": "cold_food", "form": "reefer", "quantity": 20, "unit": "t"},
+              "ready_at": "2030-03-04T08:00:00"},
+        timeout=30,
+    )  # fmt: skip
+    assert r.status_code == 200, r.text
+    alt = r.json()["alternatives"][0]
+    (leg,) = alt["legs"]
+    assert (leg["mode"], leg["service"], leg["trailers"]) == ("rail_piggyback", "pb_kuytun_urumqi", 1)
+
+    def post(i: int) -> tuple[int, Any]:
+        with httpx.Client(timeout=60) as http:
+            r = http.post(
+                srv.base + "/v1/bookings", json={"offer_id": alt["offer_id"], **PARTIES},
+                headers=auth,
+            )  # fmt: skip
+            return r.status_code, r.json()
+
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        answers = list(pool.map(post, range(60)))
+    codes = sorted(code for code, _ in answers)
+    assert all(code in (201, 409) for code in codes), codes
+    created = {body["id"] for code, body in answers if code == 201}
+    assert len(created) == 40, codes
+    assert all(body["resources"] == [PB_RUN] for code, body in answers if code == 409)
+    db = Database(db_url)
+    try:
+        with db.read() as s:
+            (row,) = s.scalars(select(DepartureCapacityRow)).all()
+            assert (row.booked_trailers, row.capacity_trailers, row.booked_t) == (40.0, 40.0, 800.0)
+    finally:
+        db.dispose()
+    cap = httpx.get(
+        srv.base + "/v1/capacity/departures",
+        params={"service": "pb_kuytun_urumqi", "from": "2030-03-04", "to": "2030-03-04"},
+        headers=auth, timeout=30,
+    )  # fmt: skip
+    assert cap.status_code == 200, cap.text
+    (use,) = cap.json()
+    assert (use["capacity_trailers"], use["booked_trailers"], use["booked_t"]) == (40, 40, 800)

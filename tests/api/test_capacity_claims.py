@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from api.capacity_store import DepartureCapacityRow, TerminalCapacityRow, take_claims
+from api.capacity_store import DepartureCapacityRow, TerminalCapacityRow, give_back, take_claims
 from api.db import Database, run_migrations
 from freight.booking import Claim
 from freight.errors import ConflictError
@@ -22,15 +22,16 @@ DAY = "2025-03-03"
 
 
 def _network() -> Any:
-    """Capacities of one train (10 t, 2 TEU) and three terminals: tonnes only, TEU only,
-    and not limited (0 in both measures)."""
+    """Capacities of one train (10 t, 2 TEU), one piggyback train (3 trailer slots, 90 t)
+    and three terminals: tonnes only, TEU only, and not limited (0 in both measures)."""
 
     def handling(t: float, teu: float) -> Any:
         return SimpleNamespace(handling=SimpleNamespace(capacity_t_per_day=t,
                                                         capacity_teu_per_day=teu))  # fmt: skip
 
     return SimpleNamespace(
-        services={"svc": SimpleNamespace(capacity_t=10.0, capacity_teu=2.0)},
+        services={"svc": SimpleNamespace(capacity_t=10.0, capacity_teu=2.0, capacity_trailers=0.0),
+                  "pb": SimpleNamespace(capacity_t=90.0, capacity_teu=6.0, capacity_trailers=3.0)},
         nodes={"term_t": handling(5.0, 0.0), "term_teu": handling(0.0, 3.0),
                "term_free": handling(0.0, 0.0)},
     )  # fmt: skip
@@ -101,3 +102,55 @@ def test_a_refused_claim_leaves_the_others_untaken(db_url: str) -> None:
         assert _booked(db) == {"term_t": (5.0, 0.0)}
     finally:
         db.dispose()
+
+
+def test_piggyback_claims_fill_trailer_slots_before_tonnes(db_url: str) -> None:
+    db = Database(db_url)
+    run_migrations(db)
+    try:
+        small = Claim("departure", "pb", RUN, 5.0, 0.0, 1.0)  # a part-load trailer
+        for _ in range(3):
+            assert _take(db, small) is None
+        # 15 t of 90 t booked, but all 3 slots are: the run is full for trailers
+        assert _take(db, small) == f"departure pb {RUN}"
+        assert _take(db, Claim("departure", "pb", RUN, 1.0, 0.0, 1.0)) == f"departure pb {RUN}"
+        with db.read() as s:
+            (row,) = s.scalars(select(DepartureCapacityRow)).all()
+            assert (row.booked_t, row.booked_trailers, row.capacity_trailers) == (15.0, 3.0, 3.0)
+        give_back_one(db, small)
+        assert _take(db, small) is None  # a cancelled trailer frees its slot
+        assert _take(db, Claim("departure", "pb", RUN, 0.0, 0.0, 4.0)) == f"departure pb {RUN}"
+    finally:
+        db.dispose()
+
+
+def test_a_consignment_of_more_trailers_than_the_run_is_refused_on_an_empty_run(
+    db_url: str,
+) -> None:
+    db = Database(db_url)
+    run_migrations(db)
+    try:
+        assert _take(db, Claim("departure", "pb", RUN, 60.0, 0.0, 4.0)) == f"departure pb {RUN}"
+        assert _booked(db) == {}
+    finally:
+        db.dispose()
+
+
+def test_a_refused_trailer_claim_leaves_the_terminal_day_untaken(db_url: str) -> None:
+    db = Database(db_url)
+    run_migrations(db)
+    try:
+        assert _take(db, Claim("departure", "pb", RUN, 3.0, 0.0, 3.0)) is None
+        both = (
+            Claim("terminal", "term_t", DAY, 1.0, 0.0),
+            Claim("departure", "pb", RUN, 1.0, 0.0, 1.0),
+        )
+        assert _take(db, *both) == f"departure pb {RUN}"
+        assert _booked(db) == {"pb": (3.0, 0.0)}
+    finally:
+        db.dispose()
+
+
+def give_back_one(db: Database, claim: Claim) -> None:
+    with db.write() as s:
+        give_back(s, (claim,))

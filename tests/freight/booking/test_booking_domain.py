@@ -29,6 +29,7 @@ from freight.booking import (
 from freight.booking.model import BEIJING, Offer
 from freight.errors import ConflictError, ExpiredError, InputError, NotFoundError
 from freight.network.loader import default_network
+from freight.network.years import default_network_for_year
 from freight.routing import CapacityLedger, RoutingIndex, find_routes
 from freight.routing.io import request_from_dict
 
@@ -164,7 +165,7 @@ def test_missed_train_replans_from_where_the_cargo_is() -> None:
     # the next departure of the same service is full: the re-plan must not use it
     runs = [(rail.service, rail.run_depart + timedelta(days=k)) for k in range(1, 8)]
     svc = index().network.services[rail.service]
-    full = [(s, d, svc.capacity_t, svc.capacity_teu) for s, d in runs]
+    full = [(s, d, svc.capacity_t, svc.capacity_teu, 0.0) for s, d in runs]
     ledger = ledger_from_usage(full, [])
     res = replan(index(), b2, missed, ledger, late.at)
     new = res.booking
@@ -209,3 +210,12 @@ def test_router_waits_for_a_terminal_day_with_room() -> None:
     loose = replace(full, terminal_capacity=False)
     assert offers(origin="hub_west_coldchain", dest="urumqi", ledger=loose)[0].claims == base.claims
     assert isinstance(loose, CapacityLedger)
+
+
+def test_ledger_from_usage_counts_piggyback_trailer_slots() -> None:
+    net = default_network_for_year(2030)
+    svc = next(s for s in net.services.values() if s.capacity_trailers > 0)
+    run = datetime(2030, 3, 4, 21, 0, tzinfo=BEIJING)
+    ledger = ledger_from_usage([(svc.id, run, 100.0, 0.0, svc.capacity_trailers)], [])
+    assert ledger.remaining_trailers(svc, run.date()) == 0.0
+    assert ledger.remaining(svc, run.date())[0] == svc.capacity_t - 100.0
