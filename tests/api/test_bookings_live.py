@@ -242,7 +242,11 @@ def test_concurrent_piggyback_bookings_never_overbook_trailer_slots(db_url, serv
     assert r.status_code == 200, r.text
     alt = r.json()["alternatives"][0]
     (leg,) = alt["legs"]
-    assert (leg["mode"], leg["service"], leg["trailers"]) == ("rail_piggyback", "pb_kuytun_urumqi", 1)
+    assert (leg["mode"], leg["service"], leg["trailers"]) == (
+        "rail_piggyback",
+        "pb_kuytun_urumqi",
+        1,
+    )
 
     def post(i: int) -> tuple[int, Any]:
         with httpx.Client(timeout=60) as http:
