@@ -154,7 +154,7 @@ def test_run_plans_a_small_sampled_year_with_its_report() -> None:
     fleet = sum(v["count"] for v in p["vehicles"])
     md = out["report_md"]
     assert md.startswith("# Fleet and charger plan, Kuytun urban delivery, 2026\n")
-    assert f"vehicles in the fleet: {fleet:,}" in md and "Sampled run" in md
+    assert f"Vehicles in the fleet: {fleet:,}." in md and "Sampled run" in md
     fractions = [f for f, _ in calls]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
     assert max(fractions[:-1]) <= 0.98

@@ -92,9 +92,9 @@ def test_rehome_keeps_stops_and_share_and_refuses_uncovered_zones() -> None:
 
 
 def test_planner_moves_sectors_when_depot_sites_are_full(monkeypatch: pytest.MonkeyPatch) -> None:
-    """With 2 plugs per depot site (8 vehicles at 4:1) the station-area depot overflows."""
+    """With 1 plug per depot site (4 vehicles at 4:1) the station-area depot overflows."""
     sites = [
-        dataclasses.replace(s, max_plugs=2) if s.kind == "depot" else s
+        dataclasses.replace(s, max_plugs=1) if s.kind == "depot" else s
         for s in load_charging_sites()
     ]
     monkeypatch.setattr(planner_mod, "load_charging_sites", lambda: sites)
