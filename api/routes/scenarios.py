@@ -29,8 +29,14 @@ class ChangeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     op: Literal["add", "remove", "update"]
-    table: Literal["nodes", "links", "services"]
-    id: str = Field(min_length=1, max_length=128, examples=["r_kuytun__kuqa"])
+    table: Literal["nodes", "links", "services", "terminal_options"]
+    id: str = Field(
+        min_length=1,
+        max_length=128,
+        examples=["r_kuytun__kuqa", "kuytun_west:piggyback_ramp"],
+        description="the row's id; terminal_options: node:option (node:option:from_year "
+        "where a node has several rows of the option)",
+    )
     values: dict[str, CellValue] = Field(
         default_factory=dict,
         max_length=40,

@@ -1,6 +1,9 @@
 """A planner's scenario: a named patch (add / remove / update rows) on a network year.
 
-The patch is applied to the network's CSV files in a scratch directory and loaded with the
+Tables: ``nodes``, ``links``, ``services`` (rows named by their ``id``) and
+``terminal_options`` (piggyback ramps and drop-and-hook; a row is named
+``node:option``, or ``node:option:from_year`` where one node has several rows of an
+option). The patch is applied to the network's CSV files in a scratch directory and loaded with the
 same loader and rules as the shipped data (``load_plan`` + ``network_for_year``), so a
 scenario is validated exactly like the data files; every problem is reported at the JSON
 path of the change that caused it (``$.changes[3].values.length_km``).
@@ -22,6 +25,8 @@ from freight.errors import DataError, FieldIssue, InputError
 from freight.network.loader import (
     LINK_COLUMNS,
     NODE_COLUMNS,
+    OPTION_COLUMNS,
+    OPTIONS_FILE,
     SERVICE_COLUMNS,
     SERVICE_OPTIONAL_COLUMNS,
 )
@@ -34,8 +39,13 @@ TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "nodes": ("nodes.csv", NODE_COLUMNS + ("source",)),
     "links": ("links.csv", LINK_COLUMNS + ("geometry", "ref")),
     "services": ("services.csv", SERVICE_COLUMNS + ("ref",) + SERVICE_OPTIONAL_COLUMNS),
+    "terminal_options": (OPTIONS_FILE, OPTION_COLUMNS),
 }
-_LOC = re.compile(r"^((?:planned_)?(?:nodes|links|services)\.csv):row (\d+):(\w+)$")
+#: columns that name a row (in the change's ``id``), not settable through ``values``
+KEY_COLUMNS: dict[str, tuple[str, ...]] = {"terminal_options": ("node", "option", "from_year")}
+_LOC = re.compile(
+    r"^((?:planned_)?(?:nodes|links|services|terminal_options)\.csv):row (\d+):(\w+)$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +82,17 @@ def _write(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
         w.writerows(rows)
 
 
+def _row_key(table: str, id_: str) -> dict[str, str] | str:
+    """The columns that name the row ``id_`` of ``table`` (``{"id": id_}`` but for
+    ``terminal_options``: ``node:option[:from_year]``), or why ``id_`` names none."""
+    if table not in KEY_COLUMNS:
+        return {"id": id_}
+    parts = id_.split(":")
+    if len(parts) not in (2, 3) or not all(parts):
+        return "name a terminal option as node:option or node:option:from_year"
+    return dict(zip(KEY_COLUMNS[table], parts, strict=False))
+
+
 def _patch(root: Path, changes: tuple[Change, ...]) -> dict[tuple[str, int], int]:
     """Apply ``changes`` to the CSVs in ``root``; returns (file, csv row) -> change index.
 
@@ -85,21 +106,38 @@ def _patch(root: Path, changes: tuple[Change, ...]) -> dict[tuple[str, int], int
         for name in (main, f"planned_{main}")
         if (root / name).is_file()
     }
-    touched: dict[tuple[str, str], int] = {}
+    touched: dict[int, int] = {}  # id() of a touched row dict -> change index
     removed: set[tuple[str, str]] = set()
     for i, ch in enumerate(changes):
         at = f"$.changes[{i}]"
+        if ch.table not in TABLES:
+            issues.append(FieldIssue(f"{at}.table", f"unknown table {ch.table!r}"))
+            continue
         main, allowed = TABLES[ch.table]
+        key = _row_key(ch.table, ch.id)
+        if isinstance(key, str):
+            issues.append(FieldIssue(f"{at}.id", key))
+            continue
+        named = tuple(key)
         for col, _ in ch.values:
             if col not in allowed or col == "id":
                 issues.append(FieldIssue(f"{at}.values.{col}", f"not a column of {ch.table}"))
+            elif col in named:
+                issues.append(FieldIssue(f"{at}.values.{col}", "named by the id, not a value"))
+        if main not in files and ch.table in KEY_COLUMNS:  # an optional file the network lacks
+            files[main] = (list(allowed), [])
         found = [
             (name, k)
             for name in (main, f"planned_{main}")
             if name in files
             for k, r in enumerate(files[name][1])
-            if r.get("id") == ch.id
+            if all(r.get(c, "") == v for c, v in key.items())
         ]
+        if len(found) > 1 and ch.op != "add":
+            issues.append(
+                FieldIssue(f"{at}.id", f"{ch.id!r} names {len(found)} rows: add :from_year")
+            )
+            continue
         for name in (main, f"planned_{main}"):
             if name in files:  # an optional column (capacity_trailers) the file lacks
                 header = files[name][0]
@@ -109,27 +147,28 @@ def _patch(root: Path, changes: tuple[Change, ...]) -> dict[tuple[str, int], int
                 issues.append(FieldIssue(f"{at}.id", f"{ch.table} {ch.id!r} exists already"))
                 continue
             header, rows = files[main]
-            rows.append({c: "" for c in header} | {"id": ch.id} | dict(ch.values))
+            rows.append({c: "" for c in header} | key | dict(ch.values))
+            touched[id(rows[-1])] = i
+            continue
         elif not found:
             issues.append(FieldIssue(f"{at}.id", f"no {ch.table} row {ch.id!r} to {ch.op}"))
             continue
         elif ch.op == "remove":
             name, k = found[0]
-            files[name][1].pop(k)
+            touched.pop(id(files[name][1].pop(k)), None)
             removed.add((ch.table, ch.id))
         else:
             name, k = found[0]
             files[name][1][k].update(dict(ch.values))
-        touched[(ch.table, ch.id)] = i
+            touched[id(files[name][1][k])] = i
     if issues:
         raise InputError("invalid scenario changes", issues=issues)
     rowmap: dict[tuple[str, int], int] = {}
     for name, (header, rows) in files.items():
         _write(root / name, header, rows)
-        table = name.removeprefix("planned_").removesuffix(".csv")
         for k, r in enumerate(rows, start=2):
-            if (table, r.get("id", "")) in touched:
-                rowmap[(name, k)] = touched[(table, r["id"])]
+            if id(r) in touched:
+                rowmap[(name, k)] = touched[id(r)]
     _drop_works(root / "works.csv", removed)
     return rowmap
 
@@ -150,7 +189,8 @@ def _issue_paths(exc: DataError, rowmap: dict[tuple[str, int], int]) -> list[Fie
         if m and (m.group(1), int(m.group(2))) in rowmap:
             i = rowmap[(m.group(1), int(m.group(2)))]
             field = m.group(3)
-            loc = f"$.changes[{i}].id" if field == "id" else f"$.changes[{i}].values.{field}"
+            named = field == "id" or field in ("node", "option") and "terminal_options" in m[1]
+            loc = f"$.changes[{i}].id" if named else f"$.changes[{i}].values.{field}"
             out.append(FieldIssue(loc, issue.message))
         else:
             out.append(FieldIssue("$.changes", f"{issue.loc}: {issue.message}"))

@@ -54,6 +54,8 @@ def test_create_get_list_delete_and_survive_restart(db_url, make_client, key_for
                      "length_km": 5, "speed_kmh": 60, "capacity_per_day": 100}},
          "$.changes[1].values.target"),
         ({"op": "build", "table": "links", "id": "x"}, "$.changes[1].op"),
+        ({"op": "update", "table": "terminal_options", "id": "urumqi:piggyback_ramp",
+          "values": {"forms": "bulk"}}, "$.changes[1].values.forms"),
     ],
 )  # fmt: skip
 def test_bad_patch_is_422_naming_the_json_path_and_stores_nothing(
@@ -116,3 +118,37 @@ def test_route_query_on_a_scenario_of_the_callers_org(db_url, make_client, key_f
     assert "reg_kuytun_kuqa" not in services(f"/v1/routes?scenario={sid}", a)
     assert c.post(f"/v1/routes?scenario={sid}", json=body, headers=b).status_code == 404
     assert c.post(f"/v1/routes?scenario={sid}", json=body).status_code == 404  # anonymous
+
+
+def test_a_scenario_adding_ramps_answers_a_piggyback_route(db_url, make_client, key_for) -> None:
+    c = make_client(db_url)
+    hdr = key_for(c, "planner", "acme-plan")
+    ramps = [
+        {"op": "add", "table": "terminal_options", "id": f"{n}:piggyback_ramp:2026",
+         "values": {"to_year": 2030, "hours": 1, "cost_cny_per_trailer": 150,
+                    "capacity_trailers_per_day": 80, "forms": "reefer",
+                    "source": "scenario: an early ramp"}}
+        for n in ("kuytun_west", "urumqi")
+    ]  # fmt: skip
+    train = {"op": "add", "table": "services", "id": "pb_early",
+             "values": {"name": "Early piggyback", "route": "kuytun_west>urumqi",
+                        "weekdays": "1234567", "depart": "21:00", "offsets_h": "0;6.5",
+                        "capacity_teu": 80, "capacity_t": 1200, "forms": "reefer",
+                        "kind": "piggyback", "capacity_trailers": 40}}  # fmt: skip
+    body = {"name": "Early piggyback", "base_year": 2026, "changes": [train, *ramps]}
+    r = c.post("/v1/scenarios", json=body, headers=hdr)
+    assert r.status_code == 201, r.text
+    query = {
+        "origin": "kuytun_west",
+        "destination": "urumqi",
+        "ready_at": "2026-03-04T08:00:00",
+        "cargo": {"commodity": "cold_food", "form": "reefer", "quantity": 20, "unit": "t"},
+    }
+    shipped = c.post("/v1/routes?year=2026", json=query, headers=hdr).json()
+    assert all(
+        leg["mode"] != "rail_piggyback" for a in shipped["alternatives"] for leg in a["legs"]
+    )
+    sid = r.json()["id"]
+    alts = c.post(f"/v1/routes?scenario={sid}", json=query, headers=hdr).json()["alternatives"]
+    assert ["rail_piggyback"] in [[leg["mode"] for leg in a["legs"]] for a in alts]
+    assert alts[0]["multimodal_forms"] == ["piggyback"]
