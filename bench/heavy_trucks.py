@@ -121,7 +121,7 @@ def lanes_rows(year: int) -> list[str]:
         tonnes = sum(x.tonnes_year for x in ls.lanes)
         tkm = sum(x.tonnes_year * x.distance_km for x in ls.lanes)
         rows.append(
-            f"| {year} | {label} ({net.meta.get('year', 'all years')}) | {len(ls.lanes)} "
+            f"| {year} | {label} ({net.meta.get('year', 'today')}) | {len(ls.lanes)} "
             f"| {tonnes / 1e6:,.3f} | {tkm / 1e6:,.1f} | {tkm / max(tonnes, 1e-9):,.1f} "
             f"| {ls.excluded_tonnes / 1e6:,.3f} |"
         )
