@@ -368,3 +368,62 @@ def test_tianshan_lies_where_the_data_puts_it(service: str, browser: Any) -> Non
         assert hits == {"tianshan": True, "kuytun": False, "ebinur": False}, hits
     finally:
         p.close()
+
+
+PIGGYBACK_WORDS = {
+    "en": {"mode": "Piggyback train", "form": "Piggyback", "swap": "Drop-and-hook transfer",
+           "trailers": "1 semitrailer(s)", "kind": "Road → Piggyback train"},
+    "zh": {"mode": "驮背运输班列", "form": "驮背运输", "swap": "甩挂换装",
+           "trailers": "1 辆半挂车", "kind": "公路 → 驮背运输班列"},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_2030_route_query_draws_and_labels_a_piggyback_leg(
+    service: str, browser: Any, artifacts: Path, lang: str
+) -> None:
+    """Refrigerated food Kuytun West -> Urumqi on the 2030 network: the cheapest route is
+    a piggyback train (驮背; the API answers it so, checked first): its chip, form, leg and
+    transfer texts, its own line style on the map, and the legend's entries."""
+    cargo = {"commodity": "cold_food", "form": "reefer", "quantity": 20, "unit": "t"}
+    body = {"origin": "kuytun_west", "destination": "urumqi", "ready_at": "2030-03-04T08:00:00",
+            "cargo": cargo}  # fmt: skip
+    req = urllib.request.Request(
+        f"{service}/v1/routes?year={LATE}", data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+    )  # fmt: skip
+    with urllib.request.urlopen(req, timeout=30) as r:
+        best = json.load(r)["alternatives"][0]
+    assert [leg["mode"] for leg in best["legs"]] == ["rail_piggyback"]
+    words = PIGGYBACK_WORDS[lang]
+    p = Page(browser, service)
+    if lang == "en":
+        p.ctx.add_init_script(ENGLISH)
+    try:
+        page = p.open()
+        page.select_option("#year", str(LATE))
+        _drawn(page, LATE)
+        legend = page.inner_text(".legend")
+        assert words["mode"] in legend and words["swap"] in legend
+        page.fill("#origin", "kuytun_west")
+        page.fill("#destination", "urumqi")
+        page.select_option("#commodity", "cold_food")
+        page.select_option("#form", "reefer")
+        page.fill("#quantity", "20")
+        page.select_option("#unit", "t")
+        page.fill("#ready_at", "2030-03-04T08:00")
+        page.click("#route-submit")
+        page.wait_for_selector("#alternatives-table", timeout=30_000)
+        first = page.inner_text("#alternatives-table tbody tr:first-child")
+        assert words["mode"] in first and words["form"] in first
+        legs = page.inner_text("ol.legs")
+        assert words["mode"] in legs and words["trailers"] in legs and "pb_kuytun_urumqi" in legs
+        assert words["kind"] in page.inner_text("#route-results")
+        drawn = page.locator("path.route-leg-rail_piggyback.route-chosen")
+        assert drawn.count() >= 1
+        assert drawn.first.get_attribute("stroke-dasharray") == "12 4 2 4"
+        assert drawn.first.get_attribute("stroke") == "#00897b"
+        page.screenshot(path=str(artifacts / f"piggyback-route-{lang}.png"))
+        assert _axe(page) == []
+    finally:
+        p.close()

@@ -9,11 +9,22 @@ import { districtLabel, esc, kindLabel, placeName, placeNameHtml } from "./place
 
 export const MODE_STYLE = {
   rail: { color: "#1f3a93", weight: 3, label: "Rail" },
-  siding: { color: "#8e44ad", weight: 2, label: "Railway siding" },
+  siding: { color: "#8e44ad", weight: 2, label: "Railway siding", dash: "4 4" },
+  // road semitrailers riding a piggyback train (驮背): teal, long dash-dot (rail is solid navy)
+  rail_piggyback: { color: "#00897b", weight: 3, label: "Piggyback train", dash: "12 4 2 4" },
   road_expressway: { color: "#e67e22", weight: 4, label: "Expressway" },
   road_national: { color: "#b7950b", weight: 3, label: "National road" },
   road_urban: { color: "#7f8c8d", weight: 2, label: "Urban street" },
 };
+/** Marker of a transfer where the road side swapped semitrailers (甩挂). */
+export const DROP_AND_HOOK_STYLE = { color: "#00897b", dash: "3 3" };
+
+/** The node a route transfer happens at (``terminal`` in the route contract). */
+export function transferNode(tr) {
+  if (typeof tr === "string") return tr;
+  return tr && (tr.terminal || tr.node || tr.at || tr.id);
+}
+
 const ROAD_FALLBACK = { color: "#e67e22", weight: 3, label: "Road" };
 const OTHER = { color: "#34495e", weight: 3, label: "Other" };
 
@@ -325,7 +336,7 @@ export class NetworkMap {
       color: st.color,
       weight: st.weight,
       opacity: 0.9,
-      dashArray: p.mode === "siding" ? "4 4" : null,
+      dashArray: st.dash || null,
       className: `net-link net-${p.mode}`,
     });
     const banText = bans.map(banLabel).join(", ");
@@ -497,7 +508,7 @@ export class NetworkMap {
           color: st.color,
           weight: emphasis ? st.weight + 4 : st.weight + 1,
           opacity: emphasis ? 1 : 0.55,
-          dashArray: dashed ? "8 6" : null,
+          dashArray: dashed ? "8 6" : st.dash || null,
           className: `route-leg route-leg-${String(leg.mode || "other").toLowerCase()}${
             emphasis ? " route-chosen" : ""
           }`,
@@ -511,18 +522,20 @@ export class NetworkMap {
           .addTo(this.routes);
       }
     }
-    for (const t of alt.transfers || []) {
-      const id = typeof t === "string" ? t : t && (t.node || t.at || t.id);
+    for (const tr of alt.transfers || []) {
+      const id = transferNode(tr);
       const n = this.nodesById.get(id);
       if (n && emphasis) {
+        const swap = Boolean(tr && tr.drop_and_hook);
         L.circleMarker([n.lat, n.lon], {
-          radius: 9,
-          color: "#111",
+          radius: swap ? 11 : 9,
+          color: swap ? DROP_AND_HOOK_STYLE.color : "#111",
           weight: 3,
+          dashArray: swap ? DROP_AND_HOOK_STYLE.dash : null,
           fill: false,
-          className: "route-transfer",
+          className: swap ? "route-transfer route-transfer-drop-and-hook" : "route-transfer",
         })
-          .bindTooltip(`${esc(t("Transfer at"))} ${placeNameHtml(n)}`)
+          .bindTooltip(`${esc(t(swap ? "Drop-and-hook at" : "Transfer at"))} ${placeNameHtml(n)}`)
           .addTo(this.routes);
       }
     }
@@ -538,10 +551,11 @@ export class NetworkMap {
       const lines = Object.values(MODE_STYLE)
         .map(
           (s) =>
-            `<li><svg width="26" height="10" aria-hidden="true"><line x1="0" y1="5" x2="26" y2="5" stroke="${s.color}" stroke-width="${s.weight}"/></svg>${esc(t(s.label))}</li>`,
+            `<li><svg width="26" height="10" aria-hidden="true"><line x1="0" y1="5" x2="26" y2="5" stroke="${s.color}" stroke-width="${s.weight}"${s.dash ? ` stroke-dasharray="${s.dash}"` : ""}/></svg>${esc(t(s.label))}</li>`,
         )
         .join("");
       const extra =
+        `<li><svg width="26" height="12" aria-hidden="true"><circle cx="13" cy="6" r="5" fill="none" stroke="${DROP_AND_HOOK_STYLE.color}" stroke-width="2" stroke-dasharray="${DROP_AND_HOOK_STYLE.dash}"/></svg>${esc(t("Drop-and-hook transfer"))}</li>` +
         `<li><svg width="26" height="10" aria-hidden="true"><line x1="0" y1="5" x2="26" y2="5" stroke="#e74c3c" stroke-opacity="0.4" stroke-width="9"/></svg>${esc(t("Dangerous-goods corridor"))}</li>` +
         `<li><svg width="26" height="10" aria-hidden="true"><line x1="0" y1="5" x2="26" y2="5" stroke="#c2185b" stroke-width="3" stroke-dasharray="1 6" stroke-linecap="round"/></svg>${esc(t("Truck ban (hours)"))}</li>` +
         `<li><svg width="26" height="10" aria-hidden="true"><rect x="1" y="1" width="24" height="8" fill="#d6eaf8" stroke="#aab7b8"/></svg>${esc(t("District (schematic)"))}</li>` +

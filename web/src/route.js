@@ -3,7 +3,7 @@
 import { ApiProblem, api, enumAt, statusHint } from "./api.js";
 import { fmtCny, fmtNum, fmtTime, label, localProblem, t } from "./i18n.js";
 import { PlaceCombobox } from "./combobox.js";
-import { modeLabel, modeStyle } from "./map.js";
+import { modeLabel, modeStyle, transferNode } from "./map.js";
 import { currentYear, YEARS } from "./netyear.js";
 import { esc, pickable, pickerText, placeNameHtml, resolvePlace } from "./places.js";
 
@@ -23,6 +23,21 @@ const FIELD_IDS = [
 ];
 // the id a picker's text ends with: "奎屯西站 · Kuytun West Station (kuytun_west)"
 const TEXT_ID = /\(([^()]+)\)\s*$/;
+
+/** A multimodal form of a route (``multimodal_forms``): piggyback 驮背, drop-and-hook 甩挂. */
+export function formLabel(form) {
+  const names = { piggyback: t("Piggyback"), drop_and_hook: t("Drop-and-hook") };
+  return names[form] || label(form);
+}
+
+/** A transfer's kind (``road->piggyback``): "Road → Piggyback train". */
+export function transferKindLabel(kind) {
+  const side = { road: t("Road"), rail: t("Rail"), piggyback: t("Piggyback train") };
+  return String(kind)
+    .split("->")
+    .map((s) => side[s] || label(s))
+    .join(" → ");
+}
 
 function fillSelect(sel, values, labels = {}, keep) {
   const prev = keep ?? sel.value;
@@ -292,12 +307,15 @@ export class RoutePanel {
               `<span class="chip" style="--c:${modeStyle(l.mode).color}">${esc(modeLabel(l.mode))}</span>`,
           )
           .join("");
+        const forms = (a.multimodal_forms || [])
+          .map((f) => `<span class="chip chip-form">${esc(formLabel(f))}</span>`)
+          .join("");
         const sel = i === this.chosen;
         return `<tr class="${sel ? "chosen" : ""}">
 <th scope="row">${esc(a.rank ?? i + 1)}</th>
 <td class="num">${fmtCny(tot.cost_cny)}</td><td class="num">${fmtNum(tot.hours)}</td>
 <td class="num">${fmtNum(tot.co2_kg, 0)}</td><td class="num">${fmtNum(tot.distance_km, 0)}</td>
-<td class="num">${(a.transfers || []).length}</td><td>${modes}</td>
+<td class="num">${(a.transfers || []).length}</td><td>${modes}${forms}</td>
 <td><button type="button" class="show-alt" data-i="${i}" aria-pressed="${sel}">${esc(sel ? t("Shown") : t("Show"))}<span class="sr-only"> ${esc(t("alternative {n} on the map", { n: a.rank ?? i + 1 }))}</span></button></td></tr>`;
       })
       .join("");
@@ -309,21 +327,31 @@ export class RoutePanel {
 ${name(l.from)} → ${name(l.to)}${l.service ? ` · ${esc(t("service"))} <code>${esc(l.service)}</code>` : ""}
 <br><span class="hint">${l.depart ? esc(t("depart {time}", { time: fmtTime(l.depart) })) : ""}${
           l.arrive ? ` · ${esc(t("arrive {time}", { time: fmtTime(l.arrive) }))}` : ""
-        } · ${esc(t("{n} km", { n: fmtNum(l.distance_km, 0) }))} · ${esc(fmtCny(l.cost_cny))} · ${esc(t("{n} kg CO₂", { n: fmtNum(l.co2_kg, 0) }))}</span></li>`;
+        } · ${esc(t("{n} km", { n: fmtNum(l.distance_km, 0) }))} · ${esc(fmtCny(l.cost_cny))} · ${esc(t("{n} kg CO₂", { n: fmtNum(l.co2_kg, 0) }))}${
+          l.trailers ? ` · ${esc(t("{n} semitrailer(s)", { n: l.trailers }))}` : ""
+        }</span></li>`;
       })
       .join("");
     const transfers = (a.transfers || [])
       .map((tr) => {
         if (typeof tr === "string") return `<li>${name(tr)}</li>`;
-        const at = tr.node || tr.at || tr.id;
+        const at = transferNode(tr);
         const extra = [
+          tr.kind ? transferKindLabel(tr.kind) : "",
           tr.from_mode && tr.to_mode ? `${modeLabel(tr.from_mode)} → ${modeLabel(tr.to_mode)}` : "",
           tr.hours !== undefined ? t("{n} h", { n: fmtNum(tr.hours) }) : "",
           tr.cost_cny !== undefined ? fmtCny(tr.cost_cny) : "",
+          tr.trailers ? t("{n} semitrailer(s)", { n: tr.trailers }) : "",
+          tr.drop_and_hook && tr.tractor_saved_cny
+            ? t("tractor time saved {cny}", { cny: fmtCny(tr.tractor_saved_cny) })
+            : "",
         ]
           .filter(Boolean)
           .join(" · ");
-        return `<li>${name(at)}${extra ? ` <span class="hint">${esc(extra)}</span>` : ""}</li>`;
+        const swap = tr.drop_and_hook
+          ? ` <span class="chip chip-form chip-drop-and-hook">${esc(formLabel("drop_and_hook"))}</span>`
+          : "";
+        return `<li class="${tr.drop_and_hook ? "transfer-drop-and-hook" : ""}">${name(at)}${swap}${extra ? ` <span class="hint">${esc(extra)}</span>` : ""}</li>`;
       })
       .join("");
     this.results.innerHTML = `<div class="table-wrap"><table id="alternatives-table">

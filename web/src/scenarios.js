@@ -47,7 +47,10 @@ export function comparisonParams({ a, b, demandYear, timeLimitS }) {
 export function headline(r) {
   const assigned = Number(r.tonnes_assigned) || 0;
   const rail = (Number(r.rail_share) || 0) * assigned;
+  const forms = r.tonnes_by_multimodal_form || {};
   return {
+    piggyback_t: Number(forms.piggyback) || 0,
+    drop_and_hook_t: Number(forms.drop_and_hook) || 0,
     rail_t: rail,
     road_t: assigned - rail,
     unassigned_t: Number(r.tonnes_unassigned) || 0,
@@ -66,7 +69,7 @@ export class ScenariosPanel {
     const yearOpts = (sel) =>
       YEARS.map((y) => `<option value="${y}"${y === sel ? " selected" : ""}>${y}</option>`).join("");
     el.innerHTML = `<section aria-labelledby="sc-h"><h2 id="sc-h">${esc(t("Network scenarios"))}</h2>
-<p class="hint">${esc(t("A scenario changes rows of the network (nodes, links, services) of a base year. Needs a planner's API key."))}</p>
+<p class="hint">${esc(t("A scenario changes rows of the network (nodes, links, services, terminal options) of a base year. Needs a planner's API key."))}</p>
 <div class="row"><div class="field"><label for="sc-netyear">${esc(t("Network year on the map"))}</label>
 <select id="sc-netyear">${yearOpts(currentYear())}</select></div></div>
 <p id="sc-netstatus" class="status" role="status" aria-live="polite"></p>
@@ -345,6 +348,7 @@ export function comparisonHtml(sides, results) {
   const [a, b] = results.map(headline);
   const rows = [
     ["Rail (t)", "rail_t", fmt], ["Road (t)", "road_t", fmt], ["Unassigned (t)", "unassigned_t", fmt],
+    ["Piggyback (t)", "piggyback_t", fmt], ["Drop-and-hook (t)", "drop_and_hook_t", fmt],
     ["Total demand (t)", "total_t", fmt], ["Rail share", "rail_share", (v) => `${(v * 100).toFixed(1)} %`],
     ["Cost (CNY)", "cost_cny", (v) => fmtCny(v)], ["CO2 (t)", "co2_t", fmt],
   ];
@@ -352,7 +356,7 @@ export function comparisonHtml(sides, results) {
   const body = rows
     .map(([name, k, f]) => `<tr data-metric="${k}"><th scope="row">${esc(t(name))}</th><td class="num">${esc(f(a[k]))}</td><td class="num">${esc(f(b[k]))}</td><td class="num">${esc(signed(b[k] - a[k], f))}</td></tr>`)
     .join("");
-  const modes = [t("Rail (t)"), t("Road (t)"), t("Unassigned (t)")];
+  const modes = [t("Rail (t)"), t("Road (t)"), t("Unassigned (t)"), t("Piggyback (t)"), t("Drop-and-hook (t)")];
   return `<section class="scenario-comparison"><h4>${esc(t("{a} vs {b}", { a: sides[0].name, b: sides[1].name }))}</h4>
 <div class="table-wrap" tabindex="0" role="region" aria-label="${esc(t("Assignment on both sides"))}"><table id="sc-compare-table" class="data"><caption>${esc(t("Assignment on both sides"))}</caption>
 <thead><tr><th scope="col">${esc(t("Measure"))}</th><th scope="col">${esc(sides[0].name)}</th><th scope="col">${esc(sides[1].name)}</th><th scope="col">${esc(t("B − A"))}</th></tr></thead>
@@ -360,7 +364,7 @@ export function comparisonHtml(sides, results) {
 ${barChart({
   title: t("Tonnes by mode: {a} vs {b}", { a: sides[0].name, b: sides[1].name }),
   categories: modes,
-  series: [a, b].map((h, i) => ({ name: sides[i].name, color: PALETTE[i], values: [h.rail_t, h.road_t, h.unassigned_t] })),
+  series: [a, b].map((h, i) => ({ name: sides[i].name, color: PALETTE[i], values: [h.rail_t, h.road_t, h.unassigned_t, h.piggyback_t, h.drop_and_hook_t] })),
   unit: "t",
 })}</section>`;
 }

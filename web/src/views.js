@@ -385,6 +385,8 @@ ${kpi(t("year"), esc(r.year ?? "–"))}
 ${kpi(t("tonnes assigned"), `${fmt(r.tonnes_assigned)} / ${fmt(r.tonnes_total)}`)}
 ${kpi(t("unassigned (t)"), fmt(r.tonnes_unassigned), r.tonnes_unassigned > 0 ? "bad" : "ok")}
 ${kpi(t("rail share"), pct(r.rail_share))}
+${r.tonnes_by_multimodal_form ? kpi(t("piggyback (t)"), fmt(r.tonnes_by_multimodal_form.piggyback)) : ""}
+${r.tonnes_by_multimodal_form ? kpi(t("drop-and-hook (t)"), fmt(r.tonnes_by_multimodal_form.drop_and_hook)) : ""}
 ${kpi(t("cost (CNY)"), fmt(r.objective_cny))}
 ${kpi("CO₂ (t)", fmt((r.co2_kg || 0) / 1000))}
 ${kpi(t("resources over 90 %"), String(over), over ? "bad" : "ok")}
