@@ -153,9 +153,7 @@ def test_create_list_compare_delete(service: str, browser: Any, planner_key: str
             assert _num(cells["cost_cny"][i]) == pytest.approx(r["objective_cny"], rel=1e-3, abs=1)
             for form in ("piggyback", "drop_and_hook"):  # tonnes by multimodal form
                 shown = _num(cells[f"{form}_t"][i])
-                assert shown == pytest.approx(
-                    r["tonnes_by_multimodal_form"][form], rel=1e-3, abs=1
-                )
+                assert shown == pytest.approx(r["tonnes_by_multimodal_form"][form], rel=1e-3, abs=1)
         assert cells["total_t"][0] == cells["total_t"][1]  # the same demand on both sides
         # the scenario is applied: without the Kuqa railway, freight moves from rail to road
         rail = [r["rail_share"] * r["tonnes_assigned"] for r in results]
