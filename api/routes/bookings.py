@@ -83,6 +83,7 @@ class BookingLegOut(BaseModel):
     handling_h_before: float
     nodes: list[str]
     links: list[str]
+    trailers: int = Field(0, description="rail_piggyback legs: semitrailer slots on the run")
 
 
 class ShareOut(BaseModel):
@@ -106,6 +107,7 @@ class ClaimOut(BaseModel):
     when: str
     tonnes: float
     teu: float
+    trailers: float = Field(0.0, description="semitrailer slots of a piggyback run")
 
 
 class EtaChangeOut(BaseModel):

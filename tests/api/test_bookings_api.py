@@ -390,3 +390,61 @@ def test_replan_of_a_network_year_booking_stays_on_that_year(db_url, make_client
     assert after["status"] == "replanned", after
     assert after["replans"][0]["from_leg"] <= seq
     assert any(leg["service"] == "reg_kuytun_kuqa" for leg in after["legs"])
+
+
+def test_a_piggyback_booking_holds_trailer_slots_until_cancelled(
+    db_url, make_client, key_for
+) -> None:
+    """A 50 t reefer consignment fills 2 semitrailers: the booking's leg and claim carry
+    them, the run shows them booked, and cancelling gives them back."""
+    client = make_client(db_url)
+    op = key_for(client, "operator", "acme-ops")
+    r = client.post(
+        "/v1/routes?year=2030",
+        json={"origin": "kuytun_west", "destination": "urumqi", "ready_at": "2030-03-04T08:00:00",
+              "cargo": {"commodity": "cold_food", "form": "reefer", "quantity": 50, "unit": "t"}},
+    )  # fmt: skip
+    assert r.status_code == 200, r.text
+    alt = r.json()["alternatives"][0]
+    assert [(leg["mode"], leg["trailers"]) for leg in alt["legs"]] == [("rail_piggyback", 2)]
+    b = book(client, op, alt["offer_id"]).json()
+    assert b["legs"][0]["trailers"] == 2
+    run = [c for c in b["claims"] if c["kind"] == "departure"]
+    assert [(c["resource"], c["trailers"]) for c in run] == [("pb_kuytun_urumqi", 2.0)]
+    (dep,) = departures(client, op, "pb_kuytun_urumqi", "2030-03-04")
+    assert (dep["capacity_trailers"], dep["booked_trailers"], dep["booked_t"]) == (40, 2, 50)
+    assert client.delete(f"/v1/bookings/{b['id']}", headers=op).status_code == 200
+    (dep,) = departures(client, op, "pb_kuytun_urumqi", "2030-03-04")
+    assert (dep["booked_trailers"], dep["booked_t"]) == (0, 0)
+
+
+def test_a_run_row_stored_before_trailer_slots_takes_the_network_figure(
+    db_url, make_client
+) -> None:
+    """A capacity row of a piggyback run written with no slot capacity (as the column's
+    default leaves older rows) is checked against the network's capacity_trailers."""
+    from api.capacity_store import take_claims
+    from api.db import Database
+    from freight.booking import Claim
+    from freight.errors import ConflictError
+    from freight.network.years import default_network_for_year
+
+    make_client(db_url)  # migrates
+    net = default_network_for_year(2030)
+    when = "2030-03-04T21:00:00+08:00"
+    db = Database(db_url)
+    try:
+        with db.write() as s:
+            s.add(DepartureCapacityRow(service="pb_kuytun_urumqi", depart=when,
+                                       capacity_t=1200.0, capacity_teu=80.0, booked_t=10.0,
+                                       booked_teu=0.0, capacity_trailers=0.0,
+                                       booked_trailers=0.0))  # fmt: skip
+        with db.write() as s:
+            take_claims(s, net, (Claim("departure", "pb_kuytun_urumqi", when, 10.0, 0.0, 40.0),))
+        with pytest.raises(ConflictError), db.write() as s:
+            take_claims(s, net, (Claim("departure", "pb_kuytun_urumqi", when, 1, 0.0, 1.0),))
+        with db.read() as s:
+            row = s.scalars(select(DepartureCapacityRow)).one()
+            assert (row.capacity_trailers, row.booked_trailers, row.booked_t) == (40.0, 40.0, 20.0)
+    finally:
+        db.dispose()
