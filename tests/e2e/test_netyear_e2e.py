@@ -427,3 +427,48 @@ def test_a_2030_route_query_draws_and_labels_a_piggyback_leg(
         assert _axe(page) == []
     finally:
         p.close()
+
+
+def test_a_drop_and_hook_transfer_is_marked_and_labelled(service: str, browser: Any) -> None:
+    """2035, containers of cotton Kuytun -> Alashankou: one of the alternatives the API
+    answers swaps semitrailers (甩挂) at a terminal; shown, it gets the dashed teal ring on
+    the map and its transfer reads drop-and-hook with the tractor cost it saves."""
+    cargo = {"commodity": "cotton", "form": "container", "quantity": 2, "unit": "teu"}
+    body = {"origin": "kuytun", "destination": "alashankou", "ready_at": "2035-03-06T08:00:00",
+            "alternatives": 6, "cargo": cargo}  # fmt: skip
+    req = urllib.request.Request(
+        f"{service}/v1/routes?year=2035", data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+    )  # fmt: skip
+    with urllib.request.urlopen(req, timeout=30) as r:
+        alts = json.load(r)["alternatives"]
+    swaps = [i for i, a in enumerate(alts) if "drop_and_hook" in a["multimodal_forms"]]
+    assert swaps, [a["multimodal_forms"] for a in alts]
+    i = swaps[0]
+    saved = [t["tractor_saved_cny"] for t in alts[i]["transfers"] if t["drop_and_hook"]]
+    assert saved and saved[0] > 0
+    p = Page(browser, service)
+    p.ctx.add_init_script(ENGLISH)
+    try:
+        page = p.open()
+        page.select_option("#year", "2035")
+        _drawn(page, 2035)
+        page.fill("#origin", "kuytun")
+        page.fill("#destination", "alashankou")
+        page.select_option("#commodity", "cotton")
+        page.select_option("#form", "container")
+        page.fill("#quantity", "2")
+        page.select_option("#unit", "teu")
+        page.fill("#ready_at", "2035-03-06T08:00")
+        page.fill("#alternatives", "6")
+        page.click("#route-submit")
+        page.wait_for_selector("#alternatives-table", timeout=30_000)
+        row = page.locator("#alternatives-table tbody tr").nth(i).inner_text()
+        assert "Drop-and-hook" in row
+        page.click(f"button.show-alt[data-i='{i}']")
+        assert page.locator("path.route-transfer-drop-and-hook").count() >= 1
+        swap = page.locator("#route-results li.transfer-drop-and-hook").first.inner_text()
+        assert "Drop-and-hook" in swap and "tractor time saved" in swap
+        assert _axe(page) == []
+    finally:
+        p.close()
