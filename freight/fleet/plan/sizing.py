@@ -395,8 +395,12 @@ def _policy_note(p: PolicyInputs, d: FleetDefaults, target_now: int, over: list[
         f"reserve rounded up per type and depot{reefer}), {n_veh - base:+,} on the "
         f"{d.baseline_year} fleet of {base:,}; the plan adds "
         f"{d.additional_new_energy_vehicles:,} by {d.target_year}, so its fleet is "
-        f"{target_for_year(d, d.target_year):,} then and {target_now:,} in {p.year} "
-        f"(baseline + a straight-line share of the additions): "
+        f"{target_for_year(d, d.target_year):,} then"
+        + (
+            f" and {target_now:,} in {p.year} (baseline + a straight-line share of the additions): "
+            if p.year != d.target_year
+            else " (baseline + additions): "
+        )
         + (
             "a sampled plan covers only part of the demand and cannot be compared to it"
             if p.sampled

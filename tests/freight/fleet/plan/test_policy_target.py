@@ -44,6 +44,13 @@ def test_the_2035_target_is_the_baseline_plus_the_additions(d) -> None:
     assert pol.planned_new_energy_vehicles == 640 and pol.planned_additional_vehicles == 440
     assert pol.note is not None and "demand needs -2,560 against it" in pol.note
     assert "+440 on the 2025 fleet of 200" in pol.note
+    assert "its fleet is 3,200 then (baseline + additions)" in pol.note
+
+
+def test_an_earlier_year_names_its_straight_line_share(d) -> None:
+    pol = policy(_inputs(2030, 900), d)
+    assert pol.note is not None
+    assert "its fleet is 3,200 then and 1,700 in 2030 (baseline + a straight-line" in pol.note
 
 
 @pytest.mark.parametrize(
