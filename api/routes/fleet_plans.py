@@ -3,7 +3,8 @@
 ``POST /v1/fleet/plans`` starts a ``fleet-plan`` job (planner role) for one ``year`` or for
 ``years`` (a list or ``"2026-2035"``); the runner is :func:`freight.fleet.plan.jobs.run`.
 The result (``GET /v1/jobs/{id}/result``) is the fleet-plan JSON contract plus
-``report_md``; ``GET /v1/fleet/plans/{id}`` answers the same plan typed by the model
+``report_md``, its kept routes left out (``routes`` null) unless ``?routes=true``;
+``GET /v1/fleet/plans/{id}`` answers the same plan typed by the model
 (:class:`~freight.fleet.plan.model.FleetPlan` or ``FleetPlanSet``, so the OpenAPI document
 lists every field). ``GET /v1/fleet/plans/{id}/report`` answers the report as
 ``text/markdown`` (``?format=html``: a self-contained HTML page with the same SVG charts).
@@ -195,11 +196,16 @@ def _trimmed(
             "routes": [d for d in days if not isinstance(d, dict) or d.get("season") == season],
         }
 
-    top = {k: v for k, v in result.items() if k != "report_md"}
-    if isinstance(top.get("plans"), list):
-        return {**top, "plans": [trim(p) for p in top["plans"]]}
-    out: dict[str, Any] = trim(top)
+    if isinstance(result.get("plans"), list):
+        return {**result, "plans": [trim(p) for p in result["plans"]]}
+    out: dict[str, Any] = trim(result)
     return out
+
+
+def without_routes(result: dict[str, Any]) -> dict[str, Any]:
+    """The stored result JSON (``report_md`` and every other field kept) with each plan's
+    kept routes left out (``routes`` null), for the light ``GET /v1/jobs/{id}/result``."""
+    return _trimmed(result, False)
 
 
 def _read_stored(
@@ -211,7 +217,8 @@ def _read_stored(
     """The stored plan, typed; its kept routes only when ``routes`` (of ``year`` and
     ``season`` when given)."""
     try:
-        return plan_from_dict(_trimmed(result, routes, year, season))
+        trimmed = _trimmed(result, routes, year, season)
+        return plan_from_dict({k: v for k, v in trimmed.items() if k != "report_md"})
     except InputError as exc:  # a stored result is ours, never the caller's input
         raise ApiError(500, f"the stored plan does not match the fleet-plan model: {exc}") from None
 

@@ -114,14 +114,27 @@ def get_job_result(
         "json", alias="format", description="csv/parquet: one table (GET .../tables/{table})"
     ),
     table: str | None = Query(None, max_length=32, description="with csv/parquet"),
+    routes: bool = Query(
+        False,
+        description="fleet-plan jobs: also send the kept routes (each plan's `routes`; null "
+        "without this, as they can run to megabytes a year). GET /v1/fleet/plans/{id}/routes"
+        "?year=&season= serves one day's routes (JSON, GeoJSON, CSV or Parquet); the tables "
+        "`routes` and `route_stops` hold them all. Other kinds ignore it.",
+    ),
 ) -> Response:
     """The stored result as the solver wrote it (its model is the ``kind``'s in the schema;
-    sent as stored, so a kind without a typed model yet is not refused)."""
+    sent as stored, so a kind without a typed model yet is not refused). A fleet-plan
+    result leaves its kept routes out (each plan's ``routes`` null) unless ``?routes=true``;
+    ``GET /v1/fleet/plans/{id}/routes?year=&season=`` serves them one day at a time."""
     job, result = service.get_result(request.app.state.db, job_id, principal)
     if fmt != "json":
         from api.routes.tables import table_response
 
         return table_response(job.kind, job.id, result, table, fmt)
+    if job.kind == "fleet-plan" and not routes:
+        from api.routes.fleet_plans import without_routes
+
+        result = without_routes(result)
     body = {"id": job.id, "kind": job.kind, "partial": bool(job.partial), "result": result}
     return JSONResponse(body)
 

@@ -72,6 +72,38 @@ def test_plan_endpoint_leaves_routes_out_unless_asked(stored, planned: dict[str,
     assert full["routes"] == planned["routes"]
 
 
+def test_job_result_leaves_routes_out_unless_asked(stored, planned: dict[str, Any]) -> None:
+    c, h, jid = stored
+    light = c.get(f"/v1/jobs/{jid}/result", headers=h)
+    assert light.status_code == 200, light.text
+    body = light.json()
+    assert body["kind"] == "fleet-plan" and body["id"] == jid
+    assert body["result"]["routes"] is None and planned["routes"]
+    assert body["result"] == {**planned, "routes": None}  # every other field, report_md too
+    full = c.get(f"/v1/jobs/{jid}/result", params={"routes": "true"}, headers=h)
+    assert full.status_code == 200 and full.json()["result"] == planned
+    assert len(full.content) > 2 * len(light.content)
+    # a multi-year result: each year's routes are left out, the set's fields kept
+    set_id = c.post(URL, json={"years": [2030, 2035]}, headers=h).json()["id"]
+    both = {"kind": "fleet-plan-set", "plans": [planned, {**planned, "year": 2035}],
+            "wall_s": 1.0, "report_md": "# set"}  # fmt: skip
+    store(c, set_id, both)
+    plans = c.get(f"/v1/jobs/{set_id}/result", headers=h).json()["result"]["plans"]
+    assert [p["routes"] for p in plans] == [None, None]
+    # the job's tables still hold every route
+    g = c.get(f"/v1/jobs/{jid}/tables/routes", headers=h)
+    assert g.status_code == 200
+    assert len(pd.read_csv(io.StringIO(g.text))) == sum(len(d["routes"]) for d in planned["routes"])
+
+
+def test_openapi_says_how_to_get_job_routes(client) -> None:
+    op = client.get("/v1/openapi.json").json()["paths"]["/v1/jobs/{job_id}/result"]["get"]
+    param = next(p for p in op["parameters"] if p["name"] == "routes")
+    assert param["schema"]["default"] is False
+    assert "/v1/fleet/plans/{id}/routes" in param["description"]
+    assert op["operationId"] == "getJobResult"
+
+
 @pytest.mark.parametrize(
     "how",
     [{"params": {"format": "geojson"}}, {"headers": {"Accept": "application/geo+json"}}],
