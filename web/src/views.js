@@ -5,7 +5,7 @@
 // Each view is charts first, every chart with a text alternative (aria-label summary) and its
 // data table. ``kindOf`` recognises a result by its shape, so the Jobs tab shows the same views.
 
-import { ApiProblem, apiText } from "./api.js";
+import { ApiProblem, api, apiText } from "./api.js";
 import { barChart, dataTable, fmt, hbarChart, PALETTE, stackedBarChart } from "./charts.js";
 import { label, t } from "./i18n.js";
 import { esc, placeName, placeNameHtml } from "./places.js";
@@ -193,14 +193,39 @@ ${plans.length > 1 ? barChart({ title: t("Winter vs summer: vehicles used on the
             : ""
         }</p>`
       : "";
-  const routesOnMap = plans.some((p) => Array.isArray(p.routes) && p.routes.length)
+  // routes inline (a result asked for with them), or fetched one day at a time from the
+  // plan's routes endpoint when the user draws them (a job result leaves them out)
+  const routesOnMap = plans.some((p) => Array.isArray(p.routes) && p.routes.length) || fetchesRoutes(ctx)
     ? `<p><button type="button" class="fleet-routes-map" aria-pressed="false">${esc(t("Show the year's routes on the map"))}</button>
-<label for="fleet-route-day">${esc(t("Representative day"))}</label> <select id="fleet-route-day" class="fleet-route-day"><option value="winter">${esc(t("Winter day"))}</option><option value="summer">${esc(t("Summer day"))}</option></select></p>`
+<label for="fleet-route-day">${esc(t("Representative day"))}</label> <select id="fleet-route-day" class="fleet-route-day"><option value="winter">${esc(t("Winter day"))}</option><option value="summer">${esc(t("Summer day"))}</option></select>
+<span class="fleet-routes-status" role="status"></span><span class="fleet-routes-err" role="alert"></span></p>`
     : "";
   return `<section class="fleet-view" aria-label="${esc(t("Fleet plan"))}">
 ${r.partial || last.partial ? `<p class="warn">${esc(t("Partial plan: the time limit cut it short (best plan so far)."))}</p>` : ""}
 ${last.sampled ? `<p class="hint">${esc(t("Sampled run (max_stops): figures are for a subsample of each representative day."))}</p>` : ""}
 ${kpis}${report}${overview}${select}${routesOnMap}<div class="fleet-year-detail">${fleetYearHtml(last)}</div></section>`;
+}
+
+/** True when the routes can be fetched from ``GET /v1/fleet/plans/{id}/routes``. */
+const fetchesRoutes = (ctx) => Boolean(ctx.jobId) && ctx.kind === "fleet-plan";
+
+const routeTooltip = (vehicle, stops, km, start, end) =>
+  esc(t("{vehicle}: {stops} stops, {km} km, {start}–{end}", { vehicle, stops, km: fmt(km, 1), start, end }));
+
+/** One representative day's routes fetched as GeoJSON (one LineString per route, its
+ * ``depot`` in the properties) drawn on the map, coloured by depot. */
+function drawRoutesGeojson(layer, fc) {
+  layer.clearLayers();
+  const lines = (fc.features || []).filter((f) => f.geometry && /LineString$/.test(f.geometry.type));
+  const depots = [...new Set(lines.map((f) => f.properties.depot))];
+  const colour = new Map(depots.map((id, j) => [id, PALETTE[j % PALETTE.length]]));
+  L.geoJSON({ type: "FeatureCollection", features: lines }, {
+    style: (f) => ({ color: colour.get(f.properties.depot), weight: 2, opacity: 0.75, className: "fleet-route" }),
+    onEachFeature: (f, lyr) => {
+      const p = f.properties;
+      lyr.bindTooltip(routeTooltip(p.vehicle, (p.stops || []).length, p.distance_km, p.start, p.end));
+    },
+  }).addTo(layer);
 }
 
 /** One year's kept routes of one representative day on the map: a line per route (depot,
@@ -222,9 +247,7 @@ function drawFleetRoutes(layer, plan, season) {
     pts.push(home.get(route.depot));
     if (pts.some((x) => !x)) continue;
     L.polyline(pts, { color: colour.get(route.depot), weight: 2, opacity: 0.75, className: "fleet-route" })
-      .bindTooltip(
-        esc(t("{vehicle}: {stops} stops, {km} km, {start}–{end}", { vehicle: route.vehicle, stops: route.stops.length, km: fmt(route.distance_km, 1), start: route.start, end: route.end })),
-      )
+      .bindTooltip(routeTooltip(route.vehicle, route.stops.length, route.distance_km, route.start, route.end))
       .addTo(layer);
   }
 }
@@ -248,9 +271,38 @@ function bindFleet(el, r, ctx) {
   const routesButton = el.querySelector("button.fleet-routes-map");
   const daySel = el.querySelector("select.fleet-route-day");
   const layer = routesButton && netmap ? L.layerGroup().addTo(netmap.map) : null;
-  const redrawRoutes = () => {
+  const fetched = new Map(); // "year/season" -> GeoJSON promise, fetched once
+  let drawn = 0; // the latest draw wins when fetches overlap
+  const redrawRoutes = async () => {
     if (!layer || routesButton.getAttribute("aria-pressed") !== "true") return;
-    drawFleetRoutes(layer, plans[sel ? Number(sel.value) : plans.length - 1], daySel.value);
+    const plan = plans[sel ? Number(sel.value) : plans.length - 1];
+    const season = daySel.value;
+    const status = el.querySelector(".fleet-routes-status");
+    const err = el.querySelector(".fleet-routes-err");
+    err.textContent = "";
+    if (Array.isArray(plan.routes) || !fetchesRoutes(ctx)) {
+      drawFleetRoutes(layer, plan, season);
+      return;
+    }
+    const mine = ++drawn;
+    const key = `${plan.year}/${season}`;
+    if (!fetched.has(key)) {
+      const q = `year=${encodeURIComponent(plan.year)}&season=${encodeURIComponent(season)}&format=geojson`;
+      fetched.set(key, api("GET", `/v1/fleet/plans/${encodeURIComponent(ctx.jobId)}/routes?${q}`).then((r) => r.data));
+    }
+    layer.clearLayers();
+    status.textContent = t("Loading the routes…");
+    try {
+      const fc = await fetched.get(key);
+      if (mine !== drawn || routesButton.getAttribute("aria-pressed") !== "true") return;
+      drawRoutesGeojson(layer, fc);
+      status.textContent = "";
+    } catch (e) {
+      fetched.delete(key); // a later click tries again
+      if (mine !== drawn) return;
+      status.textContent = "";
+      err.textContent = e instanceof ApiProblem ? e.message : String(e);
+    }
   };
   if (routesButton) {
     routesButton.disabled = !netmap;
@@ -259,7 +311,11 @@ function bindFleet(el, r, ctx) {
       routesButton.setAttribute("aria-pressed", String(on));
       routesButton.textContent = on ? t("Hide the routes") : t("Show the year's routes on the map");
       if (on) redrawRoutes();
-      else if (layer) layer.clearLayers();
+      else if (layer) {
+        drawn += 1;
+        layer.clearLayers();
+        el.querySelector(".fleet-routes-status").textContent = "";
+      }
     });
     daySel.addEventListener("change", redrawRoutes);
   }

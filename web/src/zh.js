@@ -282,6 +282,7 @@ export const ZH = {
   "No API key entered: the service will probably refuse (401).": "未输入 API 密钥：服务很可能拒绝（401）。",
   "Refresh the job list": "刷新任务列表",
   "Loading…": "加载中…",
+  "Loading the routes…": "正在加载配送线路…",
   "No jobs yet.": "暂无任务。",
   "Recent jobs": "最近的任务",
   Kind: "类型",
