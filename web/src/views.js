@@ -222,8 +222,8 @@ function drawRoutesGeojson(layer, fc) {
   L.geoJSON({ type: "FeatureCollection", features: lines }, {
     style: (f) => ({ color: colour.get(f.properties.depot), weight: 2, opacity: 0.75, className: "fleet-route" }),
     onEachFeature: (f, lyr) => {
-      const p = f.properties;
-      lyr.bindTooltip(routeTooltip(p.vehicle, (p.stops || []).length, p.distance_km, p.start, p.end));
+      const props = f.properties;
+      lyr.bindTooltip(routeTooltip(props.vehicle, (props.stops || []).length, props.distance_km, props.start, props.end));
     },
   }).addTo(layer);
 }
@@ -288,7 +288,7 @@ function bindFleet(el, r, ctx) {
     const key = `${plan.year}/${season}`;
     if (!fetched.has(key)) {
       const q = `year=${encodeURIComponent(plan.year)}&season=${encodeURIComponent(season)}&format=geojson`;
-      fetched.set(key, api("GET", `/v1/fleet/plans/${encodeURIComponent(ctx.jobId)}/routes?${q}`).then((r) => r.data));
+      fetched.set(key, api("GET", `/v1/fleet/plans/${encodeURIComponent(ctx.jobId)}/routes?${q}`).then((res) => res.data));
     }
     layer.clearLayers();
     status.textContent = t("Loading the routes…");
