@@ -6,7 +6,8 @@ the parts it came from and the vehicle duties) into the typed
 into a ``FleetResult`` so the independent checker (:func:`~freight.fleet.verify.verify_plan`)
 and the fleet-solution GeoJSON renderer read a plan's routes as they read a day's routing.
 :func:`select_days` picks the days of a plan by year and season (the API's filters);
-:func:`routes_geojson` draws them with the fleet-solution renderer.
+:func:`routes_geojson` draws them with the fleet-solution renderer, on the roads of each
+day's network year.
 
 Times are Beijing time: ``"HH:MM+08:00"`` strings beside the exact minutes after midnight,
 which are rounded to 1e-7 min (far inside the checker's 1e-6 tolerance); kWh, kg, km and
@@ -19,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from freight.errors import FieldIssue, NotFoundError
-from freight.fleet.geojson import route_features
+from freight.fleet.geojson import RoadDrawer, route_features
 from freight.fleet.plan.build import Part
 from freight.fleet.plan.duties import DutyResult
 from freight.fleet.plan.model import (
@@ -41,6 +42,7 @@ from freight.fleet.result import (
     Unserved,
     Visit,
 )
+from freight.network.model import Network
 from freight.units import format_hhmm
 
 __all__ = ["beijing_hhmm", "day_result", "day_routes", "routes_geojson", "select_days"]
@@ -249,10 +251,15 @@ def select_days(
     return tuple(out)
 
 
-def routes_geojson(days: Sequence[DayRoutes]) -> dict[str, Any]:
+def routes_geojson(
+    days: Sequence[DayRoutes], nets: Mapping[int, Network] | None = None
+) -> dict[str, Any]:
     """RFC 7946 FeatureCollection of ``days``: a LineString per route (depot, stops and
-    charging stops in order, depot; straight segments, as the fleet router travels), a Point
-    per unserved stop; each Feature says its ``year``, ``season`` and ``vehicle``."""
+    charging stops in order, depot; along the road links of the day's year, see
+    :mod:`freight.fleet.geojson`), a Point per unserved stop; each Feature says its
+    ``year``, ``season`` and ``vehicle``. ``nets``: the network of each year (default: the
+    shipped network of that year)."""
+    drawers: dict[int, RoadDrawer] = {}
     features: list[dict[str, Any]] = []
     for day in days:
         where: dict[str, list[float]] = {d.id: [d.lon, d.lat] for d in day.depots}
@@ -268,9 +275,19 @@ def routes_geojson(days: Sequence[DayRoutes]) -> dict[str, Any]:
                 "load_kg": r.load_kg,
             })  # fmt: skip
         where |= {u.id: [u.lon, u.lat] for u in day.unserved}
+        if day.year not in drawers:
+            drawers[day.year] = RoadDrawer(_network_of(day.year, nets))
         features += route_features(
-            where, depot_of, day_result(day).to_dict(),
+            where, depot_of, day_result(day).to_dict(), drawer=drawers[day.year],
             id_prefix=f"{day.year}-{day.season}-", extra=extra,
             unserved_extra={"year": day.year, "season": day.season},
         )  # fmt: skip
     return {"type": "FeatureCollection", "name": "fleet plan routes", "features": features}
+
+
+def _network_of(year: int, nets: Mapping[int, Network] | None) -> Network:
+    if nets is not None and year in nets:
+        return nets[year]
+    from freight.network.years import default_network_for_year
+
+    return default_network_for_year(year)

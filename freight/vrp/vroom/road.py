@@ -9,12 +9,11 @@ modelled national roads). Two points with the same coordinates are 0 apart.
 
 from __future__ import annotations
 
-import heapq
 import math
-from collections import defaultdict
 from collections.abc import Sequence
 
 from freight.network.model import Network
+from freight.network.roads import road_graph
 from freight.units import haversine_km
 from freight.vrp.vroom.model import Matrices
 
@@ -26,43 +25,14 @@ DETOUR = 1.3
 ACCESS_KMH = 30.0
 
 
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    return haversine_km(a[1], a[0], b[1], b[0])
-
-
-def _paths(
-    adj: dict[str, list[tuple[str, float, float]]], src: str
-) -> dict[str, tuple[float, float]]:
-    """Fastest road path from ``src``: node -> (hours, km)."""
-    best: dict[str, tuple[float, float]] = {src: (0.0, 0.0)}
-    heap = [(0.0, 0.0, src)]
-    while heap:
-        h, km, u = heapq.heappop(heap)
-        if best[u][0] < h:
-            continue
-        for v, dh, dkm in adj[u]:
-            if v not in best or h + dh < best[v][0]:
-                best[v] = (h + dh, km + dkm)
-                heapq.heappush(heap, (h + dh, km + dkm, v))
-    return best
-
-
 def road_router(net: Network):  # type: ignore[no-untyped-def]
     """A ``router(points) -> Matrices`` (seconds, metres) over ``net``'s road links."""
-    adj: dict[str, list[tuple[str, float, float]]] = defaultdict(list)
-    for link in net.links.values():
-        if link.mode.is_road:
-            adj[link.source].append((link.target, link.hours, link.length_km))
-            if not link.oneway:
-                adj[link.target].append((link.source, link.hours, link.length_km))
-    road_nodes = [n for n in net.nodes.values() if n.id in adj]
+    graph = road_graph(net)
 
     def route(points: Sequence[tuple[float, float]]) -> Matrices:
-        snap = []
-        for p in points:
-            node = min(road_nodes, key=lambda n: _km(p, (n.lon, n.lat)))
-            snap.append((node.id, _km(p, (node.lon, node.lat)) * DETOUR))
-        cache = {nid: _paths(adj, nid) for nid in {s for s, _ in snap}}
+        nodes, kms = graph.snap_many(points)
+        snap = [(nid, km * DETOUR) for nid, km in zip(nodes, kms, strict=True)]
+        cache = {nid: graph.tree(nid) for nid in set(nodes)}
         n = len(points)
         dur = [[0] * n for _ in range(n)]
         dist = [[0] * n for _ in range(n)]
@@ -70,10 +40,13 @@ def road_router(net: Network):  # type: ignore[no-untyped-def]
             for j, (b, kb) in enumerate(snap):
                 if i == j or points[i] == points[j]:
                     continue
-                hours, km = cache[a].get(b, (math.inf, math.inf))
+                hours, km = cache[a].get(b, (math.inf, math.inf, None, None))[:2]
                 km, hours = km + ka + kb, hours + (ka + kb) / ACCESS_KMH
                 if math.isinf(hours):  # not connected by road: access roads all the way
-                    km = _km(points[i], points[j]) * DETOUR
+                    km = (
+                        haversine_km(points[i][1], points[i][0], points[j][1], points[j][0])
+                        * DETOUR
+                    )
                     hours = km / ACCESS_KMH
                 dur[i][j] = round(hours * 3600)
                 dist[i][j] = round(km * 1000)
