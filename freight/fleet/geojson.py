@@ -51,7 +51,8 @@ class RoadDrawer:
 
     def prepare(self, points: Sequence[Sequence[float]]) -> None:
         """Snap every ``[lon, lat]`` of ``points`` not yet snapped (one vectorised pass)."""
-        new = list({(float(p[0]), float(p[1])) for p in points} - self._snaps.keys())
+        keys = {(float(p[0]), float(p[1])) for p in points}
+        new = [k for k in keys if k not in self._snaps]
         nodes, kms = self.graph.snap_many(new)
         for p, nid, km in zip(new, nodes, kms, strict=True):
             self._snaps[p] = nid if km <= self.snap_max_km else None
