@@ -384,6 +384,11 @@ def test_real_tiny_fleet_plan(
             out.locator("button.report-html").click()
         assert dl.value.suggested_filename == "fleet-plan-2030.html"
         assert "<svg" in Path(dl.value.path()).read_text(encoding="utf-8")
+        # the routes come from the plan's routes endpoint (the job result has none) when drawn
+        with page.expect_response(lambda r: "/routes?year=2030&season=winter" in r.url) as got:
+            out.locator("button.fleet-routes-map").click()
+        assert got.value.status == 200 and "geo+json" in got.value.headers["content-type"]
+        page.wait_for_function("document.querySelectorAll('#map path.fleet-route').length > 0")
         _shot_panel(page, artifacts / "web-fleet-plan-real.png")
         assert errors == [], errors
     finally:
