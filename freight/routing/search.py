@@ -393,50 +393,11 @@ def _expand_rail(q: _Query, fr: _Frontier, lab: Label) -> None:
     )  # fmt: skip
 
 
-def _next_run(q: _Query, svc: RailService, t: float, dep_at_i: float) -> tuple[int, date] | None:
-    """(day, run date) of the first run leaving at or after ``t`` with room, or None."""
-    rates = q.rates
-    d = math.ceil((t - dep_at_i) / DAY_MIN - _EPS)
-    for day in range(d, d + RUN_HORIZON_DAYS):
-        if day % 7 not in svc.weekdays:
-            continue
-        run_date = q.anchor.date() + timedelta(days=day)
-        rem_t, rem_teu = q.ledger.remaining(svc, run_date)
-        if rates.tonnes > rem_t + _EPS or (q.is_container and rates.teu > rem_teu + _EPS):
-            q.pruned["train_full"] = q.pruned.get("train_full", 0) + 1
-            q.ledger.note_full(svc.id, run_date)
-            continue
-        return day, run_date
-    return None
-
-
-def _board(q: _Query, fr: _Frontier, lab: Label) -> None:
-    """In the yard: board the next run with capacity of each service calling here."""
-    u, t, rates = lab.node, lab.t, q.rates
-    for b in q.view.boardings.get(u, ()):
-        svc = b.service
-        dep_at_i = svc.depart_min + b.off_i_min
-        found = _next_run(q, svc, t, dep_at_i)
-        if found is None:
-            continue
-        day, run_date = found
-        dep = day * DAY_MIN + dep_at_i
-        for hop in b.hops:
-            if hop.to in q.req.avoid_nodes:
-                continue
-            arr = dep + hop.off_min
-            fr.push(
-                Label(
-                    lab.cost + rates.rail_fixed + rates.rail_cny_km * hop.km, arr,
-                    lab.co2 + rates.rail_co2_km * hop.km, lab.ntr, hop.to, WAGON, lab,
-                    ("ride", svc.id, u, hop.to, dep, arr, hop.km, hop.links, run_date),
-                )
-            )  # fmt: skip
-
-
-def _next_pb_run(q: _Query, svc: RailService, t: float, dep_at_i: float) -> tuple[int, date] | None:
-    """(day, run date) of the first piggyback run at or after ``t`` with room for the
-    consignment's trailers (and its tonnes and TEU), or None."""
+def _next_run(
+    q: _Query, svc: RailService, t: float, dep_at_i: float, trailers: bool = False
+) -> tuple[int, date] | None:
+    """(day, run date) of the first run leaving at or after ``t`` with room for the
+    consignment's tonnes and TEU (and, with ``trailers``, its trailer slots), or None."""
     rates = q.rates
     d = math.ceil((t - dep_at_i) / DAY_MIN - _EPS)
     for day in range(d, d + RUN_HORIZON_DAYS):
@@ -445,7 +406,7 @@ def _next_pb_run(q: _Query, svc: RailService, t: float, dep_at_i: float) -> tupl
         run_date = q.anchor.date() + timedelta(days=day)
         rem_t, rem_teu = q.ledger.remaining(svc, run_date)
         if (
-            rates.trailers > q.ledger.remaining_trailers(svc, run_date) + _EPS
+            (trailers and rates.trailers > q.ledger.remaining_trailers(svc, run_date) + _EPS)
             or rates.tonnes > rem_t + _EPS
             or (q.is_container and rates.teu > rem_teu + _EPS)
         ):
@@ -456,19 +417,24 @@ def _next_pb_run(q: _Query, svc: RailService, t: float, dep_at_i: float) -> tupl
     return None
 
 
-def _expand_piggyback(q: _Query, fr: _Frontier, lab: Label) -> None:
-    """A trailer at a ramp boards the next piggyback run with room; off a piggyback train
-    it rolls off to a tractor, or onto another piggyback train."""
+def _ride(q: _Query, fr: _Frontier, lab: Label, piggyback: bool) -> None:
+    """In the yard (or at a ramp, ``piggyback``): board the next run with room of each
+    service calling here, to every later stop of the run."""
     u, t, rates = lab.node, lab.t, q.rates
-    if lab.where == PB_WAGON:
-        if not q.no_road:
-            _roll(q, fr, lab, "piggyback->road", ROAD_NEW)
-        _roll(q, fr, lab, "piggyback->piggyback", PB_YARD, times=2)
-        return
-    for b in q.view.pb_boardings.get(u, ()):
+    if piggyback:
+        boardings = q.view.pb_boardings.get(u, ())
+        fixed, cny_km, co2_km, where, tag = (
+            rates.pb_fixed, rates.pb_cny_km, rates.pb_co2_km, PB_WAGON, "pbride",
+        )  # fmt: skip
+    else:
+        boardings = q.view.boardings.get(u, ())
+        fixed, cny_km, co2_km, where, tag = (
+            rates.rail_fixed, rates.rail_cny_km, rates.rail_co2_km, WAGON, "ride",
+        )  # fmt: skip
+    for b in boardings:
         svc = b.service
         dep_at_i = svc.depart_min + b.off_i_min
-        found = _next_pb_run(q, svc, t, dep_at_i)
+        found = _next_run(q, svc, t, dep_at_i, trailers=piggyback)
         if found is None:
             continue
         day, run_date = found
@@ -479,11 +445,22 @@ def _expand_piggyback(q: _Query, fr: _Frontier, lab: Label) -> None:
             arr = dep + hop.off_min
             fr.push(
                 Label(
-                    lab.cost + rates.pb_fixed + rates.pb_cny_km * hop.km, arr,
-                    lab.co2 + rates.pb_co2_km * hop.km, lab.ntr, hop.to, PB_WAGON, lab,
-                    ("pbride", svc.id, u, hop.to, dep, arr, hop.km, hop.links, run_date),
+                    lab.cost + fixed + cny_km * hop.km, arr, lab.co2 + co2_km * hop.km,
+                    lab.ntr, hop.to, where, lab,
+                    (tag, svc.id, u, hop.to, dep, arr, hop.km, hop.links, run_date),
                 )
             )  # fmt: skip
+
+
+def _expand_piggyback(q: _Query, fr: _Frontier, lab: Label) -> None:
+    """A trailer at a ramp boards the next piggyback run with room; off a piggyback train
+    it rolls off to a tractor, or onto another piggyback train."""
+    if lab.where == PB_WAGON:
+        if not q.no_road:
+            _roll(q, fr, lab, "piggyback->road", ROAD_NEW)
+        _roll(q, fr, lab, "piggyback->piggyback", PB_YARD, times=2)
+        return
+    _ride(q, fr, lab, piggyback=True)
 
 
 def _search(q: _Query) -> _Outcome:
@@ -504,7 +481,7 @@ def _search(q: _Query) -> _Outcome:
             continue
         _expand_rail(q, fr, lab)
         if lab.where == YARD:
-            _board(q, fr, lab)
+            _ride(q, fr, lab, piggyback=False)
     return _Outcome([f for f in fr.finals if not f.dead], settled)
 
 
