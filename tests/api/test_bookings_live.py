@@ -141,21 +141,26 @@ def held_by_bookings(rows: dict[str, dict]) -> dict[tuple, list[float]]:
     return held
 
 
+def burst(base: str, auth: dict[str, str], offer_id: str, n: int = 60) -> list[tuple[int, Any]]:
+    """``n`` bookings of one offer at once (30 threads): each answer's status and body."""
+
+    def post(i: int) -> tuple[int, Any]:
+        with httpx.Client(timeout=60) as http:
+            r = http.post(
+                base + "/v1/bookings", json={"offer_id": offer_id, **PARTIES}, headers=auth
+            )
+            return r.status_code, r.json()
+
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        return list(pool.map(post, range(n)))
+
+
 def test_concurrent_bookings_never_overbook_a_train(db_url, service) -> None:
     auth = operator_key(db_url)
     srv = service()
     alt = offer(srv.base, 20)  # 80 TEU run: exactly four of these fit
 
-    def post(i: int) -> tuple[int, Any]:
-        with httpx.Client(timeout=60) as http:
-            r = http.post(
-                srv.base + "/v1/bookings", json={"offer_id": alt["offer_id"], **PARTIES},
-                headers=auth,
-            )  # fmt: skip
-            return r.status_code, r.json()
-
-    with ThreadPoolExecutor(max_workers=30) as pool:
-        answers = list(pool.map(post, range(60)))
+    answers = burst(srv.base, auth, alt["offer_id"])
     codes = sorted(code for code, _ in answers)
     assert all(code in (201, 409) for code in codes), codes
     created = {body["id"] for code, body in answers if code == 201}
@@ -248,16 +253,7 @@ def test_concurrent_piggyback_bookings_never_overbook_trailer_slots(db_url, serv
         1,
     )
 
-    def post(i: int) -> tuple[int, Any]:
-        with httpx.Client(timeout=60) as http:
-            r = http.post(
-                srv.base + "/v1/bookings", json={"offer_id": alt["offer_id"], **PARTIES},
-                headers=auth,
-            )  # fmt: skip
-            return r.status_code, r.json()
-
-    with ThreadPoolExecutor(max_workers=30) as pool:
-        answers = list(pool.map(post, range(60)))
+    answers = burst(srv.base, auth, alt["offer_id"])
     codes = sorted(code for code, _ in answers)
     assert all(code in (201, 409) for code in codes), codes
     created = {body["id"] for code, body in answers if code == 201}
