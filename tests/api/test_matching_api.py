@@ -15,6 +15,8 @@ from api.security import create_key
 from freight.matching.generate import random_round
 from freight.matching.io import load_to_dict, vehicle_to_dict
 from freight.network.loader import default_network
+from tests.freight.matching.pairs import BACK, OUT
+from tests.freight.matching.pairs import TRUCK as VEHICLE
 
 pytestmark = pytest.mark.db
 
@@ -25,35 +27,6 @@ def _pool(n_loads: int, n_veh: int, seed: int = 0) -> tuple[list[dict], list[dic
     r = random_round(NET, n_loads, n_veh, seed)
     loads = [{k: v for k, v in load_to_dict(x).items() if k != "posted_at"} for x in r.loads]
     return [vehicle_to_dict(v) for v in r.vehicles], loads
-
-
-VEHICLE = {
-    "id": "T1",
-    "kind": "flatbed",
-    "capacity_t": 30,
-    "location": "kuytun",
-    "available_from": "2025-06-02T06:00:00+08:00",
-    "available_until": "2025-06-03T06:00:00+08:00",
-}
-OUT = {
-    "id": "out",
-    "origin": "kuytun",
-    "destination": "dushanzi",
-    "cargo": {"commodity": "steel", "form": "general", "quantity": 20, "unit": "t"},
-    "pickup_from": "2025-06-02T06:00:00+08:00",
-    "pickup_until": "2025-06-02T10:00:00+08:00",
-    "deliver_by": "2025-06-02T18:00:00+08:00",
-    "price_cny": 900,
-}
-BACK = {
-    **OUT,
-    "id": "back",
-    "origin": "dushanzi",
-    "destination": "kuytun",
-    "pickup_from": "2025-06-02T08:00:00+08:00",
-    "pickup_until": "2025-06-02T16:00:00+08:00",
-    "deliver_by": "2025-06-03T02:00:00+08:00",
-}
 
 
 def test_round_contract_accept_decline(db_url, make_client, key_for) -> None:

@@ -8,36 +8,10 @@ import pandas as pd
 import pytest
 
 from freight.tables import COLUMNS
+from tests.freight.matching.pairs import BACK, OUT, TRUCK
 
 pytestmark = pytest.mark.db
 
-TRUCK = {
-    "id": "T1",
-    "kind": "flatbed",
-    "capacity_t": 30,
-    "location": "kuytun",
-    "available_from": "2025-06-02T06:00:00+08:00",
-    "available_until": "2025-06-03T06:00:00+08:00",
-}
-OUT = {
-    "id": "out",
-    "origin": "kuytun",
-    "destination": "dushanzi",
-    "cargo": {"commodity": "steel", "form": "general", "quantity": 20, "unit": "t"},
-    "pickup_from": "2025-06-02T06:00:00+08:00",
-    "pickup_until": "2025-06-02T10:00:00+08:00",
-    "deliver_by": "2025-06-02T18:00:00+08:00",
-    "price_cny": 900,
-}
-BACK = {
-    **OUT,
-    "id": "back",
-    "origin": "dushanzi",
-    "destination": "kuytun",
-    "pickup_from": "2025-06-02T08:00:00+08:00",
-    "pickup_until": "2025-06-02T16:00:00+08:00",
-    "deliver_by": "2025-06-03T02:00:00+08:00",
-}
 # a 22:00 pickup (08:00 UTC on 3 June) after the truck's availability ends at 06:00
 LATE = {**OUT, "id": "late", "pickup_from": "2025-06-03T08:00:00Z",
         "pickup_until": "2025-06-03T10:00:00Z", "deliver_by": "2025-06-03T20:00:00Z"}  # fmt: skip

@@ -6,27 +6,10 @@ from typing import Any
 
 import pytest
 
-pytestmark = pytest.mark.db
+from tests.freight.matching.pairs import KUQA_LOAD as LOAD
+from tests.freight.matching.pairs import KUQA_TRUCK as TRUCK
 
-# Dushanzi–Kuqa: 561 km on the seasonal G217 today; 330 km on the G3033 expressway, open
-# from 2030 (works.csv).
-TRUCK = {
-    "id": "T-dsz",
-    "kind": "flatbed",
-    "capacity_t": 30,
-    "location": "dushanzi",
-    "available_from": "2030-06-03T06:00:00+08:00",
-    "available_until": "2030-06-05T06:00:00+08:00",
-}
-LOAD = {
-    "id": "L-kuqa",
-    "origin": "dushanzi",
-    "destination": "kuqa",
-    "cargo": {"commodity": "steel", "form": "general", "quantity": 20, "unit": "t"},
-    "pickup_from": "2030-06-03T06:00:00+08:00",
-    "pickup_until": "2030-06-03T10:00:00+08:00",
-    "deliver_by": "2030-06-04T12:00:00+08:00",
-}
+pytestmark = pytest.mark.db
 
 
 def _round(c, h, query: str = "", truck: Any = TRUCK, load: Any = LOAD) -> Any:

@@ -10,24 +10,8 @@ from freight.matching.jobs import run
 from freight.matching.model import Reason
 from freight.matching.solve import match
 from freight.network.years import default_network_for_year
-
-TRUCK = {
-    "id": "T-dsz",
-    "kind": "flatbed",
-    "capacity_t": 30,
-    "location": "dushanzi",
-    "available_from": "2030-06-03T06:00:00+08:00",
-    "available_until": "2030-06-05T06:00:00+08:00",
-}
-LOAD = {
-    "id": "L-kuqa",
-    "origin": "dushanzi",
-    "destination": "kuqa",
-    "cargo": {"commodity": "steel", "form": "general", "quantity": 20, "unit": "t"},
-    "pickup_from": "2030-06-03T06:00:00+08:00",
-    "pickup_until": "2030-06-03T10:00:00+08:00",
-    "deliver_by": "2030-06-04T12:00:00+08:00",
-}
+from tests.freight.matching.pairs import KUQA_LOAD as LOAD
+from tests.freight.matching.pairs import KUQA_TRUCK as TRUCK
 
 
 def test_round_year_is_the_earliest_pickup_in_beijing_time() -> None:
