@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -11,19 +11,7 @@ from ortools.graph.python import min_cost_flow
 from freight.assign import AssignOptions, Candidate, Group, assign, solve_lp
 from freight.errors import NotFoundError
 from freight.network.model import NodeKind
-from tests.freight.routing.helpers import corridor, network, node, road
-
-
-@dataclass(frozen=True)
-class Ship:
-    id: str
-    origin: str
-    destination: str
-    commodity: str
-    form: str
-    tonnes: float
-    ready_date: date
-
+from tests.freight.routing.helpers import Ship, corridor, network, node, road
 
 PENALTY = 1000
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -10,19 +10,7 @@ import pytest
 from freight.assign import assign
 from freight.network.model import DROP_AND_HOOK, PIGGYBACK_RAMP, TerminalOption
 from freight.tables import assignment_tables
-from tests.freight.routing.helpers import ALL_FORMS, piggyback_corridor, ramp
-
-
-@dataclass(frozen=True)
-class Ship:
-    id: str
-    origin: str
-    destination: str
-    commodity: str
-    form: str
-    tonnes: float
-    ready_date: date
-
+from tests.freight.routing.helpers import ALL_FORMS, Ship, piggyback_corridor, ramp
 
 MARCH = [
     Ship(f"s{k}", "p", "d", "general", "general", 60.0, date(2026, 3, 1 + k % 28))

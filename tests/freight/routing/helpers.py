@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import date
 
 from freight.network.model import (
     PIGGYBACK_RAMP,
@@ -171,3 +172,16 @@ def piggyback_corridor(
         costs=replace(net.costs, trailer=TRAILER),
         options=(ramp(a), ramp("b"), *options),
     )
+
+
+@dataclass(frozen=True)
+class Ship:
+    """A shipment as the assignment reads it (the fields of demand_data's shipments)."""
+
+    id: str
+    origin: str
+    destination: str
+    commodity: str
+    form: str
+    tonnes: float
+    ready_date: date
